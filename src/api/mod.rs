@@ -1,0 +1,33 @@
+//! The HTTP API: one folder per resource, one handler per action. Handlers extract and
+//! validate, ask `domain` whether the caller may act, run one `db` call, and shape the answer.
+
+pub mod accounts;
+pub mod agencies;
+pub mod auth;
+pub mod categories;
+pub mod divisions;
+pub mod jurisdiction;
+pub mod me;
+pub mod ops;
+pub mod pagination;
+pub mod regions;
+pub mod users;
+pub mod validate;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The route table.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(ops::configure)
+        .service(scope::scope("/api/v1").configure(|v1| {
+            auth::configure(v1);
+            me::configure(v1);
+            users::configure(v1);
+            jurisdiction::configure(v1);
+            agencies::configure(v1);
+            divisions::configure(v1);
+            categories::configure(v1);
+            regions::configure(v1);
+            accounts::configure(v1);
+        }));
+}

@@ -1,0 +1,101 @@
+use actix_web::http::header;
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{normalise_username, resolve_scope, UserView};
+use crate::api::validate::Checks;
+use crate::auth::{password, AuthUser};
+use crate::db::models::user::{self, User};
+use crate::domain::policy::{Permission, Role};
+use crate::domain::reference::check_name;
+use crate::error::{ApiError, Problem};
+use crate::ids::{AgencyId, DivisionId};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[schema(example = "pic.dinkes")]
+    pub username: String,
+    /// At least 10 characters.
+    #[schema(example = "a long passphrase")]
+    pub password: String,
+    #[schema(example = "Siti Nurhaliza")]
+    pub display_name: String,
+    pub role: Role,
+    /// Required for `agency_head` and `pic`.
+    pub agency_id: Option<AgencyId>,
+    /// Required for `division_head`; its agency is taken from it.
+    pub division_id: Option<DivisionId>,
+}
+
+/// Create a user (admin).
+#[utoipa::path(tag = "sign-in and users", request_body = CreateUser, security(("bearer" = [])), responses(
+    (status = 201, body = UserView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageUsers)?;
+    let input = body.into_inner();
+    let mut checks = Checks::new();
+    let username = checks.check("username", normalise_username(&input.username));
+    checks.check("password", password::check_strength(&input.password));
+    checks.check("display_name", check_name(&input.display_name));
+    checks.finish()?;
+    let username = username.unwrap_or_default();
+
+    let pw = input.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+
+    let jur = caller.jurisdiction_id.clone();
+    let row = state
+        .db
+        .write(move |c| {
+            let (agency_id, division_id) = resolve_scope(
+                c,
+                &jur,
+                input.role,
+                input.agency_id.map(|a| a.db()),
+                input.division_id.map(|d| d.db()),
+            )?;
+            let now = crate::db::now();
+            let row = User {
+                id: crate::db::new_id(),
+                jurisdiction_id: jur,
+                username: username.clone(),
+                password_hash: hash,
+                display_name: input.display_name.trim().to_string(),
+                role: input.role.as_str().to_string(),
+                agency_id,
+                division_id,
+                active: true,
+                token_version: 0,
+                last_login_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            user::insert(c, &row).map_err(|e| {
+                ApiError::unique_as_conflict(
+                    e,
+                    "username_taken",
+                    format!("the username '{username}' is taken"),
+                )
+            })?;
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
+        .json(UserView::from(row)))
+}

@@ -1,0 +1,111 @@
+//! Start-up work shared by `serve` and the CLI: connect, migrate, load the reference data into
+//! an empty database, and make sure the jurisdiction has an admin.
+
+use anyhow::Context;
+
+use crate::auth::{jwt, password};
+use crate::config::Settings;
+use crate::db::models::{jurisdiction, user};
+use crate::db::{self, Db, DbError};
+use crate::seed::{self, SeedFile};
+use crate::state::AppState;
+
+/// Connects and runs pending migrations.
+pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let mut conn = db.conn()?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, backend = db.backend().name(), "applied migrations");
+    }
+    Ok(db)
+}
+
+/// Everything `serve` needs before it listens.
+pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let db = connect_and_migrate(&settings)?;
+    seed_if_empty(&db, &settings)?;
+    ensure_admin(&db, settings.admin_password.as_deref())?;
+    let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
+    Ok(AppState::new(db, settings, &secret))
+}
+
+/// Loads `ADUAN_SEED` (or the bundled Subang file) when there is no jurisdiction yet.
+pub fn seed_if_empty(db: &Db, settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    if jurisdiction::count(&mut conn).map_err(DbError::from)? > 0 {
+        return Ok(());
+    }
+    drop(conn);
+    let (text, name) = match &settings.seed {
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("ADUAN_SEED: cannot read {}", path.display()))?,
+            path.display().to_string(),
+        ),
+        None => (
+            seed::BUNDLED_SUBANG.to_string(),
+            "bundled Subang".to_string(),
+        ),
+    };
+    let file = SeedFile::parse(&text).with_context(|| format!("seed {name}"))?;
+    let report = db.write_blocking(|c| seed::load(c, &file).map_err(DbError::from))?;
+    tracing::info!(seed = %name, "loaded reference data: {report}");
+    Ok(())
+}
+
+/// Creates the `admin` user of the first jurisdiction when it has no active admin. The password
+/// is `ADUAN_ADMIN_PASSWORD`, or a random one printed once.
+pub fn ensure_admin(db: &Db, configured: Option<&str>) -> anyhow::Result<()> {
+    let mut conn = db.conn()?;
+    let Some(jur) = jurisdiction::first(&mut conn).map_err(DbError::from)? else {
+        return Ok(());
+    };
+    if user::count_active_admins(&mut conn, &jur.id).map_err(DbError::from)? > 0 {
+        return Ok(());
+    }
+    if user::find_by_username(&mut conn, "admin")
+        .map_err(DbError::from)?
+        .is_some()
+    {
+        anyhow::bail!(
+            "{} has no active admin and the username 'admin' is taken; \
+             create one with `aduan user add --role admin --username NAME`",
+            jur.name
+        );
+    }
+    drop(conn);
+    let (password, generated) = match configured {
+        Some(p) => (p.to_string(), false),
+        None => (password::generate(), true),
+    };
+    let hash = password::hash(&password)?;
+    let now = db::now();
+    let row = user::User {
+        id: db::new_id(),
+        jurisdiction_id: jur.id.clone(),
+        username: "admin".into(),
+        password_hash: hash,
+        display_name: "Administrator".into(),
+        role: "admin".into(),
+        agency_id: None,
+        division_id: None,
+        active: true,
+        token_version: 0,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    db.write_blocking(|c| user::insert(c, &row).map_err(DbError::from))?;
+    if generated {
+        // Printed once, on standard output, so it is not mixed into shipped logs.
+        println!(
+            "\n  Created the admin user of {}.\n  username: admin\n  password: {password}\n  \
+             (shown once; set ADUAN_ADMIN_PASSWORD to choose it)\n",
+            jur.name
+        );
+    } else {
+        tracing::info!(jurisdiction = %jur.name, "created the admin user with ADUAN_ADMIN_PASSWORD");
+    }
+    Ok(())
+}

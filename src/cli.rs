@@ -1,0 +1,120 @@
+//! The work of the CLI's subcommands (kept out of `main.rs` so that it is tested).
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::api::users::{normalise_username, resolve_scope};
+use crate::auth::password;
+use crate::bootstrap::connect_and_migrate;
+use crate::config::Settings;
+use crate::db::models::{agency, division, jurisdiction, user};
+use crate::db::{self, DbError};
+use crate::domain::policy::Role;
+use crate::error::ApiError;
+use crate::seed::{self, SeedFile};
+
+/// `aduan seed FILE`.
+pub fn seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = SeedFile::parse(&text)?;
+    let db = connect_and_migrate(settings)?;
+    let report = db.write_blocking(|c| seed::load(c, &parsed).map_err(DbError::from))?;
+    println!("{}: {report}", parsed.jurisdiction.name);
+    Ok(())
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub role: String,
+    pub display_name: Option<String>,
+    pub agency: Option<String>,
+    pub division: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub password: Option<String>,
+}
+
+/// `aduan user add`.
+pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
+    let username =
+        normalise_username(&new.username).map_err(|m| anyhow::anyhow!("--username {m}"))?;
+    let role = Role::parse(&new.role)
+        .ok_or_else(|| anyhow::anyhow!("--role '{}' is not a role", new.role))?;
+    let (password, generated) = match new.password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, false),
+        None => (password::generate(), true),
+    };
+    password::check_strength(&password)
+        .map_err(|m| anyhow::anyhow!("ADUAN_NEW_USER_PASSWORD {m}"))?;
+    let hash = password::hash(&password)?;
+    let db = connect_and_migrate(settings)?;
+    let row = db
+        .write_blocking(|c| {
+            let jur = match &new.jurisdiction {
+                Some(code) => jurisdiction::find_by_code(c, code)?,
+                None => jurisdiction::first(c)?,
+            }
+            .ok_or_else(|| ApiError::bad_request("no_jurisdiction", "no such jurisdiction"))?;
+            let agency_id = match &new.agency {
+                Some(code) => Some(
+                    agency::find_by_code(c, &jur.id, code)?
+                        .ok_or_else(|| ApiError::invalid("agency", format!("no agency '{code}'")))?
+                        .id,
+                ),
+                None => None,
+            };
+            let division_id = match &new.division {
+                Some(code) => Some(
+                    division::find_by_code(c, &jur.id, code)?
+                        .ok_or_else(|| {
+                            ApiError::invalid("division", format!("no division '{code}'"))
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let (agency_id, division_id) = resolve_scope(c, &jur.id, role, agency_id, division_id)?;
+            let now = db::now();
+            let row = user::User {
+                id: db::new_id(),
+                jurisdiction_id: jur.id,
+                username: username.clone(),
+                password_hash: hash,
+                display_name: new.display_name.clone().unwrap_or_else(|| username.clone()),
+                role: role.as_str().into(),
+                agency_id,
+                division_id,
+                active: true,
+                token_version: 0,
+                last_login_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            user::insert(c, &row).map_err(|e| {
+                ApiError::unique_as_conflict(
+                    e,
+                    "username_taken",
+                    format!("the username '{username}' is taken"),
+                )
+            })?;
+            Ok::<_, ApiError>(row)
+        })
+        .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    println!("created {} ({})", row.username, row.role);
+    if generated {
+        println!("password: {password}  (shown once)");
+    }
+    Ok(())
+}
+
+fn describe(e: &ApiError) -> String {
+    match e {
+        ApiError::Validation(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.problem().detail,
+    }
+}

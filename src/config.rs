@@ -1,0 +1,206 @@
+//! Settings: one typed struct, loaded once from the environment (and an optional `.env`),
+//! validated at start so that a bad value stops the process with a clear message.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Every setting of the service. See the README's configuration table.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…` / `postgresql://…`.
+    /// Default: `sqlite://<data dir>/aduan.db`.
+    pub database_url: String,
+    /// `ADUAN_BIND`: address to listen on. Default `127.0.0.1:8080`.
+    pub bind: String,
+    /// `ADUAN_DATA_DIR`: database file, attachments and the generated JWT secret. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `ADUAN_JWT_SECRET`: HS256 secret (at least 32 bytes). When unset, one is generated on
+    /// first start and kept in the data directory.
+    pub jwt_secret: Option<String>,
+    /// `ADUAN_JWT_TTL_MINUTES`: lifetime of an access token. Default 480 (one working day).
+    pub jwt_ttl_minutes: i64,
+    /// `ADUAN_ADMIN_PASSWORD`: password of the bootstrap `admin` user.
+    pub admin_password: Option<String>,
+    /// `ADUAN_SEED`: reference-data file loaded into an empty database. Default: bundled Subang.
+    pub seed: Option<PathBuf>,
+    /// `ADUAN_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `ADUAN_DB_POOL_SIZE`: database connections kept by the pool. Default 8.
+    pub pool_size: u32,
+    /// `ADUAN_MAX_JSON_BYTES`: largest JSON body accepted. Default 1 MiB.
+    pub max_json_bytes: usize,
+    /// `ADUAN_WORKERS`: HTTP worker threads. Default: the number of cores.
+    pub workers: Option<usize>,
+}
+
+/// A setting that could not be used, with the variable's name.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment (after loading `.env` if one is present).
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let _ = dotenvy::dotenv();
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Settings::from_lookup(|k| vars.get(k).cloned())
+    }
+
+    /// Builds settings from any key lookup; empty values count as unset.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+
+        let data_dir = PathBuf::from(get("ADUAN_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("aduan.db").display()));
+        crate::db::Backend::from_url(&database_url).map_err(|e| err("DATABASE_URL", e))?;
+
+        let bind = get("ADUAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        if bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err(err(
+                "ADUAN_BIND",
+                format!("'{bind}' is not an address like 127.0.0.1:8080"),
+            ));
+        }
+
+        let jwt_secret = get("ADUAN_JWT_SECRET");
+        if let Some(s) = &jwt_secret {
+            if s.len() < 32 {
+                return Err(err(
+                    "ADUAN_JWT_SECRET",
+                    "must be at least 32 bytes long (or unset, to generate one)",
+                ));
+            }
+        }
+
+        let admin_password = get("ADUAN_ADMIN_PASSWORD");
+        if let Some(p) = &admin_password {
+            crate::auth::password::check_strength(p).map_err(|m| err("ADUAN_ADMIN_PASSWORD", m))?;
+        }
+
+        let log_format = match get("ADUAN_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(err(
+                    "ADUAN_LOG_FORMAT",
+                    format!("'{other}' is not one of: text, json"),
+                ))
+            }
+        };
+
+        Ok(Settings {
+            database_url,
+            bind,
+            data_dir,
+            jwt_secret,
+            jwt_ttl_minutes: number(&get, "ADUAN_JWT_TTL_MINUTES", 480, 1, 60 * 24 * 30)?,
+            admin_password,
+            seed: get("ADUAN_SEED").map(PathBuf::from),
+            log_format,
+            pool_size: number(&get, "ADUAN_DB_POOL_SIZE", 8, 1, 256)?,
+            max_json_bytes: number(&get, "ADUAN_MAX_JSON_BYTES", 1 << 20, 1024, 64 << 20)?,
+            workers: match get("ADUAN_WORKERS") {
+                None => None,
+                Some(_) => Some(number(&get, "ADUAN_WORKERS", 1, 1, 1024)?),
+            },
+        })
+    }
+}
+
+fn number<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(raw) = get(var) else {
+        return Ok(default);
+    };
+    match raw.parse::<T>() {
+        Ok(v) if v >= min && v <= max => Ok(v),
+        _ => Err(err(
+            var,
+            format!("'{raw}' is not a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_environment() {
+        let s = from(&[]).expect("defaults are valid");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert_eq!(s.database_url, "sqlite://./data/aduan.db");
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.jwt_ttl_minutes, 480);
+    }
+
+    #[test]
+    fn database_follows_data_dir() {
+        let s = from(&[("ADUAN_DATA_DIR", "/srv/aduan")]).unwrap();
+        assert_eq!(s.database_url, "sqlite:///srv/aduan/aduan.db");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("ADUAN_BIND", "localhost"),
+            ("ADUAN_JWT_SECRET", "short"),
+            ("ADUAN_ADMIN_PASSWORD", "short"),
+            ("ADUAN_LOG_FORMAT", "xml"),
+            ("ADUAN_DB_POOL_SIZE", "0"),
+            ("ADUAN_JWT_TTL_MINUTES", "ten"),
+        ] {
+            let e = from(&[(var, value)]).expect_err(var);
+            assert_eq!(e.var, var);
+        }
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let s = from(&[("ADUAN_BIND", ""), ("ADUAN_JWT_SECRET", " ")]).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert!(s.jwt_secret.is_none());
+    }
+}

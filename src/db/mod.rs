@@ -1,0 +1,324 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, the embedded migrations,
+//! and the two ways handlers reach the database (`read` and `write`), both off the async executor.
+//!
+//! The backend is chosen from the URL scheme, never guessed. Backend-specific SQL lives only in
+//! the few functions below that `match` on [`DbConnection`].
+
+pub mod models;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend. Queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A file path (created with its folder on first start).
+    Sqlite(PathBuf),
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite://PATH` (relative or absolute), `postgres://…` or `postgresql://…`.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://./data/aduan.db".into());
+            }
+            if path.contains('?') {
+                return Err("sqlite URLs take no parameters; aduan sets the pragmas itself".into());
+            }
+            return Ok(Backend::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Backend::Postgres);
+        }
+        Err(format!(
+            "'{}' must start with sqlite://, postgres:// or postgresql://",
+            redact(url)
+        ))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A URL with its password replaced, fit for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("database task failed: {0}")]
+    Join(String),
+}
+
+/// Makes connections for the pool; picks the backend from the URL scheme.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    pub fn new(url: &str) -> Result<Self, DbError> {
+        let backend = Backend::from_url(url).map_err(DbError::Connect)?;
+        Ok(ConnectionManager {
+            url: url.to_string(),
+            backend,
+        })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub fn establish(&self) -> Result<DbConnection, DbError> {
+        match &self.backend {
+            Backend::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        DbError::Connect(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                let path = path.to_string_lossy();
+                let mut conn = diesel::SqliteConnection::establish(&path)
+                    .map_err(|e| DbError::Connect(format!("{path}: {e}")))?;
+                // WAL lets readers work while one writer writes; busy_timeout makes a second
+                // process queue instead of failing with "database is locked".
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 15000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(|e| DbError::Connect(format!("{path}: {e}")))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Backend::Postgres => diesel::PgConnection::establish(&self.url)
+                .map(DbConnection::Postgres)
+                .map_err(|e| {
+                    DbError::Connect(format!("{}: {}", redact(&self.url), e.to_string().trim()))
+                }),
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        self.establish()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Postgres(c) => c.is_broken(),
+            DbConnection::Sqlite(c) => c.is_broken(),
+        }
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// Runs every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Reverts every applied migration (used by the migration test and `aduan migrate --revert-all`).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let reverted = match conn {
+        DbConnection::Postgres(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// The database as handlers see it: a pool, and for SQLite one in-process writer lock so
+/// that concurrent write transactions queue instead of failing with "database is locked".
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Connects once directly (so a bad URL gives its real error at once), then builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        let manager = ConnectionManager::new(url)?;
+        let backend = manager.backend().clone();
+        drop(manager.establish()?);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Db {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// A pooled connection, for start-up work and the CLI (blocking).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` on a pooled connection on the blocking thread pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| DbError::Join(e.to_string()))?
+    }
+
+    /// Runs `f` in one transaction on the blocking thread pool; rolls back when it fails.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| DbError::Join(e.to_string()))?
+    }
+
+    /// The blocking form of [`Db::write`], for start-up work and the CLI.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.pool.get().map_err(DbError::from)?;
+        let _guard = match self.backend {
+            // A poisoned lock only means another writer panicked; the database itself is fine.
+            Backend::Sqlite(_) => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+
+    /// `SELECT 1`, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.read(|c| c.batch_execute("SELECT 1").map_err(DbError::Query))
+            .await
+    }
+}
+
+/// Timestamps are stored as UTC with microsecond precision on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    use chrono::{SubsecRound, Timelike};
+    now.with_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or_else(|| now.trunc_subsecs(6))
+}
+
+/// A new time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_comes_from_the_scheme() {
+        assert_eq!(
+            Backend::from_url("sqlite://./data/a.db"),
+            Ok(Backend::Sqlite(PathBuf::from("./data/a.db")))
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:///srv/a.db"),
+            Ok(Backend::Sqlite(PathBuf::from("/srv/a.db")))
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db"),
+            Ok(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db"),
+            Ok(Backend::Postgres)
+        );
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+        assert!(Backend::from_url("./aduan.db").is_err());
+        assert!(Backend::from_url("sqlite://").is_err());
+    }
+
+    #[test]
+    fn errors_never_show_passwords() {
+        let e = Backend::from_url("mysql://u:secret@h/db").unwrap_err();
+        assert!(!e.contains("secret"), "{e}");
+        assert_eq!(redact("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn now_has_microsecond_precision() {
+        use chrono::Timelike;
+        assert_eq!(now().nanosecond() % 1000, 0);
+    }
+}

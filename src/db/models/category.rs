@@ -1,0 +1,136 @@
+//! Complaint categories, each with the agency whose duties (tupoksi) cover it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{contains_pattern, lower, Page};
+use crate::db::schema::categories;
+use crate::db::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = categories)]
+pub struct Category {
+    pub id: String,
+    pub jurisdiction_id: String,
+    pub code: String,
+    pub name: String,
+    pub group_name: Option<String>,
+    pub default_agency_id: Option<String>,
+    /// A JSON array of strings.
+    pub keywords: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Category {
+    pub fn keyword_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.keywords).unwrap_or_default()
+    }
+}
+
+pub fn keywords_json(keywords: &[String]) -> String {
+    serde_json::Value::from(keywords.to_vec()).to_string()
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = categories)]
+pub struct CategoryChanges {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub group_name: Option<Option<String>>,
+    pub default_agency_id: Option<Option<String>>,
+    pub keywords: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Default)]
+pub struct CategoryFilter {
+    pub group: Option<String>,
+    pub default_agency_id: Option<String>,
+    pub q: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    filter: &CategoryFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Page<Category>> {
+    let mut q = categories::table
+        .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+        .select(Category::as_select())
+        .into_boxed();
+    if let Some(group) = &filter.group {
+        q = q.filter(categories::group_name.eq(group.clone()));
+    }
+    if let Some(agency) = &filter.default_agency_id {
+        q = q.filter(categories::default_agency_id.eq(agency.clone()));
+    }
+    if let Some(text) = &filter.q {
+        let p = contains_pattern(text);
+        q = q.filter(
+            lower(categories::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(categories::code.like(p.clone()).escape('\\'))
+                .or(lower(categories::keywords).like(p).escape('\\')),
+        );
+    }
+    if let Some(after) = after {
+        q = q.filter(categories::code.gt(after.to_string()));
+    }
+    let rows = q
+        .order(categories::code.asc())
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(Page::from_rows(rows, limit, |c| c.code.clone()))
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<Category>> {
+    categories::table
+        .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+        .filter(categories::id.eq(id))
+        .select(Category::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_code(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    code: &str,
+) -> QueryResult<Option<Category>> {
+    categories::table
+        .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+        .filter(categories::code.eq(code))
+        .select(Category::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &Category) -> QueryResult<()> {
+    diesel::insert_into(categories::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+    changes: &CategoryChanges,
+) -> QueryResult<usize> {
+    diesel::update(
+        categories::table
+            .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+            .filter(categories::id.eq(id)),
+    )
+    .set(changes)
+    .execute(conn)
+}

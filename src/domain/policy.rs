@@ -1,0 +1,155 @@
+//! The access policy as data: roles, what each role may do, and which scope (agency, division)
+//! a role needs. Handlers ask [`may`]; they never re-implement a rule.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A user's role (DESIGN.md §1, §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Diskominfo IT: users, reference data, calendars.
+    Admin,
+    /// Diskominfo / Prokompim: verifies and routes tickets.
+    Coordinator,
+    /// Bupati / Wakil Bupati: reads everything.
+    Leader,
+    /// Kepala OPD / Camat: the agency's tickets.
+    AgencyHead,
+    /// Kepala Bidang: the division's tickets.
+    DivisionHead,
+    /// Social-media PIC of an agency or kecamatan: files and closes tickets.
+    Pic,
+    /// BP4D / Bappeda: aggregates only.
+    Planner,
+}
+
+/// What a role must be attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Jurisdiction-wide; an agency or division may still be recorded.
+    Jurisdiction,
+    /// Needs an agency.
+    Agency,
+    /// Needs a division (its agency follows from it).
+    Division,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Leader,
+        Role::AgencyHead,
+        Role::DivisionHead,
+        Role::Pic,
+        Role::Planner,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Leader => "leader",
+            Role::AgencyHead => "agency_head",
+            Role::DivisionHead => "division_head",
+            Role::Pic => "pic",
+            Role::Planner => "planner",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Role::AgencyHead | Role::Pic => Scope::Agency,
+            Role::DivisionHead => Scope::Division,
+            Role::Admin | Role::Coordinator | Role::Leader | Role::Planner => Scope::Jurisdiction,
+        }
+    }
+}
+
+/// Things a signed-in user may be allowed to do outside the ticket lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// List and read agencies, divisions, categories, regions, accounts.
+    ReadReferenceData,
+    /// Create and edit reference data.
+    ManageReferenceData,
+    /// Create, list, read and edit users.
+    ManageUsers,
+}
+
+use Role::*;
+
+/// The grant table: the one place that says who may do what.
+const GRANTS: &[(Permission, &[Role])] = &[
+    (
+        Permission::ReadReferenceData,
+        &[
+            Admin,
+            Coordinator,
+            Leader,
+            AgencyHead,
+            DivisionHead,
+            Pic,
+            Planner,
+        ],
+    ),
+    (Permission::ManageReferenceData, &[Admin]),
+    (Permission::ManageUsers, &[Admin]),
+];
+
+/// May a user with `role` do `permission`?
+pub fn may(role: Role, permission: Permission) -> bool {
+    GRANTS
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.as_str()));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn permission_table() {
+        use Permission::*;
+        // (permission, roles that may) — every other role may not.
+        let table: &[(Permission, &[Role])] = &[
+            (ReadReferenceData, &Role::ALL),
+            (ManageReferenceData, &[Admin]),
+            (ManageUsers, &[Admin]),
+        ];
+        for (perm, allowed) in table {
+            for role in Role::ALL {
+                assert_eq!(
+                    may(role, *perm),
+                    allowed.contains(&role),
+                    "{role:?} {perm:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(Pic.scope(), Scope::Agency);
+        assert_eq!(AgencyHead.scope(), Scope::Agency);
+        assert_eq!(DivisionHead.scope(), Scope::Division);
+        for r in [Admin, Coordinator, Leader, Planner] {
+            assert_eq!(r.scope(), Scope::Jurisdiction);
+        }
+    }
+}

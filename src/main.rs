@@ -1,0 +1,122 @@
+//! The `aduan` command: `serve` (the default), `migrate`, `user add`, `seed FILE`, `openapi`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use aduan::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "aduan",
+    version,
+    about = "Public-complaint tracking: from social-media comment to public reply"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Load a reference-data file (adds what is missing; existing codes are left alone).
+    Seed {
+        /// A TOML file like seed/subang.toml.
+        file: std::path::PathBuf,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from ADUAN_NEW_USER_PASSWORD, or generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, coordinator, leader, agency_head, division_head, pic or planner.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Agency code (for agency_head and pic).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Division code (for division_head).
+        #[arg(long)]
+        division: Option<String>,
+        /// Jurisdiction code or short code; default: the first one.
+        #[arg(long)]
+        jurisdiction: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        match serde_json::to_string_pretty(&aduan::openapi_document()) {
+            Ok(json) => {
+                println!("{json}");
+                return ExitCode::SUCCESS;
+            }
+            Err(e) => {
+                eprintln!("aduan: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("aduan: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    aduan::telemetry::init(settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(aduan::server::serve(settings)),
+        Command::Migrate => aduan::bootstrap::connect_and_migrate(&settings).map(|_| {
+            println!("migrations are up to date");
+        }),
+        Command::Seed { file } => aduan::cli::seed(&settings, &file),
+        Command::User {
+            action:
+                UserCommand::Add {
+                    username,
+                    role,
+                    display_name,
+                    agency,
+                    division,
+                    jurisdiction,
+                },
+        } => aduan::cli::add_user(
+            &settings,
+            aduan::cli::NewUser {
+                username,
+                role,
+                display_name,
+                agency,
+                division,
+                jurisdiction,
+                password: std::env::var("ADUAN_NEW_USER_PASSWORD").ok(),
+            },
+        ),
+        Command::Openapi => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("aduan: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

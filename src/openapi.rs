@@ -1,0 +1,46 @@
+//! The OpenAPI document's frame (info, tags, security scheme). Paths and schemas are collected
+//! from the handlers by utoipa-actix-web in `server::openapi_document`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "aduan",
+        description = "Tracks a public complaint (aduan) from the social-media comment where it \
+was found to its resolution in the field and the public reply that closes it.\n\n\
+Sign in with `POST /api/v1/auth/token` and send the token as `Authorization: Bearer <token>`. \
+Every error is `application/problem+json` (RFC 9457) with a stable `code`. Lists answer \
+`{items, next_cursor}`; pass `next_cursor` back as `cursor` for the next page.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "sign-in and users", description = "Tokens, the signed-in user, user administration"),
+        (name = "reference data", description = "Agencies (OPD), divisions, categories, regions, official accounts"),
+        (name = "operations", description = "Liveness and readiness"),
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerScheme),
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A token from POST /api/v1/auth/token"))
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Assembling and running the HTTP application.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::web::{self, JsonConfig, PathConfig, QueryConfig};
+use actix_web::{App, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::{json_error, no_route, path_error, problem_safety_net, query_error};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// The whole OpenAPI document, as served at `/openapi.json` and committed in `openapi/`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::api::configure)
+        .split_for_parts()
+        .1
+}
+
+/// The application: routes, docs, error shapes, request logging.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let json = JsonConfig::default()
+        .limit(state.settings.max_json_bytes)
+        .error_handler(json_error);
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(web::Data::new(state))
+        .app_data(json)
+        .app_data(PathConfig::default().error_handler(path_error))
+        .app_data(QueryConfig::default().error_handler(query_error))
+        .configure(crate::api::configure)
+        .split_for_parts();
+    app.service(web::redirect("/docs", "/docs/"))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .default_service(web::to(no_route))
+        .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
+        .wrap(TracingLogger::default())
+}
+
+/// `aduan serve`: migrate, bootstrap, listen until SIGTERM/SIGINT (then finish open requests).
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let state = crate::bootstrap::prepare(settings)?;
+    let bind = state.settings.bind.clone();
+    let workers = state.settings.workers;
+    let server_state = state.clone();
+    let mut server = HttpServer::new(move || build_app(server_state.clone()))
+        .shutdown_timeout(30)
+        .bind(&bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    for addr in server.addrs() {
+        tracing::info!(
+            listen = %format!("http://{addr}"),
+            docs = %format!("http://{addr}/docs/"),
+            database = state.db.backend().name(),
+            ready_ms = started.elapsed().as_millis() as u64,
+            "aduan is ready"
+        );
+    }
+    server.run().await?;
+    tracing::info!("aduan stopped");
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! What every handler can reach: the database, the settings and the token keys.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub jwt: Arc<JwtKeys>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings, jwt_secret: &[u8]) -> AppState {
+        let jwt = JwtKeys::new(jwt_secret, settings.jwt_ttl_minutes);
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            jwt: Arc::new(jwt),
+        }
+    }
+}
