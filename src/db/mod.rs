@@ -63,6 +63,11 @@ impl Backend {
     }
 }
 
+/// libpq explains itself over several lines; logs and the CLI want one.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A URL with its password replaced, fit for logs and error messages.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -131,7 +136,11 @@ impl ConnectionManager {
             Backend::Postgres => diesel::PgConnection::establish(&self.url)
                 .map(DbConnection::Postgres)
                 .map_err(|e| {
-                    DbError::Connect(format!("{}: {}", redact(&self.url), e.to_string().trim()))
+                    DbError::Connect(format!(
+                        "{}: {}",
+                        redact(&self.url),
+                        one_line(&e.to_string())
+                    ))
                 }),
         }
     }

@@ -1,0 +1,288 @@
+//! Test builders: a fresh database per test (a SQLite file in a temporary folder, or a new
+//! PostgreSQL database on the server named by `ADUAN_TEST_DATABASE_URL`), made by the real
+//! migrations and seeded like a first start; requests go through the real `build_app`.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::test;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use serde_json::{json, Value};
+
+use aduan::config::Settings;
+use aduan::state::AppState;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+pub const PASSWORD: &str = "a long passphrase";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-123";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[actix_web::test]
+                async fn $test() {
+                    super::$test($crate::common::TestApp::new($crate::common::Kind::Sqlite).await).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[actix_web::test]
+                #[cfg_attr(not(aduan_pg_tests), ignore = "PostgreSQL suite: set ADUAN_TEST_DATABASE_URL (see README)")]
+                async fn $test() {
+                    super::$test($crate::common::TestApp::new($crate::common::Kind::Postgres).await).await
+                }
+            )+
+        }
+    };
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    pub kind: Kind,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new(kind: Kind) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match kind {
+            Kind::Sqlite => TestDb {
+                url: format!("sqlite://{}", dir.path().join("aduan.db").display()),
+                kind,
+                dir,
+                pg: None,
+            },
+            Kind::Postgres => {
+                let admin = std::env::var("ADUAN_TEST_DATABASE_URL")
+                    .expect("ADUAN_TEST_DATABASE_URL must point at a PostgreSQL server");
+                let name = format!("aduan_t_{}", uuid::Uuid::now_v7().simple());
+                let mut conn =
+                    diesel::PgConnection::establish(&admin).expect("connect to PostgreSQL");
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let mut url = url::Url::parse(&admin).expect("ADUAN_TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDb {
+                    url: url.to_string(),
+                    kind,
+                    dir,
+                    pg: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        let vars: HashMap<&str, String> = HashMap::from([
+            ("DATABASE_URL", self.url.clone()),
+            ("ADUAN_DATA_DIR", self.dir.path().display().to_string()),
+            ("ADUAN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
+            ("ADUAN_JWT_SECRET", JWT_SECRET.to_string()),
+            ("ADUAN_DB_POOL_SIZE", "4".to_string()),
+            ("ADUAN_MAX_JSON_BYTES", "65536".to_string()),
+        ]);
+        Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// An answer, with its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "{}",
+            self.text
+        );
+        assert_eq!(self.body["code"], code, "{}", self.text);
+        assert_eq!(self.body["status"], status, "{}", self.text);
+        assert!(self.body["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(code)));
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("an id").to_string()
+    }
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn new(kind: Kind) -> TestApp {
+        let db = TestDb::new(kind);
+        let settings = db.settings();
+        let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
+            .await
+            .expect("join")
+            .expect("first start");
+        TestApp { state, db }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.db.kind
+    }
+
+    /// Sends a request through the real application.
+    pub async fn send(&self, req: test::TestRequest) -> Resp {
+        let app = test::init_service(aduan::build_app(self.state.clone())).await;
+        let res = test::call_service(&app, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = test::read_body(res).await;
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = test::TestRequest::default().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {t}")));
+        }
+        if let Some(b) = body {
+            req = req.set_json(b);
+        }
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> Resp {
+        self.call(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let r = self.sign_in(username, password).await;
+        assert_eq!(r.status, 200, "sign-in of {username}: {}", r.text);
+        r.body["access_token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// The id of a seeded agency or division by code.
+    pub async fn agency_id(&self, token: &str, code: &str) -> String {
+        let r = self
+            .get(&format!("/api/v1/agencies?q={code}&limit=200"), token)
+            .await;
+        r.body["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["code"] == code))
+            .and_then(|x| x["id"].as_str())
+            .unwrap_or_else(|| panic!("no agency {code}"))
+            .to_string()
+    }
+
+    pub async fn division_id(&self, token: &str, agency_code: &str, code: &str) -> String {
+        let agency = self.agency_id(token, agency_code).await;
+        let r = self
+            .get(&format!("/api/v1/agencies/{agency}/divisions"), token)
+            .await;
+        r.body["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["code"] == code))
+            .and_then(|x| x["id"].as_str())
+            .unwrap_or_else(|| panic!("no division {code}"))
+            .to_string()
+    }
+
+    /// Creates a user with `role` (scoped to DPUPR / Bina Marga where the role needs it) and
+    /// signs it in.
+    pub async fn user_with_role(&self, admin: &str, role: &str) -> (String, String) {
+        let username = format!(
+            "{}-{}",
+            role.replace('_', "-"),
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        );
+        let mut body =
+            json!({"username": username, "password": PASSWORD, "display_name": role, "role": role});
+        match role {
+            "pic" | "agency_head" => {
+                body["agency_id"] = json!(self.agency_id(admin, "dpupr").await)
+            }
+            "division_head" => {
+                body["division_id"] =
+                    json!(self.division_id(admin, "dpupr", "dpupr.bina-marga").await)
+            }
+            _ => {}
+        }
+        let r = self.post("/api/v1/users", admin, body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        (r.id(), self.token(&username, PASSWORD).await)
+    }
+}
