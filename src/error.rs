@@ -203,9 +203,6 @@ impl ResponseError for ApiError {
         if let ApiError::Unauthorized { .. } = self {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if let ApiError::MethodNotAllowed(_) = self {
-            // The route exists; the method is wrong. Allow is unknown here, so it is left out.
-        }
         res.json(self.problem())
     }
 }

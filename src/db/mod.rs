@@ -280,10 +280,8 @@ impl Db {
 
 /// Timestamps are stored as UTC with microsecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now().naive_utc();
-    use chrono::{SubsecRound, Timelike};
-    now.with_nanosecond(now.nanosecond() / 1000 * 1000)
-        .unwrap_or_else(|| now.trunc_subsecs(6))
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 /// A new time-ordered id.

@@ -235,30 +235,28 @@ impl TestApp {
         self.token("admin", ADMIN_PASSWORD).await
     }
 
-    /// The id of a seeded agency or division by code.
-    pub async fn agency_id(&self, token: &str, code: &str) -> String {
-        let r = self
-            .get(&format!("/api/v1/agencies?q={code}&limit=200"), token)
-            .await;
+    /// The id of the item with `code` in the list at `path`.
+    async fn id_by_code(&self, token: &str, path: &str, code: &str) -> String {
+        let r = self.get(path, token).await;
         r.body["items"]
             .as_array()
             .and_then(|a| a.iter().find(|x| x["code"] == code))
             .and_then(|x| x["id"].as_str())
-            .unwrap_or_else(|| panic!("no agency {code}"))
+            .unwrap_or_else(|| panic!("no {code} in {path}"))
             .to_string()
     }
 
+    /// The id of a seeded agency by code.
+    pub async fn agency_id(&self, token: &str, code: &str) -> String {
+        let path = format!("/api/v1/agencies?q={code}&limit=200");
+        self.id_by_code(token, &path, code).await
+    }
+
+    /// The id of a seeded division by its agency's code and its own.
     pub async fn division_id(&self, token: &str, agency_code: &str, code: &str) -> String {
         let agency = self.agency_id(token, agency_code).await;
-        let r = self
-            .get(&format!("/api/v1/agencies/{agency}/divisions"), token)
-            .await;
-        r.body["items"]
-            .as_array()
-            .and_then(|a| a.iter().find(|x| x["code"] == code))
-            .and_then(|x| x["id"].as_str())
-            .unwrap_or_else(|| panic!("no division {code}"))
-            .to_string()
+        let path = format!("/api/v1/agencies/{agency}/divisions?limit=200");
+        self.id_by_code(token, &path, code).await
     }
 
     /// Creates a user with `role` (scoped to DPUPR / Bina Marga where the role needs it) and
