@@ -96,11 +96,110 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_counters (jurisdiction_id, year) {
+        jurisdiction_id -> Text,
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        code -> Text,
+        status -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        region_id -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        address -> Nullable<Text>,
+        agency_id -> Nullable<Text>,
+        division_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        suggested_agency_id -> Nullable<Text>,
+        platform -> Text,
+        comment_url -> Nullable<Text>,
+        comment_key -> Text,
+        post_url -> Nullable<Text>,
+        account -> Nullable<Text>,
+        author -> Nullable<Text>,
+        commented_at -> Nullable<Timestamp>,
+        comment_text -> Text,
+        anonymous -> Bool,
+        confidential -> Bool,
+        reply_url -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        filed_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (ticket_id, seq) {
+        ticket_id -> Text,
+        seq -> Integer,
+        jurisdiction_id -> Text,
+        action -> Text,
+        actor_id -> Text,
+        at -> Timestamp,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        uploader_id -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        filename -> Nullable<Text>,
+        taken_at -> Nullable<Timestamp>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_visits (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        ticket_id -> Text,
+        visitor_id -> Text,
+        visited_at -> Timestamp,
+        notes -> Text,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    field_visit_attachments (visit_id, attachment_id) {
+        visit_id -> Text,
+        attachment_id -> Text,
+        ticket_id -> Text,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(agencies -> jurisdictions (jurisdiction_id));
 diesel::joinable!(divisions -> agencies (agency_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
 diesel::joinable!(official_accounts -> agencies (agency_id));
 diesel::joinable!(users -> jurisdictions (jurisdiction_id));
+diesel::joinable!(ticket_events -> users (actor_id));
+diesel::joinable!(field_visit_attachments -> attachments (attachment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
@@ -110,4 +209,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     official_accounts,
     users,
+    ticket_counters,
+    tickets,
+    ticket_events,
+    attachments,
+    field_visits,
+    field_visit_attachments,
 );

@@ -1,4 +1,7 @@
 //! Pure rules: no I/O, no HTTP. Everything here is tested on its own.
 
+pub mod lifecycle;
 pub mod policy;
+pub mod privacy;
 pub mod reference;
+pub mod source;

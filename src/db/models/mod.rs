@@ -3,10 +3,14 @@
 
 pub mod account;
 pub mod agency;
+pub mod attachment;
 pub mod category;
 pub mod division;
+pub mod event;
+pub mod field_visit;
 pub mod jurisdiction;
 pub mod region;
+pub mod ticket;
 pub mod user;
 
 use diesel::sql_types::Text;

@@ -1,0 +1,11 @@
+DROP TABLE field_visit_attachments;
+DROP TABLE field_visits;
+DROP TABLE attachments;
+DROP TRIGGER ticket_events_no_update;
+DROP TRIGGER ticket_events_no_delete;
+DROP TABLE ticket_events;
+DROP TRIGGER tickets_search_insert;
+DROP TRIGGER tickets_search_update;
+DROP TABLE ticket_search;
+DROP TABLE tickets;
+DROP TABLE ticket_counters;

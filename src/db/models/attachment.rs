@@ -1,0 +1,65 @@
+//! Attachments: metadata of stored files (the bytes are in the blob store, by SHA-256).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{attachments, field_visit_attachments, tickets};
+use crate::db::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct Attachment {
+    pub id: String,
+    pub jurisdiction_id: String,
+    pub uploader_id: String,
+    pub sha256: String,
+    pub content_type: String,
+    pub size: i64,
+    pub filename: Option<String>,
+    pub taken_at: Option<NaiveDateTime>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &Attachment) -> QueryResult<()> {
+    diesel::insert_into(attachments::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<Option<Attachment>> {
+    attachments::table
+        .filter(attachments::jurisdiction_id.eq(jurisdiction_id))
+        .filter(attachments::id.eq(id))
+        .select(Attachment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_many(conn: &mut DbConnection, jurisdiction_id: &str, ids: &[String]) -> QueryResult<Vec<Attachment>> {
+    attachments::table
+        .filter(attachments::jurisdiction_id.eq(jurisdiction_id))
+        .filter(attachments::id.eq_any(ids))
+        .select(Attachment::as_select())
+        .load(conn)
+}
+
+/// The tickets whose field visits use the attachment.
+pub fn tickets_using(
+    conn: &mut DbConnection,
+    attachment_id: &str,
+) -> QueryResult<Vec<crate::db::models::ticket::Ticket>> {
+    use crate::db::models::ticket::Ticket;
+    tickets::table
+        .filter(
+            tickets::id.eq_any(
+                field_visit_attachments::table
+                    .filter(field_visit_attachments::attachment_id.eq(attachment_id))
+                    .select(field_visit_attachments::ticket_id),
+            ),
+        )
+        .select(Ticket::as_select())
+        .load(conn)
+}

@@ -1,0 +1,57 @@
+//! Ticket events: the append-only audit trail (the database refuses updates and deletes).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{ticket_events, users};
+use crate::db::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_events)]
+pub struct Event {
+    pub ticket_id: String,
+    /// The ticket's version after the action: 1 for filing, then one more per action.
+    pub seq: i32,
+    pub jurisdiction_id: String,
+    pub action: String,
+    pub actor_id: String,
+    pub at: NaiveDateTime,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// The action's data as a JSON object.
+    pub data: String,
+}
+
+/// An event with its actor's username and role.
+pub type EventWithActor = (Event, (String, String));
+
+pub fn insert(conn: &mut DbConnection, row: &Event) -> QueryResult<()> {
+    diesel::insert_into(ticket_events::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A ticket's events, oldest first.
+pub fn list_for_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<EventWithActor>> {
+    ticket_events::table
+        .inner_join(users::table)
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .order(ticket_events::seq.asc())
+        .select((Event::as_select(), (users::username, users::role)))
+        .load(conn)
+}
+
+/// The status changes of a ticket, oldest first: `(to_status, at)`.
+pub fn milestones(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let rows: Vec<(Option<String>, String, NaiveDateTime)> = ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .order(ticket_events::seq.asc())
+        .select((ticket_events::from_status, ticket_events::to_status, ticket_events::at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(from, to, _)| from.as_deref() != Some(to.as_str()))
+        .map(|(_, to, at)| (to, at))
+        .collect())
+}
