@@ -27,7 +27,13 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     seed_if_empty(&db, &settings)?;
     ensure_admin(&db, settings.admin_password.as_deref())?;
     let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
-    Ok(AppState::new(db, settings, &secret))
+    let blobs = crate::storage::FsBlobStore::open(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the attachment folder in {}",
+            settings.data_dir.display()
+        )
+    })?;
+    Ok(AppState::new(db, settings, &secret, std::sync::Arc::new(blobs)))
 }
 
 /// Loads `ADUAN_SEED` (or the bundled Subang file) when there is no jurisdiction yet.

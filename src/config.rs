@@ -38,6 +38,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// `ADUAN_MAX_JSON_BYTES`: largest JSON body accepted. Default 1 MiB.
     pub max_json_bytes: usize,
+    /// `ADUAN_MAX_UPLOAD_BYTES`: largest attachment accepted. Default 20 MiB.
+    pub max_upload_bytes: u64,
     /// `ADUAN_WORKERS`: HTTP worker threads. Default: the number of cores.
     pub workers: Option<usize>,
 }
@@ -123,6 +125,7 @@ impl Settings {
             log_format,
             pool_size: number(&get, "ADUAN_DB_POOL_SIZE", 8, 1, 256)?,
             max_json_bytes: number(&get, "ADUAN_MAX_JSON_BYTES", 1 << 20, 1024, 64 << 20)?,
+            max_upload_bytes: number(&get, "ADUAN_MAX_UPLOAD_BYTES", 20 << 20, 1024, 1 << 30)?,
             workers: match get("ADUAN_WORKERS") {
                 None => None,
                 Some(_) => Some(number(&get, "ADUAN_WORKERS", 1, 1, 1024)?),
@@ -173,6 +176,7 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://./data/aduan.db");
         assert_eq!(s.log_format, LogFormat::Text);
         assert_eq!(s.jwt_ttl_minutes, 480);
+        assert_eq!(s.max_upload_bytes, 20 * 1024 * 1024);
     }
 
     #[test]
@@ -191,6 +195,7 @@ mod tests {
             ("ADUAN_LOG_FORMAT", "xml"),
             ("ADUAN_DB_POOL_SIZE", "0"),
             ("ADUAN_JWT_TTL_MINUTES", "ten"),
+            ("ADUAN_MAX_UPLOAD_BYTES", "20MB"),
         ] {
             let e = from(&[(var, value)]).expect_err(var);
             assert_eq!(e.var, var);

@@ -60,6 +60,9 @@ pub struct Problem {
     /// Field errors, for `validation_failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For `invalid_transition`: what the caller may do to the ticket now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 /// Every error the API answers with.
@@ -77,10 +80,17 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    #[error("{detail}")]
+    InvalidTransition {
+        detail: String,
+        allowed_actions: Vec<String>,
+    },
+    #[error("{0}")]
+    PreconditionFailed(String),
     #[error("{0}")]
     PayloadTooLarge(String),
-    #[error("{0}")]
-    UnsupportedMediaType(String),
+    #[error("{detail}")]
+    UnsupportedMediaType { code: &'static str, detail: String },
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
     #[error("{0}")]
@@ -105,6 +115,12 @@ impl ApiError {
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         ApiError::Conflict {
             code,
+            detail: detail.into(),
+        }
+    }
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        ApiError::UnsupportedMediaType {
+            code: "unsupported_media_type",
             detail: detail.into(),
         }
     }
@@ -141,12 +157,14 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. }
             | ApiError::Unauthorized { code, .. }
-            | ApiError::Conflict { code, .. } => code,
+            | ApiError::Conflict { code, .. }
+            | ApiError::UnsupportedMediaType { code, .. } => code,
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::InvalidTransition { .. } => "invalid_transition",
+            ApiError::PreconditionFailed(_) => "precondition_failed",
             ApiError::Validation(_) => "validation_failed",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -173,6 +191,12 @@ impl ApiError {
                 ApiError::Validation(errors) => Some(errors.clone()),
                 _ => None,
             },
+            allowed_actions: match self {
+                ApiError::InvalidTransition {
+                    allowed_actions, ..
+                } => Some(allowed_actions.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -187,7 +211,9 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -249,8 +275,8 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         JsonPayloadError::Overflow { limit } => {
             ApiError::PayloadTooLarge(format!("the body exceeds {limit} bytes"))
         }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "the body must be JSON, sent with Content-Type: application/json".into(),
+        JsonPayloadError::ContentType => ApiError::unsupported_media_type(
+            "the body must be JSON, sent with Content-Type: application/json",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             ApiError::Validation(vec![FieldError::new("body", e.to_string())])
@@ -305,7 +331,7 @@ pub fn problem_safety_net<B: MessageBody + 'static>(
         404 => ApiError::not_found("not found"),
         405 => ApiError::MethodNotAllowed("method not allowed".into()),
         413 => ApiError::PayloadTooLarge("the body is too large".into()),
-        415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
+        415 => ApiError::unsupported_media_type("unsupported content type"),
         s if s >= 500 => ApiError::internal(anyhow::anyhow!("unhandled {status} response")),
         _ => ApiError::bad_request("bad_request", status.to_string()),
     };

@@ -37,4 +37,8 @@ typed_id!(
     RegionId,
     /// Id of an official social-media account.
     AccountId,
+    /// Id of a ticket (a UUIDv7: its time part is the filing time).
+    TicketId,
+    /// Id of a stored file.
+    AttachmentId,
 );

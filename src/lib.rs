@@ -13,10 +13,12 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod media;
 pub mod openapi;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 pub use server::{build_app, openapi_document};

@@ -20,6 +20,9 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`. Lists
     tags(
         (name = "sign-in and users", description = "Tokens, the signed-in user, user administration"),
         (name = "reference data", description = "Agencies (OPD), divisions, categories, regions, official accounts"),
+        (name = "tickets", description = "Complaints: filing, lists, actions through the lifecycle, timeline, field visits"),
+        (name = "evidence", description = "Photos and documents of field visits"),
+        (name = "public", description = "A ticket's public status by tracking code, without sign-in"),
         (name = "operations", description = "Liveness and readiness"),
     ),
     components(schemas(Problem, FieldError)),

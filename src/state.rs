@@ -5,21 +5,30 @@ use std::sync::Arc;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::storage::BlobStore;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
+    /// Attachment bytes.
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, jwt_secret: &[u8]) -> AppState {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        jwt_secret: &[u8],
+        blobs: Arc<dyn BlobStore>,
+    ) -> AppState {
         let jwt = JwtKeys::new(jwt_secret, settings.jwt_ttl_minutes);
         AppState {
             db,
             settings: Arc::new(settings),
             jwt: Arc::new(jwt),
+            blobs,
         }
     }
 }

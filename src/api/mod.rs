@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod attachments;
 pub mod auth;
 pub mod categories;
 pub mod divisions;
@@ -10,7 +11,9 @@ pub mod jurisdiction;
 pub mod me;
 pub mod ops;
 pub mod pagination;
+pub mod public;
 pub mod regions;
+pub mod tickets;
 pub mod users;
 pub mod validate;
 
@@ -29,5 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             categories::configure(v1);
             regions::configure(v1);
             accounts::configure(v1);
+            tickets::configure(v1);
+            attachments::configure(v1);
+            public::configure(v1);
         }));
 }

@@ -289,6 +289,27 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A new UUIDv7 whose time part is `at` (so ids sort like the times they were made at).
+pub fn new_id_at(at: chrono::NaiveDateTime) -> String {
+    let t = at.and_utc();
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        t.timestamp().max(0) as u64,
+        t.timestamp_subsec_nanos(),
+    );
+    uuid::Uuid::new_v7(ts).to_string()
+}
+
+/// The smallest UUIDv7 of the millisecond `at`: ids made at or after `at` sort at or after it.
+pub fn id_floor(at: chrono::DateTime<chrono::Utc>) -> String {
+    let ms = at.timestamp_millis().clamp(0, (1 << 48) - 1) as u64;
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    b[6] = 0x70;
+    b[8] = 0x80;
+    uuid::Uuid::from_bytes(b).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +342,18 @@ mod tests {
         let e = Backend::from_url("mysql://u:secret@h/db").unwrap_err();
         assert!(!e.contains("secret"), "{e}");
         assert_eq!(redact("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn ids_sort_like_their_times() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2025, 7, 7, 5, 41, 0).unwrap();
+        let floor = id_floor(t);
+        let at = new_id_at(t.naive_utc());
+        let later = new_id_at((t + chrono::Duration::milliseconds(1)).naive_utc());
+        let earlier = new_id_at((t - chrono::Duration::milliseconds(1)).naive_utc());
+        assert!(earlier < floor && floor <= at && at < later, "{earlier} {floor} {at} {later}");
+        assert_eq!(uuid::Uuid::parse_str(&floor).unwrap().get_version_num(), 7);
     }
 
     #[test]

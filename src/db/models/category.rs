@@ -134,3 +134,18 @@ pub fn update(
     .set(changes)
     .execute(conn)
 }
+
+/// Codes of the given category ids (for showing a ticket's category).
+pub fn codes_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let pairs: Vec<(String, String)> = categories::table
+        .filter(categories::id.eq_any(ids))
+        .select((categories::id, categories::code))
+        .load(conn)?;
+    Ok(pairs.into_iter().collect())
+}

@@ -139,3 +139,11 @@ pub fn update(
     .set(changes)
     .execute(conn)
 }
+
+/// The ids of a region's children (the desa of a kecamatan).
+pub fn child_ids(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+    regions::table
+        .filter(regions::parent_id.eq(id))
+        .select(regions::id)
+        .load(conn)
+}

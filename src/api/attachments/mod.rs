@@ -1,0 +1,51 @@
+//! Evidence files: `/api/v1/attachments` — upload (multipart) and download.
+
+mod get_attachment;
+mod upload_attachment;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use upload_attachment::UploadForm;
+
+use crate::db::models::attachment::Attachment;
+
+/// A stored file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// SHA-256 of the bytes (lowercase hex).
+    pub sha256: String,
+    /// Judged from the content: `image/jpeg`, `image/png`, `image/webp`, `image/heif` or
+    /// `application/pdf`.
+    pub content_type: String,
+    pub size: i64,
+    pub filename: Option<String>,
+    /// When the photo was taken (EXIF).
+    pub taken_at: Option<DateTime<Utc>>,
+    /// Where the photo was taken (EXIF GPS).
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> Self {
+        AttachmentView {
+            id: a.id,
+            sha256: a.sha256,
+            content_type: a.content_type,
+            size: a.size,
+            filename: a.filename,
+            taken_at: a.taken_at.map(|t| t.and_utc()),
+            lat: a.lat,
+            long: a.lng,
+        }
+    }
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(upload_attachment::upload_attachment)
+        .service(get_attachment::get_attachment);
+}

@@ -1,0 +1,189 @@
+//! The one way a ticket changes: in one transaction, find it (404 when hidden), ask the policy
+//! (403 / 409), check `If-Match` (412), let the action validate its body (422) and say what
+//! changes, then update the row at its version and append the event.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::{ready, Ready};
+use serde_json::Value;
+
+use super::{actor, facts, load_visible, view, TicketView};
+use crate::auth::AuthUser;
+use crate::db::models::event::{self, Event};
+use crate::db::models::ticket::{self, Ticket, TicketChanges};
+use crate::db::DbConnection;
+use crate::domain::lifecycle::{self, Action, Denied};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IfMatch(pub Option<i32>);
+
+impl IfMatch {
+    pub fn parse(raw: &str) -> Result<IfMatch, ApiError> {
+        let raw = raw.trim();
+        if raw == "*" {
+            return Ok(IfMatch(None));
+        }
+        let v = raw.trim_start_matches("W/").trim_matches('"');
+        v.parse::<i32>().map(|n| IfMatch(Some(n))).map_err(|_| {
+            ApiError::bad_request(
+                "invalid_if_match",
+                "If-Match must be a ticket version such as \"3\" (the ETag of the ticket)",
+            )
+        })
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<IfMatch, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.headers().get(header::IF_MATCH) {
+            None => Ok(IfMatch(None)),
+            Some(v) => v
+                .to_str()
+                .map_err(|_| ApiError::bad_request("invalid_if_match", "If-Match is not text"))
+                .and_then(IfMatch::parse),
+        })
+    }
+}
+
+/// What an action changes besides status, version and time, and the data of its event.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub changes: TicketChanges,
+    pub data: Value,
+}
+
+/// Runs `action` on ticket `id` for `caller`; `work` validates the body against the ticket and
+/// says what changes (it may write rows of its own, such as a field visit, in the same
+/// transaction). Gives the updated ticket and whatever `work` returned.
+pub async fn perform<R, F>(
+    state: &AppState,
+    caller: AuthUser,
+    id: String,
+    if_match: IfMatch,
+    action: Action,
+    work: F,
+) -> Result<(TicketView, R), ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<(Change, R), ApiError> + Send + 'static,
+    R: Send + 'static,
+{
+    state
+        .db
+        .write(move |c| {
+            let t = load_visible(c, &caller, &id)?;
+            let me = actor(&caller);
+            let to = lifecycle::decide(&me, action, &facts(&t)).map_err(|d| match d {
+                Denied::Forbidden => ApiError::forbidden(format!(
+                    "a {} may not {} this ticket",
+                    caller.role.as_str(),
+                    action.as_str()
+                )),
+                Denied::InvalidTransition => ApiError::InvalidTransition {
+                    detail: format!(
+                        "a ticket that is {} cannot be {}",
+                        t.status,
+                        past_tense(action)
+                    ),
+                    allowed_actions: lifecycle::allowed_actions(&me, &facts(&t))
+                        .into_iter()
+                        .map(|a| a.as_str().to_string())
+                        .collect(),
+                },
+            })?;
+            if let IfMatch(Some(v)) = if_match {
+                if v != t.version {
+                    return Err(ApiError::PreconditionFailed(format!(
+                        "the ticket is at version {}, not {v}; reload it and try again",
+                        t.version
+                    )));
+                }
+            }
+            let (Change { mut changes, data }, extra) = work(c, &t, &caller)?;
+            let now = crate::db::now();
+            changes.status = Some(to.as_str().to_string());
+            changes.version = Some(t.version + 1);
+            changes.updated_at = Some(now);
+            let changed = ticket::update_at_version(c, &caller.jurisdiction_id, &t.id, t.version, &changes)?;
+            if changed == 0 {
+                return Err(ApiError::conflict(
+                    "edit_conflict",
+                    "the ticket was changed by another request at the same moment; reload it and try again",
+                ));
+            }
+            event::insert(
+                c,
+                &Event {
+                    ticket_id: t.id.clone(),
+                    seq: t.version + 1,
+                    jurisdiction_id: t.jurisdiction_id.clone(),
+                    action: action.as_str().to_string(),
+                    actor_id: caller.id.clone(),
+                    at: now,
+                    from_status: Some(t.status.clone()),
+                    to_status: to.as_str().to_string(),
+                    data: data_text(data),
+                },
+            )?;
+            let updated = ticket::find(c, &caller.jurisdiction_id, &t.id)?
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
+            Ok((view(c, &caller, updated)?, extra))
+        })
+        .await
+}
+
+/// An event's data as stored: a JSON object without null members.
+pub fn data_text(data: Value) -> String {
+    match data {
+        Value::Object(mut m) => {
+            m.retain(|_, v| !v.is_null());
+            Value::Object(m).to_string()
+        }
+        Value::Null => "{}".to_string(),
+        other => serde_json::json!({ "value": other }).to_string(),
+    }
+}
+
+fn past_tense(action: Action) -> &'static str {
+    match action {
+        Action::File => "filed",
+        Action::Route => "routed",
+        Action::Return => "returned",
+        Action::Assign => "assigned",
+        Action::Start => "started",
+        Action::Resolve => "resolved",
+        Action::Close => "closed",
+        Action::Reopen => "reopened",
+        Action::Reject => "rejected",
+        Action::Refer => "referred",
+        Action::Merge => "merged",
+        Action::Visit => "visited",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_forms() {
+        assert_eq!(IfMatch::parse("\"3\"").unwrap().0, Some(3));
+        assert_eq!(IfMatch::parse("W/\"12\"").unwrap().0, Some(12));
+        assert_eq!(IfMatch::parse("7").unwrap().0, Some(7));
+        assert_eq!(IfMatch::parse("*").unwrap().0, None);
+        assert!(IfMatch::parse("\"abc\"").is_err());
+    }
+
+    #[test]
+    fn event_data_drops_nulls() {
+        let d = data_text(serde_json::json!({"reason": "x", "note": null}));
+        assert_eq!(d, r#"{"reason":"x"}"#);
+        assert_eq!(data_text(Value::Null), "{}");
+    }
+}

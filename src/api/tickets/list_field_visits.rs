@@ -1,0 +1,38 @@
+use actix_web::{get, web, web::Json};
+
+use super::create_field_visit::FieldVisitView;
+use super::load_visible;
+use crate::api::pagination::Paged;
+use crate::auth::AuthUser;
+use crate::db::models::field_visit;
+use crate::error::{ApiError, Problem};
+use crate::ids::TicketId;
+use crate::state::AppState;
+
+/// A ticket's field visits in the order they happened, with their files (one page).
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(("id" = TicketId, Path)), responses(
+    (status = 200, body = Paged<FieldVisitView>),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tickets/{id}/field-visits")]
+pub async fn list_field_visits(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<TicketId>,
+) -> Result<Json<Paged<FieldVisitView>>, ApiError> {
+    let id = id.into_inner().db();
+    let visits = state
+        .db
+        .read(move |c| {
+            let t = load_visible(c, &caller, &id)?;
+            Ok::<_, ApiError>(field_visit::list_for_ticket(c, &t.id)?)
+        })
+        .await?;
+    Ok(Json(Paged {
+        items: visits
+            .into_iter()
+            .map(|(v, files)| FieldVisitView::new(v, files))
+            .collect(),
+        next_cursor: None,
+    }))
+}

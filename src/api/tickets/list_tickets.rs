@@ -1,0 +1,148 @@
+use actix_web::{get, web, web::Json};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{actor, views, TicketView};
+use crate::api::pagination::{self, Paged};
+use crate::api::validate::trimmed;
+use crate::auth::AuthUser;
+use crate::db::models::ticket::{self, TicketFilter};
+use crate::db::models::{category, region};
+use crate::domain::lifecycle::{self, Status};
+use crate::domain::source::Channel;
+use crate::error::ApiError;
+use crate::ids::{AgencyId, DivisionId};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListTicketsQuery {
+    /// One status, or several separated by commas (`new,returned`).
+    #[param(example = "new,returned")]
+    pub status: Option<String>,
+    pub agency_id: Option<AgencyId>,
+    pub division_id: Option<DivisionId>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Region code; a kecamatan includes its desa.
+    pub region: Option<String>,
+    pub platform: Option<Channel>,
+    /// Words that must all occur in the title, description or comment text (word prefixes,
+    /// any letter case).
+    pub q: Option<String>,
+    /// Filed at or after this time (RFC 3339) or date (`2025-07-01`, in UTC).
+    pub filed_after: Option<String>,
+    /// Filed before this time (RFC 3339) or date.
+    pub filed_before: Option<String>,
+    /// 1 to 200; default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn bad(detail: String) -> ApiError {
+    ApiError::bad_request("invalid_query", detail)
+}
+
+fn time_param(name: &str, raw: Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(raw) = trimmed(raw) else {
+        return Ok(None);
+    };
+    if let Ok(t) = DateTime::<FixedOffset>::parse_from_rfc3339(&raw) {
+        return Ok(Some(t.to_utc()));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    }
+    Err(bad(format!(
+        "{name} must be an RFC 3339 time (2025-07-07T12:41:00+07:00) or a date (2025-07-07)"
+    )))
+}
+
+/// Words of a text search: letters and digits only, lowercased; at most 8.
+fn words(q: Option<String>) -> Result<Vec<String>, ApiError> {
+    let Some(q) = trimmed(q) else {
+        return Ok(vec![]);
+    };
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect();
+    if words.is_empty() {
+        return Err(bad("q needs at least one letter or digit".into()));
+    }
+    Ok(words)
+}
+
+/// Tickets the caller sees, newest first.
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), params(ListTicketsQuery),
+    responses((status = 200, body = Paged<TicketView>)))]
+#[get("/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<ListTicketsQuery>,
+) -> Result<Json<Paged<TicketView>>, ApiError> {
+    let q = query.into_inner();
+    let (limit, after) = pagination::params(q.limit, q.cursor.as_deref())?;
+    if let Some(a) = &after {
+        uuid::Uuid::parse_str(a)
+            .map_err(|_| ApiError::bad_request("invalid_cursor", "the cursor is not one this API gave out"))?;
+    }
+    let mut statuses = vec![];
+    for s in trimmed(q.status).iter().flat_map(|s| s.split(',')) {
+        let s = s.trim();
+        match Status::parse(s) {
+            Some(st) => statuses.push(st.as_str().to_string()),
+            None => return Err(bad(format!("'{s}' is not a ticket status"))),
+        }
+    }
+    let from = time_param("filed_after", q.filed_after)?;
+    let before = time_param("filed_before", q.filed_before)?;
+    let words = words(q.q)?;
+    let visibility = lifecycle::visibility(&actor(&caller));
+    let paged = state
+        .db
+        .read(move |c| {
+            let jur = &caller.jurisdiction_id;
+            let category_id = match trimmed(q.category) {
+                Some(code) => Some(
+                    category::find_by_code(c, jur, &code)?
+                        .ok_or_else(|| bad(format!("there is no category '{code}'")))?
+                        .id,
+                ),
+                None => None,
+            };
+            let region_ids = match trimmed(q.region) {
+                Some(code) => {
+                    let r = region::find_by_code(c, jur, &code)?
+                        .ok_or_else(|| bad(format!("there is no region '{code}'")))?;
+                    let mut ids = region::child_ids(c, &r.id)?;
+                    ids.push(r.id);
+                    ids
+                }
+                None => vec![],
+            };
+            let filter = TicketFilter {
+                statuses,
+                agency_id: q.agency_id.map(|a| a.db()),
+                division_id: q.division_id.map(|d| d.db()),
+                category_id,
+                region_ids,
+                platform: q.platform.map(|p| p.as_str().to_string()),
+                words,
+                id_from: from.map(crate::db::id_floor),
+                id_before: before.map(crate::db::id_floor),
+            };
+            let page = ticket::list(c, jur, &visibility, &filter, after.as_deref(), limit)?;
+            let next_cursor = page.next_after.as_deref().map(pagination::encode);
+            Ok::<_, ApiError>(Paged {
+                items: views(c, &caller, page.items)?,
+                next_cursor,
+            })
+        })
+        .await?;
+    Ok(Json(paged))
+}

@@ -1,0 +1,281 @@
+//! Tickets: `/api/v1/tickets` — filing, lists, one ticket, its actions, timeline and field
+//! visits. Who may see and do what is asked of `domain::lifecycle`, never decided here.
+
+mod act;
+mod assign_ticket;
+mod close_ticket;
+mod create_field_visit;
+mod file_ticket;
+mod get_ticket;
+mod list_events;
+mod list_field_visits;
+mod list_tickets;
+mod merge_ticket;
+mod refer_ticket;
+mod reject_ticket;
+mod reopen_ticket;
+mod resolve_ticket;
+mod return_ticket;
+mod route_ticket;
+mod start_ticket;
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use act::IfMatch;
+pub use assign_ticket::AssignTicket;
+pub use close_ticket::CloseTicket;
+pub use create_field_visit::{CreateFieldVisit, FieldVisitView};
+pub use file_ticket::{FileTicket, SourceInput};
+pub use list_events::{ActorView, EventView};
+pub use list_tickets::ListTicketsQuery;
+pub use merge_ticket::MergeTicket;
+pub use refer_ticket::ReferTicket;
+pub use reject_ticket::RejectTicket;
+pub use reopen_ticket::ReopenTicket;
+pub use resolve_ticket::ResolveTicket;
+pub use return_ticket::ReturnTicket;
+pub use route_ticket::RouteTicket;
+pub use start_ticket::StartTicket;
+
+use crate::auth::AuthUser;
+use crate::db::models::ticket::Ticket;
+use crate::db::models::{category, region};
+use crate::db::DbConnection;
+use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
+use crate::domain::source::Channel;
+use crate::error::ApiError;
+
+/// A point on the map (WGS 84).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    #[schema(example = -6.6583)]
+    pub lat: f64,
+    #[schema(example = 107.6772)]
+    pub long: f64,
+}
+
+impl Location {
+    pub fn check(&self) -> Result<(), &'static str> {
+        if !(-90.0..=90.0).contains(&self.lat) {
+            return Err("lat must be from -90 to 90");
+        }
+        if !(-180.0..=180.0).contains(&self.long) {
+            return Err("long must be from -180 to 180");
+        }
+        Ok(())
+    }
+
+    pub fn from_columns(lat: Option<f64>, lng: Option<f64>) -> Option<Location> {
+        Some(Location {
+            lat: lat?,
+            long: lng?,
+        })
+    }
+}
+
+/// The comment (or message) a ticket was filed from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceView {
+    pub platform: Channel,
+    pub comment_url: Option<String>,
+    /// The canonical key of the comment: one comment, one ticket.
+    #[schema(example = "instagram:comment:18034567890123456")]
+    pub comment_key: String,
+    pub post_url: Option<String>,
+    /// The official account the comment was on.
+    pub account: Option<String>,
+    /// The commenter's handle; null for callers who may not see personal data.
+    pub author: Option<String>,
+    pub commented_at: Option<DateTime<Utc>>,
+    pub text: String,
+}
+
+/// A ticket, as its viewer may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Public tracking code.
+    #[schema(example = "SBG-25-000123")]
+    pub code: String,
+    pub status: Status,
+    pub title: String,
+    pub description: Option<String>,
+    /// Category code.
+    #[schema(example = "jalan")]
+    pub category: Option<String>,
+    /// Region code.
+    #[schema(example = "jalancagak")]
+    pub region: Option<String>,
+    pub location: Option<Location>,
+    pub address: Option<String>,
+    #[schema(format = Uuid)]
+    pub agency_id: Option<String>,
+    #[schema(format = Uuid)]
+    pub division_id: Option<String>,
+    #[schema(format = Uuid)]
+    pub assignee_id: Option<String>,
+    /// The agency whose tupoksi covers the category.
+    #[schema(format = Uuid)]
+    pub suggested_agency_id: Option<String>,
+    pub source: SourceView,
+    /// The commenter's identity is hidden from the public.
+    pub anonymous: bool,
+    /// Not shown publicly at all.
+    pub confidential: bool,
+    /// The link to the public reply (set when closed).
+    pub reply_url: Option<String>,
+    /// The resolution summary.
+    pub resolution: Option<String>,
+    /// Grows by one with every action; send it in `If-Match` to act only on this state.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do to the ticket now.
+    pub allowed_actions: Vec<Action>,
+}
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub fn actor(caller: &AuthUser) -> Actor<'_> {
+    Actor {
+        id: &caller.id,
+        role: caller.role,
+        agency_id: caller.agency_id.as_deref(),
+        division_id: caller.division_id.as_deref(),
+    }
+}
+
+pub fn status_of(t: &Ticket) -> Status {
+    Status::parse(&t.status).unwrap_or(Status::New)
+}
+
+pub fn facts(t: &Ticket) -> TicketFacts<'_> {
+    TicketFacts {
+        status: status_of(t),
+        agency_id: t.agency_id.as_deref(),
+        division_id: t.division_id.as_deref(),
+        filed_by: &t.filed_by,
+    }
+}
+
+/// The ticket, if it exists in the caller's jurisdiction and the caller may see it; 404
+/// otherwise, so that ids of other agencies' tickets tell nothing.
+pub fn load_visible(conn: &mut DbConnection, caller: &AuthUser, id: &str) -> Result<Ticket, ApiError> {
+    crate::db::models::ticket::find(conn, &caller.jurisdiction_id, id)?
+        .filter(|t| lifecycle::can_see(&actor(caller), &facts(t)))
+        .ok_or_else(|| ApiError::not_found("there is no ticket with this id"))
+}
+
+/// Shapes tickets for `caller`, looking up category and region codes in two queries.
+pub fn views(conn: &mut DbConnection, caller: &AuthUser, rows: Vec<Ticket>) -> Result<Vec<TicketView>, ApiError> {
+    let ids = |f: fn(&Ticket) -> Option<&String>| {
+        let mut v: Vec<String> = rows.iter().filter_map(f).cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let categories = category::codes_of(conn, &ids(|t| t.category_id.as_ref()))?;
+    let regions = region::codes_of(conn, &ids(|t| t.region_id.as_ref()))?;
+    let me = actor(caller);
+    let personal = lifecycle::sees_personal_data(caller.role);
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let allowed_actions = lifecycle::allowed_actions(&me, &facts(&t));
+            TicketView {
+                status: status_of(&t),
+                category: t.category_id.as_ref().and_then(|c| categories.get(c).cloned()),
+                region: t.region_id.as_ref().and_then(|r| regions.get(r).cloned()),
+                location: Location::from_columns(t.lat, t.lng),
+                source: SourceView {
+                    platform: Channel::parse(&t.platform).unwrap_or(Channel::Other),
+                    comment_url: t.comment_url,
+                    comment_key: t.comment_key,
+                    post_url: t.post_url,
+                    account: t.account,
+                    author: t.author.filter(|_| personal),
+                    commented_at: t.commented_at.map(utc),
+                    text: t.comment_text,
+                },
+                id: t.id,
+                code: t.code,
+                title: t.title,
+                description: t.description,
+                address: t.address,
+                agency_id: t.agency_id,
+                division_id: t.division_id,
+                assignee_id: t.assignee_id,
+                suggested_agency_id: t.suggested_agency_id,
+                anonymous: t.anonymous,
+                confidential: t.confidential,
+                reply_url: t.reply_url,
+                resolution: t.resolution,
+                version: t.version,
+                created_at: utc(t.created_at),
+                updated_at: utc(t.updated_at),
+                allowed_actions,
+            }
+        })
+        .collect())
+}
+
+pub fn view(conn: &mut DbConnection, caller: &AuthUser, t: Ticket) -> Result<TicketView, ApiError> {
+    views(conn, caller, vec![t])?
+        .pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no view")))
+}
+
+/// 200 with the ticket and its version as the ETag.
+pub fn ticket_ok(v: TicketView) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", v.version)))
+        .json(v)
+}
+
+/// A text field: trimmed, blank counts as absent, at most `max` characters.
+pub fn clean_text(value: Option<String>, max: usize) -> Result<Option<String>, String> {
+    let v = value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    match v {
+        Some(s) if s.chars().count() > max => Err(format!("must have at most {max} characters")),
+        other => Ok(other),
+    }
+}
+
+/// A required text field: trimmed, not blank, at most `max` characters.
+pub fn required_text(field: &str, value: Option<String>, max: usize) -> Result<String, ApiError> {
+    match optional_text(field, value, max)? {
+        Some(v) => Ok(v),
+        None => Err(ApiError::invalid(field, "must not be blank")),
+    }
+}
+
+pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    clean_text(value, max).map_err(|m| ApiError::invalid(field, m))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_tickets::list_tickets)
+        .service(file_ticket::file_ticket)
+        .service(get_ticket::get_ticket)
+        .service(list_events::list_events)
+        .service(route_ticket::route_ticket)
+        .service(return_ticket::return_ticket)
+        .service(assign_ticket::assign_ticket)
+        .service(start_ticket::start_ticket)
+        .service(resolve_ticket::resolve_ticket)
+        .service(close_ticket::close_ticket)
+        .service(reopen_ticket::reopen_ticket)
+        .service(reject_ticket::reject_ticket)
+        .service(refer_ticket::refer_ticket)
+        .service(merge_ticket::merge_ticket)
+        .service(create_field_visit::create_field_visit)
+        .service(list_field_visits::list_field_visits);
+}
