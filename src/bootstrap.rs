@@ -33,7 +33,12 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
             settings.data_dir.display()
         )
     })?;
-    Ok(AppState::new(db, settings, &secret, std::sync::Arc::new(blobs)))
+    Ok(AppState::new(
+        db,
+        settings,
+        &secret,
+        std::sync::Arc::new(blobs),
+    ))
 }
 
 /// Loads `ADUAN_SEED` (or the bundled Subang file) when there is no jurisdiction yet.

@@ -41,14 +41,31 @@ pub fn photo_facts(path: &Path, tz: chrono_tz::Tz) -> PhotoFacts {
         return PhotoFacts::default();
     };
     let mut reader = std::io::BufReader::new(file);
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut reader) else {
+    // Phones and editors write EXIF with small faults; read what can be read.
+    let read = exif::Reader::new()
+        .continue_on_error(true)
+        .read_from_container(&mut reader)
+        .or_else(|e| e.distill_partial_result(|_| {}));
+    let Ok(exif) = read else {
         return PhotoFacts::default();
     };
     let (lat, lng) = match (
-        coordinate(&exif, exif::Tag::GPSLatitude, exif::Tag::GPSLatitudeRef, 'S'),
-        coordinate(&exif, exif::Tag::GPSLongitude, exif::Tag::GPSLongitudeRef, 'W'),
+        coordinate(
+            &exif,
+            exif::Tag::GPSLatitude,
+            exif::Tag::GPSLatitudeRef,
+            'S',
+        ),
+        coordinate(
+            &exif,
+            exif::Tag::GPSLongitude,
+            exif::Tag::GPSLongitudeRef,
+            'W',
+        ),
     ) {
-        (Some(lat), Some(lng)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) => {
+        (Some(lat), Some(lng))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) =>
+        {
             (Some(lat), Some(lng))
         }
         _ => (None, None),
@@ -68,7 +85,8 @@ fn ascii(exif: &exif::Exif, tag: exif::Tag) -> Option<Vec<u8>> {
 }
 
 fn taken_at(exif: &exif::Exif, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
-    let raw = ascii(exif, exif::Tag::DateTimeOriginal).or_else(|| ascii(exif, exif::Tag::DateTime))?;
+    let raw =
+        ascii(exif, exif::Tag::DateTimeOriginal).or_else(|| ascii(exif, exif::Tag::DateTime))?;
     let dt = exif::DateTime::from_ascii(&raw).ok()?;
     let local = chrono::NaiveDate::from_ymd_opt(dt.year.into(), dt.month.into(), dt.day.into())?
         .and_hms_opt(dt.hour.into(), dt.minute.into(), dt.second.into())?;
@@ -83,7 +101,12 @@ fn taken_at(exif: &exif::Exif, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
 }
 
 /// Degrees from EXIF's degrees/minutes/seconds rationals, negative in the `negative` hemisphere.
-fn coordinate(exif: &exif::Exif, tag: exif::Tag, reference: exif::Tag, negative: char) -> Option<f64> {
+fn coordinate(
+    exif: &exif::Exif,
+    tag: exif::Tag,
+    reference: exif::Tag,
+    negative: char,
+) -> Option<f64> {
     let exif::Value::Rational(parts) = &exif.get_field(tag, exif::In::PRIMARY)?.value else {
         return None;
     };
@@ -126,21 +149,63 @@ mod tests {
 
     #[test]
     fn types_come_from_content() {
-        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"), Some("image/jpeg"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), Some("image/png"));
+        assert_eq!(
+            sniff(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"),
+            Some("image/jpeg")
+        );
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"),
+            Some("image/png")
+        );
         assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
         assert_eq!(sniff(b"RIFF\x24\x00\x00\x00WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff(b"MZ\x90\x00\x03\x00\x00\x00"), None, "a Windows program");
+        assert_eq!(
+            sniff(b"MZ\x90\x00\x03\x00\x00\x00"),
+            None,
+            "a Windows program"
+        );
         assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
-        assert_eq!(sniff(b"GIF89a\x01\x00"), None, "GIF is not evidence we accept");
+        assert_eq!(
+            sniff(b"GIF89a\x01\x00"),
+            None,
+            "GIF is not evidence we accept"
+        );
         assert_eq!(sniff(b""), None);
     }
 
     #[test]
     fn offsets() {
         use chrono::FixedOffset;
-        assert_eq!(FixedOffset::from_str_offset("+07:00"), FixedOffset::east_opt(7 * 3600));
-        assert_eq!(FixedOffset::from_str_offset("-03:30"), FixedOffset::east_opt(-(3 * 3600 + 1800)));
+        assert_eq!(
+            FixedOffset::from_str_offset("+07:00"),
+            FixedOffset::east_opt(7 * 3600)
+        );
+        assert_eq!(
+            FixedOffset::from_str_offset("-03:30"),
+            FixedOffset::east_opt(-(3 * 3600 + 1800))
+        );
         assert_eq!(FixedOffset::from_str_offset("07:00"), None);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    #[test]
+    fn exif_of_the_test_photo() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/visit-gps.jpg");
+        let f = photo_facts(&p, chrono_tz::Asia::Jakarta);
+        assert_eq!(
+            f.taken_at.map(|t| t.to_string()).as_deref(),
+            Some("2025-07-08 02:15:00")
+        );
+        assert!((f.lat.unwrap() + 6.6583).abs() < 1e-4);
+        assert!((f.lng.unwrap() - 107.6772).abs() < 1e-4);
+        let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plain.png");
+        assert_eq!(
+            photo_facts(&png, chrono_tz::Asia::Jakarta),
+            PhotoFacts::default()
+        );
     }
 }

@@ -23,10 +23,17 @@ pub struct FsBlobStore {
 }
 
 fn valid_digest(sha256: &str) -> io::Result<()> {
-    if sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         Ok(())
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256 digest"))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a SHA-256 digest",
+        ))
     }
 }
 
@@ -41,7 +48,11 @@ impl FsBlobStore {
 
     fn path(&self, sha256: &str) -> io::Result<PathBuf> {
         valid_digest(sha256)?;
-        Ok(self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256))
+        Ok(self
+            .root
+            .join(&sha256[..2])
+            .join(&sha256[2..4])
+            .join(sha256))
     }
 }
 

@@ -352,7 +352,10 @@ mod tests {
         let at = new_id_at(t.naive_utc());
         let later = new_id_at((t + chrono::Duration::milliseconds(1)).naive_utc());
         let earlier = new_id_at((t - chrono::Duration::milliseconds(1)).naive_utc());
-        assert!(earlier < floor && floor <= at && at < later, "{earlier} {floor} {at} {later}");
+        assert!(
+            earlier < floor && floor <= at && at < later,
+            "{earlier} {floor} {at} {later}"
+        );
         assert_eq!(uuid::Uuid::parse_str(&floor).unwrap().get_version_num(), 7);
     }
 

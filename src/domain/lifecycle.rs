@@ -347,7 +347,10 @@ mod tests {
             ("planner", a("planner", Role::Planner, None, None)),
             ("head_a", a("head-a", Role::AgencyHead, Some(A), None)),
             ("head_b", a("head-b", Role::AgencyHead, Some(B), None)),
-            ("divhead_a1", a("dh", Role::DivisionHead, Some(A), Some(DIV))),
+            (
+                "divhead_a1",
+                a("dh", Role::DivisionHead, Some(A), Some(DIV)),
+            ),
             (
                 "divhead_a2",
                 a("dh2", Role::DivisionHead, Some(A), Some("division-a2")),

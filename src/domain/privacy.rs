@@ -7,8 +7,10 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([a-z0-9._%+\-])[a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.([a-z]{2,})\b")
-        .unwrap_or_else(|e| panic!("email pattern: {e}"))
+    Regex::new(
+        r"(?i)\b([a-z0-9._%+\-])[a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.([a-z]{2,})\b",
+    )
+    .unwrap_or_else(|e| panic!("email pattern: {e}"))
 });
 
 /// 16 digits, optionally grouped by spaces, dots or dashes (KTP numbers are often written so).
@@ -117,6 +119,9 @@ mod tests {
     #[test]
     fn several_at_once() {
         let t = mask("Budi (budi@mail.id, 0812-1111-2222), NIK 3213012345670001");
-        assert_eq!(t, "Budi (b***@***.id, 0812-****-**22), NIK ****************");
+        assert_eq!(
+            t,
+            "Budi (b***@***.id, 0812-****-**22), NIK ****************"
+        );
     }
 }

@@ -125,7 +125,9 @@ pub struct CanonicalUrl {
 fn bare_host(host: &str) -> String {
     let mut h = host.to_ascii_lowercase();
     h = h.trim_end_matches('.').to_string();
-    for prefix in ["www.", "m.", "mobile.", "web.", "mbasic.", "touch.", "music."] {
+    for prefix in [
+        "www.", "m.", "mobile.", "web.", "mbasic.", "touch.", "music.",
+    ] {
         if let Some(rest) = h.strip_prefix(prefix) {
             h = rest.to_string();
         }
@@ -179,7 +181,10 @@ fn after(segs: &[String], names: &[&str]) -> Option<String> {
 }
 
 fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+    !s.is_empty()
+        && s.len() <= 128
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
 }
 
 /// Generic form: canonical host, path without trailing slash, non-tracking parameters sorted.
@@ -245,7 +250,12 @@ pub fn canonicalise(channel: Channel, raw: &str) -> Result<CanonicalUrl, String>
             let post = query(&u, "story_fbid")
                 .or_else(|| query(&u, "fbid"))
                 .or_else(|| query(&u, "v"))
-                .or_else(|| after(&segs, &["posts", "videos", "reel", "permalink", "p", "r", "v"]))
+                .or_else(|| {
+                    after(
+                        &segs,
+                        &["posts", "videos", "reel", "permalink", "p", "r", "v"],
+                    )
+                })
                 .filter(|c| is_id(c));
             let located = match (comment, post) {
                 (Some(c), _) => Located::Comment(format!("{p}:comment:{c}")),
@@ -272,7 +282,11 @@ pub fn canonicalise(channel: Channel, raw: &str) -> Result<CanonicalUrl, String>
                 (None, Some(v)) if !short => Located::Page(format!("{p}:video:{v}")),
                 _ => Located::Page(format!("{p}:url:{host}/{}", segs.join("/"))),
             };
-            let host = if short { host.as_str() } else { "www.tiktok.com" };
+            let host = if short {
+                host.as_str()
+            } else {
+                "www.tiktok.com"
+            };
             return Ok(CanonicalUrl {
                 url: generic(&u, host),
                 located,
@@ -323,9 +337,7 @@ pub fn canonicalise(channel: Channel, raw: &str) -> Result<CanonicalUrl, String>
 
 /// Path and identifying parameters of an address we cannot read further, for a `…:url:` key.
 fn generic_path(u: &url::Url) -> String {
-    generic(u, "")
-        .trim_start_matches("https:///")
-        .to_string()
+    generic(u, "").trim_start_matches("https:///").to_string()
 }
 
 /// Facebook writes a comment id as `<post>_<comment>`, or base64 of `comment:<post>_<comment>`.
@@ -451,7 +463,10 @@ mod tests {
             Channel::Facebook,
             "https://www.facebook.com/pemkabsubang/posts/123?fbclid=abc",
         );
-        let b = key(Channel::Facebook, "https://m.facebook.com/pemkabsubang/posts/123/");
+        let b = key(
+            Channel::Facebook,
+            "https://m.facebook.com/pemkabsubang/posts/123/",
+        );
         assert_eq!(a, b);
         assert!(a.starts_with("facebook:post:123#"));
     }
@@ -494,11 +509,7 @@ mod tests {
                 "https://twitter.com/warga_subang/statuses/1809876543210987654",
             ],
         );
-        let c = canonicalise(
-            Channel::X,
-            "https://twitter.com/a/status/1?s=20",
-        )
-        .unwrap();
+        let c = canonicalise(Channel::X, "https://twitter.com/a/status/1?s=20").unwrap();
         assert_eq!(c.url, "https://x.com/a/status/1");
     }
 
@@ -519,10 +530,17 @@ mod tests {
             key(Channel::Youtube, "https://youtu.be/v?lc=Ugx"),
             key(Channel::Youtube, "https://youtu.be/v?lc=UGX")
         );
-        let c = canonicalise(Channel::Youtube, "https://youtu.be/dQw4w9WgXcQ?lc=Ugx1&si=z").unwrap();
+        let c = canonicalise(
+            Channel::Youtube,
+            "https://youtu.be/dQw4w9WgXcQ?lc=Ugx1&si=z",
+        )
+        .unwrap();
         assert_eq!(c.url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ&lc=Ugx1");
         let v1 = key(Channel::Youtube, "https://youtu.be/dQw4w9WgXcQ");
-        let v2 = key(Channel::Youtube, "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s");
+        let v2 = key(
+            Channel::Youtube,
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
+        );
         assert_eq!(v1, v2);
     }
 
@@ -560,15 +578,30 @@ mod tests {
     #[test]
     fn comments_without_ids() {
         let post = canonicalise(Channel::Instagram, "https://www.instagram.com/p/AbC/").unwrap();
-        let one = comment_key(Channel::Instagram, Some(&post), Some("@Warga"), "Jalan  rusak");
-        let two = comment_key(Channel::Instagram, Some(&post), Some("warga"), "jalan rusak ");
+        let one = comment_key(
+            Channel::Instagram,
+            Some(&post),
+            Some("@Warga"),
+            "Jalan  rusak",
+        );
+        let two = comment_key(
+            Channel::Instagram,
+            Some(&post),
+            Some("warga"),
+            "jalan rusak ",
+        );
         let other = comment_key(Channel::Instagram, Some(&post), Some("warga"), "lampu mati");
         assert_eq!(one, two);
         assert_ne!(one, other);
         // No URL: keyed by author and text when an author is known, else not at all.
         let wa = comment_key(Channel::Whatsapp, None, Some("0812"), "banjir");
-        assert!(wa.as_deref().is_some_and(|k| k.starts_with("whatsapp:msg:")));
+        assert!(wa
+            .as_deref()
+            .is_some_and(|k| k.starts_with("whatsapp:msg:")));
         assert_eq!(comment_key(Channel::WalkIn, None, None, "banjir"), None);
-        assert_eq!(comment_key(Channel::WalkIn, None, Some("  "), "banjir"), None);
+        assert_eq!(
+            comment_key(Channel::WalkIn, None, Some("  "), "banjir"),
+            None
+        );
     }
 }

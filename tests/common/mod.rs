@@ -87,7 +87,12 @@ impl TestDb {
     }
 
     pub fn settings(&self) -> Settings {
-        let vars: HashMap<&str, String> = HashMap::from([
+        self.settings_with(&[])
+    }
+
+    /// Settings with some variables set or replaced.
+    pub fn settings_with(&self, extra: &[(&'static str, &str)]) -> Settings {
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("DATABASE_URL", self.url.clone()),
             ("ADUAN_DATA_DIR", self.dir.path().display().to_string()),
             ("ADUAN_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
@@ -95,6 +100,9 @@ impl TestDb {
             ("ADUAN_DB_POOL_SIZE", "4".to_string()),
             ("ADUAN_MAX_JSON_BYTES", "65536".to_string()),
         ]);
+        for (k, v) in extra {
+            vars.insert(k, v.to_string());
+        }
         Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings")
     }
 }
@@ -116,6 +124,7 @@ pub struct Resp {
     pub headers: actix_web::http::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -155,8 +164,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new(kind: Kind) -> TestApp {
+        TestApp::with(kind, &[]).await
+    }
+
+    /// An app whose settings have some variables set (e.g. a small upload limit).
+    pub async fn with(kind: Kind, vars: &[(&'static str, &str)]) -> TestApp {
         let db = TestDb::new(kind);
-        let settings = db.settings();
+        let settings = db.settings_with(vars);
         let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
             .await
             .expect("join")
@@ -182,6 +196,7 @@ impl TestApp {
             headers,
             body,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -257,6 +272,71 @@ impl TestApp {
         let agency = self.agency_id(token, agency_code).await;
         let path = format!("/api/v1/agencies/{agency}/divisions?limit=200");
         self.id_by_code(token, &path, code).await
+    }
+
+    /// Creates a user with `role` in the agency `agency_code` (and its division `division_code`
+    /// for division heads) and signs it in: `(id, token)`.
+    pub async fn user_in(
+        &self,
+        admin: &str,
+        role: &str,
+        agency_code: &str,
+        division_code: Option<&str>,
+    ) -> (String, String) {
+        let username = format!(
+            "{}-{}",
+            role.replace('_', "-"),
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        );
+        let mut body =
+            json!({"username": username, "password": PASSWORD, "display_name": role, "role": role});
+        match division_code {
+            Some(d) => body["division_id"] = json!(self.division_id(admin, agency_code, d).await),
+            None => body["agency_id"] = json!(self.agency_id(admin, agency_code).await),
+        }
+        let r = self.post("/api/v1/users", admin, body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        (r.id(), self.token(&username, PASSWORD).await)
+    }
+
+    /// Uploads `bytes` as the multipart part `file`.
+    pub async fn upload(&self, token: &str, filename: &str, bytes: &[u8]) -> Resp {
+        let boundary = "----aduan-test-boundary-7d9f";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nfoto lapangan\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+                 Content-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = test::TestRequest::post()
+            .uri("/api/v1/attachments")
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .insert_header((
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .set_payload(body);
+        self.send(req).await
+    }
+
+    /// The number of rows in `table` (to check that a refused request wrote nothing).
+    pub fn count(&self, table: &str) -> i64 {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.state.db.conn().expect("connection");
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<N>(&mut *conn)
+            .expect("count")
+            .n
     }
 
     /// Creates a user with `role` (scoped to DPUPR / Bina Marga where the role needs it) and

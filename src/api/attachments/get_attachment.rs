@@ -43,14 +43,29 @@ pub async fn get_attachment(
         .await?;
     let name = row
         .filename
-        .unwrap_or_else(|| format!("{}.{}", row.id, row.content_type.rsplit('/').next().unwrap_or("bin")))
+        .unwrap_or_else(|| {
+            format!(
+                "{}.{}",
+                row.id,
+                row.content_type.rsplit('/').next().unwrap_or("bin")
+            )
+        })
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect::<String>()
         .replace(['"', '\\'], "_");
     Ok(HttpResponse::Ok()
         .content_type(row.content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
         .insert_header((header::ETAG, format!("\"{}\"", row.sha256)))
         .insert_header((header::CACHE_CONTROL, "private, max-age=86400"))
         .insert_header(("X-Content-Type-Options", "nosniff"))

@@ -74,9 +74,11 @@ async fn receive(mut form: Multipart, staging: &Path, limit: u64) -> Result<Rece
         let mut field = field.map_err(|e| match e {
             actix_multipart::MultipartError::ContentTypeMissing
             | actix_multipart::MultipartError::ContentTypeIncompatible
-            | actix_multipart::MultipartError::ContentTypeParse => ApiError::unsupported_media_type(
-                "send the file as multipart/form-data with one part named 'file'",
-            ),
+            | actix_multipart::MultipartError::ContentTypeParse => {
+                ApiError::unsupported_media_type(
+                    "send the file as multipart/form-data with one part named 'file'",
+                )
+            }
             other => bad(format!("the multipart body is not valid: {other}")),
         })?;
         if field.name() != Some("file") {
@@ -94,7 +96,9 @@ async fn receive(mut form: Multipart, staging: &Path, limit: u64) -> Result<Rece
             path: staging.join(format!("{}.part", uuid::Uuid::now_v7())),
             keep: false,
         };
-        let mut out = tokio::fs::File::create(&staged.path).await.map_err(io_error)?;
+        let mut out = tokio::fs::File::create(&staged.path)
+            .await
+            .map_err(io_error)?;
         let mut hasher = Sha256::new();
         let mut head = Vec::with_capacity(HEAD);
         let mut size = 0u64;
@@ -144,7 +148,12 @@ pub async fn upload_attachment(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let form = Multipart::new(req.headers(), payload);
-    let got = receive(form, state.blobs.staging_dir(), state.settings.max_upload_bytes).await?;
+    let got = receive(
+        form,
+        state.blobs.staging_dir(),
+        state.settings.max_upload_bytes,
+    )
+    .await?;
     let Some(content_type) = media::sniff(&got.head) else {
         let seen = infer::get(&got.head).map_or("of an unknown type", |k| k.mime_type());
         return Err(ApiError::UnsupportedMediaType {
@@ -216,8 +225,14 @@ mod tests {
 
     #[test]
     fn filenames_lose_their_folders() {
-        assert_eq!(clean_filename(Some("C:\\Users\\pic\\foto.jpg")).as_deref(), Some("foto.jpg"));
-        assert_eq!(clean_filename(Some("../../etc/passwd")).as_deref(), Some("passwd"));
+        assert_eq!(
+            clean_filename(Some("C:\\Users\\pic\\foto.jpg")).as_deref(),
+            Some("foto.jpg")
+        );
+        assert_eq!(
+            clean_filename(Some("../../etc/passwd")).as_deref(),
+            Some("passwd")
+        );
         assert_eq!(clean_filename(Some("  ")), None);
         assert_eq!(clean_filename(None), None);
     }

@@ -71,7 +71,9 @@ pub async fn perform<R, F>(
     work: F,
 ) -> Result<(TicketView, R), ApiError>
 where
-    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<(Change, R), ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<(Change, R), ApiError>
+        + Send
+        + 'static,
     R: Send + 'static,
 {
     state

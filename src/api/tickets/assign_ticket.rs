@@ -5,13 +5,13 @@ use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
 use super::{ticket_ok, TicketView};
-use crate::db::models::{division, user};
-use crate::ids::{DivisionId, UserId};
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
+use crate::db::models::{division, user};
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::ids::{DivisionId, UserId};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,11 +5,11 @@ use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
 use super::{ticket_ok, TicketView};
-use crate::domain::reference::check_http_url;
-use crate::domain::source::Channel;
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
+use crate::domain::reference::check_http_url;
+use crate::domain::source::Channel;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
 use crate::state::AppState;
@@ -23,13 +23,18 @@ pub struct CloseTicket {
 
 /// The reply must be an http(s) link, on the source comment's platform for social channels.
 fn check_reply_url(channel: Channel, raw: Option<String>) -> Result<String, ApiError> {
-    let raw = raw.filter(|r| !r.trim().is_empty()).ok_or_else(|| ApiError::invalid("reply_url", "must not be blank"))?;
+    let raw = raw
+        .filter(|r| !r.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("reply_url", "must not be blank"))?;
     let url = check_http_url(&raw).map_err(|m| ApiError::invalid("reply_url", m))?;
     if let Some(platform) = channel.social() {
         if !url.host_str().is_some_and(|h| platform.owns_host(h)) {
             return Err(ApiError::invalid(
                 "reply_url",
-                format!("must be on {} like the comment it answers", platform.as_str()),
+                format!(
+                    "must be on {} like the comment it answers",
+                    platform.as_str()
+                ),
             ));
         }
     }

@@ -105,7 +105,10 @@ pub async fn create_field_visit(
             let found = attachment::find_many(c, &caller.jurisdiction_id, &ids)?;
             let mut files = Vec::with_capacity(ids.len());
             for id in &ids {
-                match found.iter().find(|a| &a.id == id && a.uploader_id == caller.id) {
+                match found
+                    .iter()
+                    .find(|a| &a.id == id && a.uploader_id == caller.id)
+                {
                     Some(a) => files.push(a.clone()),
                     None => {
                         return Err(ApiError::invalid(

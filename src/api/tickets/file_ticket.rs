@@ -96,7 +96,10 @@ fn check(input: &FileTicket) -> Result<Checked, ApiError> {
     let url = match (&s.comment_url, s.platform.social()) {
         (Some(raw), _) => checks.check("source.comment_url", source::canonicalise(s.platform, raw)),
         (None, Some(p)) => {
-            checks.fail("source.comment_url", format!("is required for {}", p.as_str()));
+            checks.fail(
+                "source.comment_url",
+                format!("is required for {}", p.as_str()),
+            );
             None
         }
         (None, None) => None,
@@ -107,7 +110,12 @@ fn check(input: &FileTicket) -> Result<Checked, ApiError> {
             .map(|c| c.url),
         None => None,
     };
-    let account = match s.account.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    let account = match s
+        .account
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         Some(a) => checks.check("source.account", normalise_handle(a)),
         None => None,
     };
@@ -187,7 +195,10 @@ pub async fn file_ticket(
         .write(move |c| file(c, &who, input, checked, key))
         .await;
     let filed = match filed {
-        Err(ApiError::Conflict { code: "duplicate_comment", .. }) => {
+        Err(ApiError::Conflict {
+            code: "duplicate_comment",
+            ..
+        }) => {
             // Another request filed the same comment in the same instant: answer with its ticket.
             let key = lookup_key.unwrap_or_default();
             state
@@ -227,7 +238,12 @@ fn file(
         }
     }
     let mut checks = Checks::new();
-    let category = match input.category.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let category = match input
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => {
             let found = category::find_by_code(c, jur, code)?;
             if found.is_none() {
@@ -237,7 +253,12 @@ fn file(
         }
         None => None,
     };
-    let region_id = match input.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let region_id = match input
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(code) => {
             let found = region::find_by_code(c, jur, code)?;
             if found.is_none() {
@@ -257,7 +278,8 @@ fn file(
     let id = crate::db::new_id_at(now);
     let row = Ticket {
         code: format!("{}-{:02}-{number:06}", j.short_code, year % 100),
-        comment_key: key.unwrap_or_else(|| format!("{}:ticket:{id}", input.source.platform.as_str())),
+        comment_key: key
+            .unwrap_or_else(|| format!("{}:ticket:{id}", input.source.platform.as_str())),
         id,
         jurisdiction_id: jur.clone(),
         status: Status::New.as_str().to_string(),

@@ -88,8 +88,9 @@ pub async fn list_tickets(
     let q = query.into_inner();
     let (limit, after) = pagination::params(q.limit, q.cursor.as_deref())?;
     if let Some(a) = &after {
-        uuid::Uuid::parse_str(a)
-            .map_err(|_| ApiError::bad_request("invalid_cursor", "the cursor is not one this API gave out"))?;
+        uuid::Uuid::parse_str(a).map_err(|_| {
+            ApiError::bad_request("invalid_cursor", "the cursor is not one this API gave out")
+        })?;
     }
     let mut statuses = vec![];
     for s in trimmed(q.status).iter().flat_map(|s| s.split(',')) {

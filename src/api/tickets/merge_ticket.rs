@@ -4,10 +4,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::status_of;
-use crate::db::models::ticket;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
+use crate::db::models::ticket;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
@@ -51,16 +51,28 @@ pub async fn merge_ticket(
             let into = ticket::find(c, &caller.jurisdiction_id, &body.into.db())?
                 .ok_or_else(|| ApiError::invalid("into", "there is no ticket with this id"))?;
             if into.id == ticket.id {
-                return Err(ApiError::invalid("into", "a ticket cannot be merged into itself"));
+                return Err(ApiError::invalid(
+                    "into",
+                    "a ticket cannot be merged into itself",
+                ));
             }
             if !status_of(&into).is_open() {
                 return Err(ApiError::invalid(
                     "into",
-                    format!("ticket {} is {}; merge into an open ticket", into.code, into.status),
+                    format!(
+                        "ticket {} is {}; merge into an open ticket",
+                        into.code, into.status
+                    ),
                 ));
             }
             let data = json!({"into": into.id, "into_code": into.code});
-            Ok((Change { changes: TicketChanges::default(), data }, ()))
+            Ok((
+                Change {
+                    changes: TicketChanges::default(),
+                    data,
+                },
+                (),
+            ))
         },
     )
     .await?;

@@ -168,14 +168,22 @@ pub fn facts(t: &Ticket) -> TicketFacts<'_> {
 
 /// The ticket, if it exists in the caller's jurisdiction and the caller may see it; 404
 /// otherwise, so that ids of other agencies' tickets tell nothing.
-pub fn load_visible(conn: &mut DbConnection, caller: &AuthUser, id: &str) -> Result<Ticket, ApiError> {
+pub fn load_visible(
+    conn: &mut DbConnection,
+    caller: &AuthUser,
+    id: &str,
+) -> Result<Ticket, ApiError> {
     crate::db::models::ticket::find(conn, &caller.jurisdiction_id, id)?
         .filter(|t| lifecycle::can_see(&actor(caller), &facts(t)))
         .ok_or_else(|| ApiError::not_found("there is no ticket with this id"))
 }
 
 /// Shapes tickets for `caller`, looking up category and region codes in two queries.
-pub fn views(conn: &mut DbConnection, caller: &AuthUser, rows: Vec<Ticket>) -> Result<Vec<TicketView>, ApiError> {
+pub fn views(
+    conn: &mut DbConnection,
+    caller: &AuthUser,
+    rows: Vec<Ticket>,
+) -> Result<Vec<TicketView>, ApiError> {
     let ids = |f: fn(&Ticket) -> Option<&String>| {
         let mut v: Vec<String> = rows.iter().filter_map(f).cloned().collect();
         v.sort();
@@ -192,7 +200,10 @@ pub fn views(conn: &mut DbConnection, caller: &AuthUser, rows: Vec<Ticket>) -> R
             let allowed_actions = lifecycle::allowed_actions(&me, &facts(&t));
             TicketView {
                 status: status_of(&t),
-                category: t.category_id.as_ref().and_then(|c| categories.get(c).cloned()),
+                category: t
+                    .category_id
+                    .as_ref()
+                    .and_then(|c| categories.get(c).cloned()),
                 region: t.region_id.as_ref().and_then(|r| regions.get(r).cloned()),
                 location: Location::from_columns(t.lat, t.lng),
                 source: SourceView {
@@ -242,7 +253,9 @@ pub fn ticket_ok(v: TicketView) -> HttpResponse {
 
 /// A text field: trimmed, blank counts as absent, at most `max` characters.
 pub fn clean_text(value: Option<String>, max: usize) -> Result<Option<String>, String> {
-    let v = value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let v = value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     match v {
         Some(s) if s.chars().count() > max => Err(format!("must have at most {max} characters")),
         other => Ok(other),
@@ -257,7 +270,11 @@ pub fn required_text(field: &str, value: Option<String>, max: usize) -> Result<S
     }
 }
 
-pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+pub fn optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
     clean_text(value, max).map_err(|m| ApiError::invalid(field, m))
 }
 

@@ -4,8 +4,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::{optional_text, required_text};
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -52,7 +52,13 @@ pub async fn refer_ticket(
             let to = required_text("to", body.to, 200)?;
             let note = optional_text("note", body.note, 2000)?;
             let data = json!({"to": to, "note": note});
-            Ok((Change { changes: TicketChanges::default(), data }, ()))
+            Ok((
+                Change {
+                    changes: TicketChanges::default(),
+                    data,
+                },
+                (),
+            ))
         },
     )
     .await?;

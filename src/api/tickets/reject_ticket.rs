@@ -4,8 +4,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::required_text;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -49,7 +49,13 @@ pub async fn reject_ticket(
         move |_c, _ticket, _caller| {
             let reason = required_text("reason", body.reason, 2000)?;
             let data = json!({"reason": reason});
-            Ok((Change { changes: TicketChanges::default(), data }, ()))
+            Ok((
+                Change {
+                    changes: TicketChanges::default(),
+                    data,
+                },
+                (),
+            ))
         },
     )
     .await?;

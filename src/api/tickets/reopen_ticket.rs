@@ -4,8 +4,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::required_text;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;

@@ -4,10 +4,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::{optional_text, required_text};
-use crate::db::models::field_visit;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
+use crate::db::models::field_visit;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};

@@ -4,14 +4,14 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::optional_text;
-use crate::db::models::agency;
-use crate::ids::AgencyId;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
+use crate::db::models::agency;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
+use crate::ids::AgencyId;
 use crate::ids::TicketId;
 use crate::state::AppState;
 

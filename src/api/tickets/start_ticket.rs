@@ -4,8 +4,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
 use super::optional_text;
+use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -48,7 +48,13 @@ pub async fn start_ticket(
         move |_c, _ticket, _caller| {
             let note = optional_text("note", body.note, 2000)?;
             let data = json!({"note": note});
-            Ok((Change { changes: TicketChanges::default(), data }, ()))
+            Ok((
+                Change {
+                    changes: TicketChanges::default(),
+                    data,
+                },
+                (),
+            ))
         },
     )
     .await?;

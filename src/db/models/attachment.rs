@@ -29,7 +29,11 @@ pub fn insert(conn: &mut DbConnection, row: &Attachment) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<Option<Attachment>> {
+pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<Attachment>> {
     attachments::table
         .filter(attachments::jurisdiction_id.eq(jurisdiction_id))
         .filter(attachments::id.eq(id))
@@ -38,7 +42,11 @@ pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryRe
         .optional()
 }
 
-pub fn find_many(conn: &mut DbConnection, jurisdiction_id: &str, ids: &[String]) -> QueryResult<Vec<Attachment>> {
+pub fn find_many(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<Attachment>> {
     attachments::table
         .filter(attachments::jurisdiction_id.eq(jurisdiction_id))
         .filter(attachments::id.eq_any(ids))

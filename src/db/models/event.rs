@@ -33,7 +33,10 @@ pub fn insert(conn: &mut DbConnection, row: &Event) -> QueryResult<()> {
 }
 
 /// A ticket's events, oldest first.
-pub fn list_for_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<EventWithActor>> {
+pub fn list_for_ticket(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+) -> QueryResult<Vec<EventWithActor>> {
     ticket_events::table
         .inner_join(users::table)
         .filter(ticket_events::ticket_id.eq(ticket_id))
@@ -43,11 +46,18 @@ pub fn list_for_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<
 }
 
 /// The status changes of a ticket, oldest first: `(to_status, at)`.
-pub fn milestones(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+pub fn milestones(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     let rows: Vec<(Option<String>, String, NaiveDateTime)> = ticket_events::table
         .filter(ticket_events::ticket_id.eq(ticket_id))
         .order(ticket_events::seq.asc())
-        .select((ticket_events::from_status, ticket_events::to_status, ticket_events::at))
+        .select((
+            ticket_events::from_status,
+            ticket_events::to_status,
+            ticket_events::at,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()

@@ -30,7 +30,11 @@ pub struct VisitAttachment {
     pub position: i32,
 }
 
-pub fn insert(conn: &mut DbConnection, visit: &FieldVisit, files: &[VisitAttachment]) -> QueryResult<()> {
+pub fn insert(
+    conn: &mut DbConnection,
+    visit: &FieldVisit,
+    files: &[VisitAttachment],
+) -> QueryResult<()> {
     diesel::insert_into(field_visits::table)
         .values(visit)
         .execute(conn)?;

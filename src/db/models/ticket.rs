@@ -76,7 +76,11 @@ pub struct TicketFilter {
     pub id_before: Option<String>,
 }
 
-pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<Option<Ticket>> {
+pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<Ticket>> {
     tickets::table
         .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
         .filter(tickets::id.eq(id))
@@ -156,7 +160,11 @@ struct Last {
 /// The next number of the jurisdiction's tracking codes for `year`, counted in the caller's
 /// transaction (so a rolled-back filing gives its number back). The same SQL runs on both
 /// backends (SQLite ≥ 3.35 and PostgreSQL know `ON CONFLICT … RETURNING`).
-pub fn next_code_number(conn: &mut DbConnection, jurisdiction_id: &str, year: i32) -> QueryResult<i32> {
+pub fn next_code_number(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    year: i32,
+) -> QueryResult<i32> {
     diesel::sql_query(
         "INSERT INTO ticket_counters (jurisdiction_id, year, last) VALUES ($1, $2, 1) \
          ON CONFLICT (jurisdiction_id, year) DO UPDATE SET last = ticket_counters.last + 1 \
@@ -223,7 +231,9 @@ pub fn list(
         Visibility::Division { division_id } => {
             q = q.filter(tickets::division_id.eq(division_id.clone()))
         }
-        Visibility::Nothing => return Ok(Page::from_rows(vec![], limit, |t: &Ticket| t.id.clone())),
+        Visibility::Nothing => {
+            return Ok(Page::from_rows(vec![], limit, |t: &Ticket| t.id.clone()))
+        }
     }
     if !filter.statuses.is_empty() {
         q = q.filter(tickets::status.eq_any(filter.statuses.clone()));
