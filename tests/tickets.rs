@@ -764,7 +764,7 @@ async fn lists(app: TestApp) {
         vec![ids[3].clone(), ids[2].clone()]
     );
     assert_eq!(
-        list(&app.get(&q("q=JEMBATAN%20curug"), &coord).await),
+        list(&app.get(&q("q=JEMBATAN%20curugrendeng"), &coord).await),
         vec![ids[3].clone()]
     );
     assert_eq!(
@@ -803,6 +803,39 @@ async fn lists(app: TestApp) {
         .await;
     assert_eq!(list(&p3), newest_first[4..].to_vec());
     assert_eq!(p3.body["next_cursor"], Value::Null);
+    // Both ways of searching agree: through the index (few matches) and row by row (many).
+    let jur = app.get("/api/v1/jurisdiction", &coord).await.id();
+    for (words, expected) in [
+        (vec!["curugrendeng"], 3),
+        (vec!["mohon", "aspal"], 1),
+        (vec!["banjir"], 0),
+    ] {
+        let filter = aduan::db::models::ticket::TicketFilter {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut conn = app.state.db.conn().unwrap();
+        let mut ids_with = |cap| {
+            aduan::db::models::ticket::list_with_cap(
+                &mut conn,
+                &jur,
+                &aduan::domain::lifecycle::Visibility::All,
+                &filter,
+                None,
+                50,
+                cap,
+            )
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|t| t.id)
+            .collect::<Vec<_>>()
+        };
+        let by_index = ids_with(aduan::db::models::ticket::SEARCH_CAP);
+        let row_by_row = ids_with(0);
+        assert_eq!(by_index.len(), expected, "{words:?}");
+        assert_eq!(by_index, row_by_row, "{words:?}");
+    }
     // Bad queries are 400 with a clear code.
     for bad in [
         "status=open",
@@ -952,7 +985,52 @@ async fn public_status(app: TestApp) {
     }
 }
 
+/// Another jurisdiction's tickets and agencies do not exist for a user; the same comment may be
+/// a ticket in each.
+async fn jurisdictions_are_apart(app: TestApp) {
+    let admin = app.admin_token().await;
+    let pwk = app.second_jurisdiction().await;
+    let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let ours = app
+        .post("/api/v1/tickets", &pic, instagram_comment("601"))
+        .await;
+    assert_eq!(ours.status, 201);
+    let mut theirs_body = instagram_comment("601");
+    theirs_body["category"] = Value::Null;
+    theirs_body["region"] = Value::Null;
+    let theirs = app.post("/api/v1/tickets", &pwk, theirs_body).await;
+    assert_eq!(theirs.status, 201, "{}", theirs.text);
+    assert!(theirs.body["code"].as_str().unwrap().starts_with("PWK-"));
+    let (ours, theirs) = (ours.id(), theirs.id());
+    let pwk_dpupr = app.get("/api/v1/agencies", &pwk).await.body["items"][0]["id"].clone();
+
+    app.get(&format!("/api/v1/tickets/{theirs}"), &coord)
+        .await
+        .assert_problem(404, "not_found");
+    act(&app, &coord, &theirs, "reject", json!({"reason": "x"}))
+        .await
+        .assert_problem(404, "not_found");
+    act(
+        &app,
+        &coord,
+        &ours,
+        "route",
+        json!({"agency_id": pwk_dpupr}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    act(&app, &coord, &ours, "merge", json!({"into": theirs}))
+        .await
+        .assert_problem(422, "validation_failed");
+    let listed = app.get("/api/v1/tickets?limit=200", &coord).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    let listed = app.get("/api/v1/tickets?limit=200", &pwk).await;
+    assert_eq!(listed.body["items"][0]["id"], json!(theirs));
+}
+
 on_both_backends!(
+    jurisdictions_are_apart,
     whole_story,
     policy_answers,
     terminal_actions,

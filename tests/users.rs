@@ -297,39 +297,7 @@ async fn role_table(app: TestApp) {
 }
 
 async fn users_never_see_another_jurisdiction(app: TestApp) {
-    // A second jurisdiction with its own admin and agencies.
-    let other = r#"
-        [jurisdiction]
-        code = "purwakartakab.go.id"
-        short_code = "PWK"
-        name = "Kabupaten Purwakarta"
-        timezone = "Asia/Jakarta"
-        [[agencies]]
-        code = "dpupr"
-        name = "DPUPR Purwakarta"
-        kind = "dinas"
-    "#;
-    let file = aduan::seed::SeedFile::parse(other).unwrap();
-    let report = app
-        .state
-        .db
-        .write_blocking(|c| aduan::seed::load(c, &file).map_err(aduan::db::DbError::from))
-        .unwrap();
-    assert!(report.jurisdiction_created);
-    aduan::cli::add_user(
-        &app.db.settings(),
-        aduan::cli::NewUser {
-            username: "admin.pwk".into(),
-            role: "admin".into(),
-            display_name: None,
-            agency: None,
-            division: None,
-            jurisdiction: Some("PWK".into()),
-            password: Some(PASSWORD.into()),
-        },
-    )
-    .unwrap();
-    let pwk = app.token("admin.pwk", PASSWORD).await;
+    let pwk = app.second_jurisdiction().await;
     let sbg = app.admin_token().await;
     let pwk_agencies = app.get("/api/v1/agencies", &pwk).await;
     assert_eq!(pwk_agencies.body["items"].as_array().unwrap().len(), 1);

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::user::{self, User};
 use crate::domain::policy::{may, Permission, Role};
 use crate::error::ApiError;
@@ -25,6 +26,18 @@ pub struct AuthUser {
     pub agency_id: Option<String>,
     pub division_id: Option<String>,
     pub user: User,
+    /// The user's jurisdiction (loaded with the user, so handlers need not ask again).
+    pub jurisdiction: Jurisdiction,
+}
+
+impl AuthUser {
+    /// The jurisdiction's time zone (for calendars, tracking-code years, photo times).
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.jurisdiction
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Jakarta)
+    }
 }
 
 impl AuthUser {
@@ -76,7 +89,7 @@ impl FromRequest for AuthUser {
             let id = claims.sub.clone();
             let row = state
                 .db
-                .read(move |c| user::find_any(c, &id).map_err(ApiError::from))
+                .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ApiError::from))
                 .await?;
             let revoked = || {
                 ApiError::unauthorized(
@@ -84,7 +97,7 @@ impl FromRequest for AuthUser {
                     "the token is no longer valid; sign in again",
                 )
             };
-            let row = row.ok_or_else(revoked)?;
+            let (row, jurisdiction) = row.ok_or_else(revoked)?;
             if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
                 return Err(revoked());
             }
@@ -98,6 +111,7 @@ impl FromRequest for AuthUser {
                 agency_id: row.agency_id.clone(),
                 division_id: row.division_id.clone(),
                 user: row,
+                jurisdiction,
             })
         })
     }

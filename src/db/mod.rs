@@ -209,6 +209,9 @@ impl Db {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // No `SELECT 1` before every checkout (a round trip per request): a connection
+            // that died is found by its first failing query and dropped by `has_broken`.
+            .test_on_check_out(false)
             .build(manager)?;
         Ok(Db {
             pool,

@@ -299,6 +299,43 @@ impl TestApp {
         (r.id(), self.token(&username, PASSWORD).await)
     }
 
+    /// Adds a second jurisdiction, Kabupaten Purwakarta (`PWK`, one agency `dpupr`), with its own
+    /// admin `admin.pwk`; gives that admin's token.
+    pub async fn second_jurisdiction(&self) -> String {
+        let other = r#"
+            [jurisdiction]
+            code = "purwakartakab.go.id"
+            short_code = "PWK"
+            name = "Kabupaten Purwakarta"
+            timezone = "Asia/Jakarta"
+            [[agencies]]
+            code = "dpupr"
+            name = "DPUPR Purwakarta"
+            kind = "dinas"
+        "#;
+        let file = aduan::seed::SeedFile::parse(other).unwrap();
+        let report = self
+            .state
+            .db
+            .write_blocking(|c| aduan::seed::load(c, &file).map_err(aduan::db::DbError::from))
+            .unwrap();
+        assert!(report.jurisdiction_created);
+        aduan::cli::add_user(
+            &self.db.settings(),
+            aduan::cli::NewUser {
+                username: "admin.pwk".into(),
+                role: "admin".into(),
+                display_name: None,
+                agency: None,
+                division: None,
+                jurisdiction: Some("PWK".into()),
+                password: Some(PASSWORD.into()),
+            },
+        )
+        .unwrap();
+        self.token("admin.pwk", PASSWORD).await
+    }
+
     /// Uploads `bytes` as the multipart part `file`.
     pub async fn upload(&self, token: &str, filename: &str, bytes: &[u8]) -> Resp {
         let boundary = "----aduan-test-boundary-7d9f";

@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use super::AttachmentView;
 use crate::auth::AuthUser;
 use crate::db::models::attachment::{self, Attachment};
-use crate::db::models::jurisdiction;
 use crate::error::{ApiError, Problem};
 use crate::media;
 use crate::state::AppState;
@@ -166,33 +165,28 @@ pub async fn upload_attachment(
     if got.size == 0 {
         return Err(ApiError::invalid("file", "the file is empty"));
     }
-    let jur = caller.jurisdiction_id.clone();
+    let tz = caller.timezone();
     let blobs = state.blobs.clone();
     // Off the writer: read EXIF and move the bytes into the store before a row can point at them.
-    let (facts, received) = state
-        .db
-        .read(move |c| {
-            let tz = jurisdiction::find(c, &jur)?
-                .timezone
-                .parse()
-                .unwrap_or(chrono_tz::Asia::Jakarta);
-            let facts = if content_type.starts_with("image/") {
-                media::photo_facts(&got.staged.path, tz)
-            } else {
-                media::PhotoFacts::default()
-            };
-            blobs.put(&got.sha256, &got.staged.path).map_err(io_error)?;
-            let Received {
-                staged,
-                sha256,
-                size,
-                filename,
-                ..
-            } = got;
-            staged.handed_on();
-            Ok::<_, ApiError>((facts, (sha256, size, filename)))
-        })
-        .await?;
+    let (facts, received) = tokio::task::spawn_blocking(move || {
+        let facts = if content_type.starts_with("image/") {
+            media::photo_facts(&got.staged.path, tz)
+        } else {
+            media::PhotoFacts::default()
+        };
+        blobs.put(&got.sha256, &got.staged.path).map_err(io_error)?;
+        let Received {
+            staged,
+            sha256,
+            size,
+            filename,
+            ..
+        } = got;
+        staged.handed_on();
+        Ok::<_, ApiError>((facts, (sha256, size, filename)))
+    })
+    .await
+    .map_err(ApiError::internal)??;
     let (sha256, size, filename) = received;
     let row = Attachment {
         id: crate::db::new_id(),

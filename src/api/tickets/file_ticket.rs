@@ -5,12 +5,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::act::data_text;
-use super::{actor, clean_text, view, Location, TicketView};
+use super::{actor, clean_text, shape, view, Location, TicketView};
 use crate::api::validate::Checks;
 use crate::auth::AuthUser;
 use crate::db::models::event::{self, Event};
 use crate::db::models::ticket::{self, Ticket};
-use crate::db::models::{category, jurisdiction, region};
+use crate::db::models::{category, region};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Status};
 use crate::domain::reference::normalise_handle;
@@ -224,6 +224,23 @@ pub async fn file_ticket(
     })
 }
 
+/// Looks a reference code up, recording "there is no …" when it is unknown.
+fn lookup<T>(
+    checks: &mut Checks,
+    field: &str,
+    code: Option<&str>,
+    find: impl FnOnce(&str) -> diesel::QueryResult<Option<T>>,
+) -> diesel::QueryResult<Option<T>> {
+    let Some(code) = code.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let found = find(code)?;
+    if found.is_none() {
+        checks.fail(field, format!("there is no {field} '{code}'"));
+    }
+    Ok(found)
+}
+
 fn file(
     c: &mut DbConnection,
     caller: &AuthUser,
@@ -238,46 +255,24 @@ fn file(
         }
     }
     let mut checks = Checks::new();
-    let category = match input
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => {
-            let found = category::find_by_code(c, jur, code)?;
-            if found.is_none() {
-                checks.fail("category", format!("there is no category '{code}'"));
-            }
-            found
-        }
-        None => None,
-    };
-    let region_id = match input
-        .region
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => {
-            let found = region::find_by_code(c, jur, code)?;
-            if found.is_none() {
-                checks.fail("region", format!("there is no region '{code}'"));
-            }
-            found.map(|r| r.id)
-        }
-        None => None,
-    };
+    let category = lookup(&mut checks, "category", input.category.as_deref(), |code| {
+        category::find_by_code(c, jur, code)
+    })?;
+    let place = lookup(&mut checks, "region", input.region.as_deref(), |code| {
+        region::find_by_code(c, jur, code)
+    })?;
     checks.finish()?;
 
-    let j = jurisdiction::find(c, jur)?;
     let now = crate::db::now();
-    let tz: chrono_tz::Tz = j.timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta);
-    let year = now.and_utc().with_timezone(&tz).year();
+    let year = now.and_utc().with_timezone(&caller.timezone()).year();
     let number = ticket::next_code_number(c, jur, year)?;
     let id = crate::db::new_id_at(now);
     let row = Ticket {
-        code: format!("{}-{:02}-{number:06}", j.short_code, year % 100),
+        code: format!(
+            "{}-{:02}-{number:06}",
+            caller.jurisdiction.short_code,
+            year % 100
+        ),
         comment_key: key
             .unwrap_or_else(|| format!("{}:ticket:{id}", input.source.platform.as_str())),
         id,
@@ -286,8 +281,8 @@ fn file(
         title: checked.title,
         description: checked.description,
         suggested_agency_id: category.as_ref().and_then(|c| c.default_agency_id.clone()),
-        category_id: category.map(|c| c.id),
-        region_id,
+        category_id: category.as_ref().map(|c| c.id.clone()),
+        region_id: place.as_ref().map(|r| r.id.clone()),
         lat: input.location.map(|l| l.lat),
         lng: input.location.map(|l| l.long),
         address: checked.address,
@@ -331,7 +326,12 @@ fn file(
             })),
         },
     )?;
-    Ok(Filed::New(Box::new(view(c, caller, row)?)))
+    Ok(Filed::New(Box::new(shape(
+        caller,
+        row,
+        category.map(|c| c.code),
+        place.map(|r| r.code),
+    ))))
 }
 
 #[cfg(test)]

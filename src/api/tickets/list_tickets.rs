@@ -28,8 +28,8 @@ pub struct ListTicketsQuery {
     /// Region code; a kecamatan includes its desa.
     pub region: Option<String>,
     pub platform: Option<Channel>,
-    /// Words that must all occur in the title, description or comment text (word prefixes,
-    /// any letter case).
+    /// Words that must all occur in the title, description or comment text (whole words, any
+    /// letter case).
     pub q: Option<String>,
     /// Filed at or after this time (RFC 3339) or date (`2025-07-01`, in UTC).
     pub filed_after: Option<String>,

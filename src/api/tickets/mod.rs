@@ -192,50 +192,61 @@ pub fn views(
     };
     let categories = category::codes_of(conn, &ids(|t| t.category_id.as_ref()))?;
     let regions = region::codes_of(conn, &ids(|t| t.region_id.as_ref()))?;
-    let me = actor(caller);
-    let personal = lifecycle::sees_personal_data(caller.role);
     Ok(rows
         .into_iter()
         .map(|t| {
-            let allowed_actions = lifecycle::allowed_actions(&me, &facts(&t));
-            TicketView {
-                status: status_of(&t),
-                category: t
-                    .category_id
-                    .as_ref()
-                    .and_then(|c| categories.get(c).cloned()),
-                region: t.region_id.as_ref().and_then(|r| regions.get(r).cloned()),
-                location: Location::from_columns(t.lat, t.lng),
-                source: SourceView {
-                    platform: Channel::parse(&t.platform).unwrap_or(Channel::Other),
-                    comment_url: t.comment_url,
-                    comment_key: t.comment_key,
-                    post_url: t.post_url,
-                    account: t.account,
-                    author: t.author.filter(|_| personal),
-                    commented_at: t.commented_at.map(utc),
-                    text: t.comment_text,
-                },
-                id: t.id,
-                code: t.code,
-                title: t.title,
-                description: t.description,
-                address: t.address,
-                agency_id: t.agency_id,
-                division_id: t.division_id,
-                assignee_id: t.assignee_id,
-                suggested_agency_id: t.suggested_agency_id,
-                anonymous: t.anonymous,
-                confidential: t.confidential,
-                reply_url: t.reply_url,
-                resolution: t.resolution,
-                version: t.version,
-                created_at: utc(t.created_at),
-                updated_at: utc(t.updated_at),
-                allowed_actions,
-            }
+            let category = t
+                .category_id
+                .as_ref()
+                .and_then(|c| categories.get(c).cloned());
+            let region = t.region_id.as_ref().and_then(|r| regions.get(r).cloned());
+            shape(caller, t, category, region)
         })
         .collect())
+}
+
+/// A ticket for `caller`, given the codes of its category and region.
+pub fn shape(
+    caller: &AuthUser,
+    t: Ticket,
+    category: Option<String>,
+    region: Option<String>,
+) -> TicketView {
+    let allowed_actions = lifecycle::allowed_actions(&actor(caller), &facts(&t));
+    let personal = lifecycle::sees_personal_data(caller.role);
+    TicketView {
+        status: status_of(&t),
+        category,
+        region,
+        location: Location::from_columns(t.lat, t.lng),
+        source: SourceView {
+            platform: Channel::parse(&t.platform).unwrap_or(Channel::Other),
+            comment_url: t.comment_url,
+            comment_key: t.comment_key,
+            post_url: t.post_url,
+            account: t.account,
+            author: t.author.filter(|_| personal),
+            commented_at: t.commented_at.map(utc),
+            text: t.comment_text,
+        },
+        id: t.id,
+        code: t.code,
+        title: t.title,
+        description: t.description,
+        address: t.address,
+        agency_id: t.agency_id,
+        division_id: t.division_id,
+        assignee_id: t.assignee_id,
+        suggested_agency_id: t.suggested_agency_id,
+        anonymous: t.anonymous,
+        confidential: t.confidential,
+        reply_url: t.reply_url,
+        resolution: t.resolution,
+        version: t.version,
+        created_at: utc(t.created_at),
+        updated_at: utc(t.updated_at),
+        allowed_actions,
+    }
 }
 
 pub fn view(conn: &mut DbConnection, caller: &AuthUser, t: Ticket) -> Result<TicketView, ApiError> {

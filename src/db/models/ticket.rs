@@ -69,7 +69,7 @@ pub struct TicketFilter {
     /// A region and, for a kecamatan, its desa.
     pub region_ids: Vec<String>,
     pub platform: Option<String>,
-    /// Words that must all occur (as word prefixes) in title, description or comment text.
+    /// Words that must all occur in title, description or comment text (whole words, any case).
     pub words: Vec<String>,
     /// Ids are UUIDv7 made from the filing time, so time bounds are id bounds.
     pub id_from: Option<String>,
@@ -182,21 +182,10 @@ fn search_condition(
     words: &[String],
 ) -> Box<dyn BoxableExpression<tickets::table, crate::db::MultiBackend, SqlType = Bool>> {
     let (prefix, query) = match conn {
-        DbConnection::Postgres(_) => (
-            "tickets.search @@ to_tsquery('simple', ",
-            words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" & "),
-        ),
+        DbConnection::Postgres(_) => ("tickets.search @@ to_tsquery('simple', ", pg_tsquery(words)),
         DbConnection::Sqlite(_) => (
             "tickets.id IN (SELECT ticket_id FROM ticket_search WHERE ticket_search MATCH ",
-            words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" "),
+            fts5_query(words),
         ),
     };
     Box::new(
@@ -206,7 +195,18 @@ fn search_condition(
     )
 }
 
+/// The rows a list starts from, before the filters.
+enum Base<'a> {
+    All,
+    Agency(&'a str),
+    FiledBy(&'a str),
+    Division(&'a str),
+}
+
 /// Tickets the caller sees, newest first, after the id `after`.
+///
+/// "Their agency's or filed by them" is two index-ordered queries merged here, rather than one
+/// `OR` that no single index can serve in id order.
 pub fn list(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -215,28 +215,170 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Page<Ticket>> {
+    list_with_cap(
+        conn,
+        jurisdiction_id,
+        visibility,
+        filter,
+        after,
+        limit,
+        SEARCH_CAP,
+    )
+}
+
+/// Text searches matching at most this many tickets are served from the search index alone.
+pub const SEARCH_CAP: usize = 10_000;
+
+/// How a text search narrows a list.
+enum Search {
+    None,
+    /// Every ticket that matches (few enough to list by id).
+    Ids(Vec<String>),
+    /// Too many matches to list: test each row as the list walks the tickets in id order.
+    Condition,
+}
+
+/// [`list`], with the threshold between the two ways of searching as a parameter.
+///
+/// A rare word is found fastest through the search index, then sorted; a common one by walking
+/// the tickets newest first and testing each. The planner cannot tell the two apart (it guesses
+/// the same number of matches for any word it has no statistics for), so we ask the index for
+/// up to `cap + 1` matches first and choose.
+pub fn list_with_cap(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    visibility: &Visibility,
+    filter: &TicketFilter,
+    after: Option<&str>,
+    limit: i64,
+    cap: usize,
+) -> QueryResult<Page<Ticket>> {
+    let search = if filter.words.is_empty() {
+        Search::None
+    } else {
+        match search_ids(conn, jurisdiction_id, &filter.words, cap)? {
+            Some(ids) => Search::Ids(ids),
+            None => Search::Condition,
+        }
+    };
+    let filter = &Filtered {
+        filter,
+        search: &search,
+    };
+    let rows = match visibility {
+        Visibility::All => list_from(conn, jurisdiction_id, Base::All, filter, after, limit)?,
+        Visibility::Division { division_id } => list_from(
+            conn,
+            jurisdiction_id,
+            Base::Division(division_id),
+            filter,
+            after,
+            limit,
+        )?,
+        Visibility::AgencyOrFiled { agency_id, user_id } => {
+            let mut rows = list_from(
+                conn,
+                jurisdiction_id,
+                Base::Agency(agency_id),
+                filter,
+                after,
+                limit,
+            )?;
+            rows.extend(list_from(
+                conn,
+                jurisdiction_id,
+                Base::FiledBy(user_id),
+                filter,
+                after,
+                limit,
+            )?);
+            rows.sort_by(|a, b| b.id.cmp(&a.id));
+            rows.dedup_by(|a, b| a.id == b.id);
+            rows
+        }
+        Visibility::Nothing => vec![],
+    };
+    Ok(Page::from_rows(rows, limit, |t| t.id.clone()))
+}
+
+struct Filtered<'a> {
+    filter: &'a TicketFilter,
+    search: &'a Search,
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// The ids of the tickets matching all `words`, or `None` when there are more than `cap`.
+fn search_ids(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    words: &[String],
+    cap: usize,
+) -> QueryResult<Option<Vec<String>>> {
+    let take = cap as i64 + 1;
+    let rows: Vec<IdRow> = match conn {
+        DbConnection::Postgres(_) => diesel::sql_query(
+            "SELECT id FROM tickets WHERE jurisdiction_id = $1 \
+             AND search @@ to_tsquery('simple', $2) LIMIT $3",
+        )
+        .bind::<Text, _>(jurisdiction_id)
+        .bind::<Text, _>(pg_tsquery(words))
+        .bind::<diesel::sql_types::BigInt, _>(take)
+        .load(conn)?,
+        // The jurisdiction is checked by the list query itself.
+        DbConnection::Sqlite(_) => diesel::sql_query(
+            "SELECT ticket_id AS id FROM ticket_search WHERE ticket_search MATCH $1 LIMIT $2",
+        )
+        .bind::<Text, _>(fts5_query(words))
+        .bind::<diesel::sql_types::BigInt, _>(take)
+        .load(conn)?,
+    };
+    Ok((rows.len() <= cap).then(|| rows.into_iter().map(|r| r.id).collect()))
+}
+
+/// `word & word`: whole words, all of them (the words hold only letters and digits).
+fn pg_tsquery(words: &[String]) -> String {
+    words.join(" & ")
+}
+
+/// `"word" "word"`: whole words, all of them.
+fn fts5_query(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Up to `limit + 1` tickets from `base` matching `filter`, newest first.
+fn list_from(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    base: Base,
+    filtered: &Filtered,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Ticket>> {
+    let filter = filtered.filter;
     let mut q = tickets::table
         .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
         .select(Ticket::as_select())
         .into_boxed();
-    match visibility {
-        Visibility::All => {}
-        Visibility::AgencyOrFiled { agency_id, user_id } => {
-            q = q.filter(
-                tickets::agency_id
-                    .eq(agency_id.clone())
-                    .or(tickets::filed_by.eq(user_id.clone())),
-            )
-        }
-        Visibility::Division { division_id } => {
-            q = q.filter(tickets::division_id.eq(division_id.clone()))
-        }
-        Visibility::Nothing => {
-            return Ok(Page::from_rows(vec![], limit, |t: &Ticket| t.id.clone()))
-        }
+    match base {
+        Base::All => {}
+        Base::Agency(a) => q = q.filter(tickets::agency_id.eq(a.to_string())),
+        Base::FiledBy(u) => q = q.filter(tickets::filed_by.eq(u.to_string())),
+        Base::Division(d) => q = q.filter(tickets::division_id.eq(d.to_string())),
     }
-    if !filter.statuses.is_empty() {
-        q = q.filter(tickets::status.eq_any(filter.statuses.clone()));
+    // One value as `=`, so that an index serves it in id order (`= ANY(…)` is not).
+    match filter.statuses.as_slice() {
+        [] => {}
+        [one] => q = q.filter(tickets::status.eq(one.clone())),
+        many => q = q.filter(tickets::status.eq_any(many.to_vec())),
     }
     if let Some(a) = &filter.agency_id {
         q = q.filter(tickets::agency_id.eq(a.clone()));
@@ -247,8 +389,10 @@ pub fn list(
     if let Some(c) = &filter.category_id {
         q = q.filter(tickets::category_id.eq(c.clone()));
     }
-    if !filter.region_ids.is_empty() {
-        q = q.filter(tickets::region_id.eq_any(filter.region_ids.clone()));
+    match filter.region_ids.as_slice() {
+        [] => {}
+        [one] => q = q.filter(tickets::region_id.eq(one.clone())),
+        many => q = q.filter(tickets::region_id.eq_any(many.to_vec())),
     }
     if let Some(p) = &filter.platform {
         q = q.filter(tickets::platform.eq(p.clone()));
@@ -262,9 +406,11 @@ pub fn list(
     if let Some(after) = after {
         q = q.filter(tickets::id.lt(after.to_string()));
     }
-    if !filter.words.is_empty() {
-        q = q.filter(search_condition(conn, &filter.words));
+    match filtered.search {
+        Search::None => {}
+        Search::Ids(ids) if ids.is_empty() => return Ok(vec![]),
+        Search::Ids(ids) => q = q.filter(tickets::id.eq_any(ids.clone())),
+        Search::Condition => q = q.filter(search_condition(conn, &filter.words)),
     }
-    let rows = q.order(tickets::id.desc()).limit(limit + 1).load(conn)?;
-    Ok(Page::from_rows(rows, limit, |t| t.id.clone()))
+    q.order(tickets::id.desc()).limit(limit + 1).load(conn)
 }

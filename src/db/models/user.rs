@@ -83,10 +83,17 @@ pub fn list(
 }
 
 /// A user by id, in any jurisdiction (the token names the jurisdiction; the caller compares).
-pub fn find_any(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+/// A user with its jurisdiction, in one query (every request's sign-in check).
+pub fn find_with_jurisdiction(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(User, crate::db::models::jurisdiction::Jurisdiction)>> {
+    use crate::db::models::jurisdiction::Jurisdiction;
+    use crate::db::schema::jurisdictions;
     users::table
-        .find(id)
-        .select(User::as_select())
+        .inner_join(jurisdictions::table)
+        .filter(users::id.eq(id))
+        .select((User::as_select(), Jurisdiction::as_select()))
         .first(conn)
         .optional()
 }
