@@ -803,11 +803,12 @@ async fn lists(app: TestApp) {
         .await;
     assert_eq!(list(&p3), newest_first[4..].to_vec());
     assert_eq!(p3.body["next_cursor"], Value::Null);
-    // Both ways of searching agree: through the index (few matches) and row by row (many).
+    // Every way of searching agrees: the newest window (PostgreSQL), the index's ids, row by row.
     let jur = app.get("/api/v1/jurisdiction", &coord).await.id();
     for (words, expected) in [
         (vec!["curugrendeng"], 3),
         (vec!["mohon", "aspal"], 1),
+        (vec!["mohon"], 6),
         (vec!["banjir"], 0),
     ] {
         let filter = aduan::db::models::ticket::TicketFilter {
@@ -815,15 +816,15 @@ async fn lists(app: TestApp) {
             ..Default::default()
         };
         let mut conn = app.state.db.conn().unwrap();
-        let mut ids_with = |cap| {
-            aduan::db::models::ticket::list_with_cap(
+        let mut ids_with = |window, cap, limit| {
+            aduan::db::models::ticket::list_tuned(
                 &mut conn,
                 &jur,
                 &aduan::domain::lifecycle::Visibility::All,
                 &filter,
                 None,
-                50,
-                cap,
+                limit,
+                aduan::db::models::ticket::SearchTuning { window, cap },
             )
             .unwrap()
             .items
@@ -831,10 +832,21 @@ async fn lists(app: TestApp) {
             .map(|t| t.id)
             .collect::<Vec<_>>()
         };
-        let by_index = ids_with(aduan::db::models::ticket::SEARCH_CAP);
-        let row_by_row = ids_with(0);
-        assert_eq!(by_index.len(), expected, "{words:?}");
-        assert_eq!(by_index, row_by_row, "{words:?}");
+        let default = ids_with(20_000, 10_000, 50);
+        assert_eq!(default.len(), expected, "{words:?}");
+        for (window, cap) in [(2, 10_000), (2, 0), (1_000, 0), (1, 1)] {
+            assert_eq!(
+                ids_with(window, cap, 50),
+                default,
+                "{words:?} {window} {cap}"
+            );
+            let two = ids_with(window, cap, 2);
+            assert_eq!(
+                two,
+                default[..default.len().min(2)],
+                "{words:?} {window} {cap}"
+            );
+        }
     }
     // Bad queries are 400 with a clear code.
     for bad in [

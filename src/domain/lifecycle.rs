@@ -4,31 +4,10 @@
 //! [`decide`] is the one policy function every handler calls before changing a ticket, and
 //! [`allowed_actions`] lists what the caller may do next. Nothing here does I/O.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use super::policy::Role;
+use super::reference::text_enum;
 
-macro_rules! named_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
-}
-
-named_enum!(
+text_enum!(
     /// Where a ticket stands.
     Status {
         /// Filed, waiting for the coordinator.
@@ -54,7 +33,7 @@ named_enum!(
     }
 );
 
-named_enum!(
+text_enum!(
     /// Something a user does to a ticket; every action appends one event.
     Action {
         File => "file",

@@ -1,13 +1,11 @@
 //! Rules of the reference data that tickets point at: the kinds, levels and platforms, and
 //! what a valid code, name or account URL is.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+/// An enum stored and sent as snake_case text, with `ALL`, `as_str` and `parse`.
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),+ }
 
@@ -22,6 +20,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum!(
     /// What kind of government body an agency (OPD) is.

@@ -5,58 +5,26 @@
 //! maps all of them to one key, using the comment's own id where the URL carries one, so that
 //! the database can refuse a second ticket for the same comment.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
-use super::reference::SocialPlatform;
+use super::reference::{text_enum, SocialPlatform};
 
-/// The channel a complaint arrived by: a social platform, or another way in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Instagram,
-    Facebook,
-    Tiktok,
-    X,
-    Youtube,
-    Whatsapp,
-    Web,
-    WalkIn,
-    Other,
-}
+text_enum!(
+    /// The channel a complaint arrived by: a social platform, or another way in.
+    Channel {
+        Instagram => "instagram",
+        Facebook => "facebook",
+        Tiktok => "tiktok",
+        X => "x",
+        Youtube => "youtube",
+        Whatsapp => "whatsapp",
+        Web => "web",
+        WalkIn => "walk_in",
+        Other => "other",
+    }
+);
 
 impl Channel {
-    pub const ALL: &'static [Channel] = &[
-        Channel::Instagram,
-        Channel::Facebook,
-        Channel::Tiktok,
-        Channel::X,
-        Channel::Youtube,
-        Channel::Whatsapp,
-        Channel::Web,
-        Channel::WalkIn,
-        Channel::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Instagram => "instagram",
-            Channel::Facebook => "facebook",
-            Channel::Tiktok => "tiktok",
-            Channel::X => "x",
-            Channel::Youtube => "youtube",
-            Channel::Whatsapp => "whatsapp",
-            Channel::Web => "web",
-            Channel::WalkIn => "walk_in",
-            Channel::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.iter().copied().find(|c| c.as_str() == s)
-    }
-
     /// The social platform, for the channels that are one (they need a comment URL).
     pub fn social(self) -> Option<SocialPlatform> {
         match self {

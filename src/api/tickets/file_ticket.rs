@@ -250,7 +250,10 @@ fn file(
 ) -> Result<Filed, ApiError> {
     let jur = &caller.jurisdiction_id;
     if let Some(key) = &key {
-        if let Some(existing) = ticket::find_by_comment_key(c, jur, key)? {
+        // Usually there is none: ask for the id only, and load the ticket when there is one.
+        if let Some(id) = ticket::id_by_comment_key(c, jur, key)? {
+            let existing = ticket::find(c, jur, &id)?
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket {id} vanished")))?;
             return Ok(Filed::Existing(Box::new(view(c, caller, existing)?)));
         }
     }

@@ -7,7 +7,8 @@ use crate::db::schema::{attachments, field_visit_attachments, tickets};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = attachments)]
+// Absent values are written as NULL (not DEFAULT), so the INSERT is one cached statement.
+#[diesel(table_name = attachments, treat_none_as_null = true)]
 pub struct Attachment {
     pub id: String,
     pub jurisdiction_id: String,

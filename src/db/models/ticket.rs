@@ -10,7 +10,8 @@ use crate::db::DbConnection;
 use crate::domain::lifecycle::Visibility;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = tickets)]
+// Absent values are written as NULL (not DEFAULT), so the INSERT is one cached statement.
+#[diesel(table_name = tickets, treat_none_as_null = true)]
 pub struct Ticket {
     pub id: String,
     pub jurisdiction_id: String,
@@ -125,6 +126,19 @@ pub fn find_by_comment_key(
         .optional()
 }
 
+pub fn id_by_comment_key(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    key: &str,
+) -> QueryResult<Option<String>> {
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::comment_key.eq(key))
+        .select(tickets::id)
+        .first(conn)
+        .optional()
+}
+
 pub fn insert(conn: &mut DbConnection, row: &Ticket) -> QueryResult<()> {
     diesel::insert_into(tickets::table)
         .values(row)
@@ -158,22 +172,37 @@ struct Last {
 }
 
 /// The next number of the jurisdiction's tracking codes for `year`, counted in the caller's
-/// transaction (so a rolled-back filing gives its number back). The same SQL runs on both
-/// backends (SQLite ≥ 3.35 and PostgreSQL know `ON CONFLICT … RETURNING`).
+/// transaction (so a rolled-back filing gives its number back). An upsert on both backends; on
+/// PostgreSQL through the query builder, so that it is a cached prepared statement (one round
+/// trip), on SQLite as the same SQL text (SQLite ≥ 3.35 knows `ON CONFLICT … RETURNING`).
 pub fn next_code_number(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     year: i32,
 ) -> QueryResult<i32> {
-    diesel::sql_query(
-        "INSERT INTO ticket_counters (jurisdiction_id, year, last) VALUES ($1, $2, 1) \
-         ON CONFLICT (jurisdiction_id, year) DO UPDATE SET last = ticket_counters.last + 1 \
-         RETURNING last",
-    )
-    .bind::<Text, _>(jurisdiction_id)
-    .bind::<Integer, _>(year)
-    .get_result::<Last>(conn)
-    .map(|r| r.last)
+    use crate::db::schema::ticket_counters::dsl as tc;
+    match conn {
+        DbConnection::Postgres(pg) => diesel::insert_into(tc::ticket_counters)
+            .values((
+                tc::jurisdiction_id.eq(jurisdiction_id),
+                tc::year.eq(year),
+                tc::last.eq(1),
+            ))
+            .on_conflict((tc::jurisdiction_id, tc::year))
+            .do_update()
+            .set(tc::last.eq(tc::last + 1))
+            .returning(tc::last)
+            .get_result(pg),
+        DbConnection::Sqlite(_) => diesel::sql_query(
+            "INSERT INTO ticket_counters (jurisdiction_id, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (jurisdiction_id, year) DO UPDATE SET last = ticket_counters.last + 1 \
+             RETURNING last",
+        )
+        .bind::<Text, _>(jurisdiction_id)
+        .bind::<Integer, _>(year)
+        .get_result::<Last>(conn)
+        .map(|r| r.last),
+    }
 }
 
 /// The text-search condition, per backend: PostgreSQL's tsvector column, SQLite's FTS5 table.
@@ -215,56 +244,122 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Page<Ticket>> {
-    list_with_cap(
+    let tuning = SearchTuning::default();
+    list_tuned(
         conn,
         jurisdiction_id,
         visibility,
         filter,
         after,
         limit,
-        SEARCH_CAP,
+        tuning,
     )
 }
 
-/// Text searches matching at most this many tickets are served from the search index alone.
-pub const SEARCH_CAP: usize = 10_000;
+/// How a text search chooses its way; [`list`] uses the defaults, tests use small numbers to
+/// drive every way on little data.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchTuning {
+    /// On PostgreSQL, first look for a page among this many newest tickets.
+    pub window: i64,
+    /// Searches matching at most this many tickets are served from the search index alone.
+    pub cap: usize,
+}
+
+impl Default for SearchTuning {
+    fn default() -> Self {
+        SearchTuning {
+            window: 20_000,
+            cap: 10_000,
+        }
+    }
+}
 
 /// How a text search narrows a list.
 enum Search {
     None,
     /// Every ticket that matches (few enough to list by id).
     Ids(Vec<String>),
-    /// Too many matches to list: test each row as the list walks the tickets in id order.
+    /// Test each row as the list walks the tickets newest first.
     Condition,
 }
 
-/// [`list`], with the threshold between the two ways of searching as a parameter.
+/// [`list`] with the search thresholds as a parameter.
 ///
-/// A rare word is found fastest through the search index, then sorted; a common one by walking
-/// the tickets newest first and testing each. The planner cannot tell the two apart (it guesses
-/// the same number of matches for any word it has no statistics for), so we ask the index for
-/// up to `cap + 1` matches first and choose.
-pub fn list_with_cap(
+/// The planner cannot tell a common word from a rare one (it guesses the same number of matches
+/// for any word it has no statistics for), so a text search decides itself:
+/// 1. on PostgreSQL, walk the newest `window` tickets testing each: a common word fills a page
+///    there at once;
+/// 2. otherwise ask the search index for up to `cap + 1` matches: a rare word is listed from
+///    those ids;
+/// 3. otherwise (many matches, but old ones) walk all tickets newest first.
+pub fn list_tuned(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     visibility: &Visibility,
     filter: &TicketFilter,
     after: Option<&str>,
     limit: i64,
-    cap: usize,
+    tuning: SearchTuning,
 ) -> QueryResult<Page<Ticket>> {
-    let search = if filter.words.is_empty() {
-        Search::None
-    } else {
-        match search_ids(conn, jurisdiction_id, &filter.words, cap)? {
-            Some(ids) => Search::Ids(ids),
-            None => Search::Condition,
+    let run = |conn: &mut DbConnection, search: Search, floor: Option<String>| {
+        let filtered = Filtered {
+            filter,
+            search: &search,
+            floor,
+        };
+        list_visible(conn, jurisdiction_id, visibility, &filtered, after, limit)
+    };
+    if filter.words.is_empty() {
+        return run(conn, Search::None, None);
+    }
+    if let DbConnection::Postgres(_) = conn {
+        match window_floor(conn, jurisdiction_id, after, tuning.window)? {
+            // Few tickets in all: walking them is the quickest.
+            None => return run(conn, Search::Condition, None),
+            Some(floor) => {
+                let page = run(conn, Search::Condition, Some(floor))?;
+                if page.next_after.is_some() {
+                    return Ok(page);
+                }
+            }
         }
-    };
-    let filter = &Filtered {
-        filter,
-        search: &search,
-    };
+    }
+    match search_ids(conn, jurisdiction_id, &filter.words, tuning.cap)? {
+        Some(ids) => run(conn, Search::Ids(ids), None),
+        None => run(conn, Search::Condition, None),
+    }
+}
+
+/// The id of the `window`-th newest ticket (before `after`), or `None` when there are fewer.
+fn window_floor(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    after: Option<&str>,
+    window: i64,
+) -> QueryResult<Option<String>> {
+    let mut q = tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .select(tickets::id)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(tickets::id.lt(after.to_string()));
+    }
+    q.order(tickets::id.desc())
+        .offset(window.max(1) - 1)
+        .limit(1)
+        .first(conn)
+        .optional()
+}
+
+fn list_visible(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    visibility: &Visibility,
+    filter: &Filtered,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Page<Ticket>> {
     let rows = match visibility {
         Visibility::All => list_from(conn, jurisdiction_id, Base::All, filter, after, limit)?,
         Visibility::Division { division_id } => list_from(
@@ -304,6 +399,8 @@ pub fn list_with_cap(
 struct Filtered<'a> {
     filter: &'a TicketFilter,
     search: &'a Search,
+    /// Only tickets at or after this id (the newest window of a search).
+    floor: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -405,6 +502,9 @@ fn list_from(
     }
     if let Some(after) = after {
         q = q.filter(tickets::id.lt(after.to_string()));
+    }
+    if let Some(floor) = &filtered.floor {
+        q = q.filter(tickets::id.ge(floor.clone()));
     }
     match filtered.search {
         Search::None => {}
