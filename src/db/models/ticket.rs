@@ -269,7 +269,7 @@ pub struct SearchTuning {
 impl Default for SearchTuning {
     fn default() -> Self {
         SearchTuning {
-            window: 20_000,
+            window: 5_000,
             cap: 10_000,
         }
     }
