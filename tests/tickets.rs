@@ -5,7 +5,7 @@ mod common;
 
 use actix_web::http::{header, Method};
 use actix_web::test::TestRequest;
-use common::{TestApp, PASSWORD};
+use common::TestApp;
 use serde_json::{json, Value};
 
 const PHOTO: &[u8] = include_bytes!("fixtures/visit-gps.jpg");
@@ -342,7 +342,6 @@ async fn whole_story(app: TestApp) {
     ] {
         assert!(!r.text.contains(secret), "{secret} leaked: {}", r.text);
     }
-    let _ = PASSWORD;
 }
 
 /// 404 for hidden tickets, 403 for visible ones the caller may not act on, 409 with the allowed
