@@ -467,6 +467,29 @@ async fn policy_answers(app: TestApp) {
         .assert_problem(404, "not_found");
 }
 
+/// The timeline is append-only: the database itself refuses to change or remove an event.
+async fn events_cannot_be_rewritten(app: TestApp) {
+    use diesel::connection::SimpleConnection;
+    let admin = app.admin_token().await;
+    let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
+    assert_eq!(
+        app.post("/api/v1/tickets", &pic, instagram_comment("701"))
+            .await
+            .status,
+        201
+    );
+    let mut conn = app.state.db.conn().unwrap();
+    for sql in [
+        "UPDATE ticket_events SET action = 'close'",
+        "DELETE FROM ticket_events",
+    ] {
+        let e = conn.batch_execute(sql).expect_err(sql);
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    drop(conn);
+    assert_eq!(app.count("ticket_events"), 1);
+}
+
 /// Reject, refer and merge end a ticket; a merged ticket's target stays open; reopen works
 /// only from resolved or closed.
 async fn terminal_actions(app: TestApp) {
@@ -1041,6 +1064,7 @@ async fn jurisdictions_are_apart(app: TestApp) {
 }
 
 on_both_backends!(
+    events_cannot_be_rewritten,
     jurisdictions_are_apart,
     whole_story,
     policy_answers,

@@ -153,6 +153,9 @@ pub async fn upload_attachment(
         state.settings.max_upload_bytes,
     )
     .await?;
+    if got.size == 0 {
+        return Err(ApiError::invalid("file", "the file is empty"));
+    }
     let Some(content_type) = media::sniff(&got.head) else {
         let seen = infer::get(&got.head).map_or("of an unknown type", |k| k.mime_type());
         return Err(ApiError::UnsupportedMediaType {
@@ -162,9 +165,6 @@ pub async fn upload_attachment(
             ),
         });
     };
-    if got.size == 0 {
-        return Err(ApiError::invalid("file", "the file is empty"));
-    }
     let tz = caller.timezone();
     let blobs = state.blobs.clone();
     // Off the writer: read EXIF and move the bytes into the store before a row can point at them.
