@@ -344,6 +344,24 @@ async fn whole_story(app: TestApp) {
     }
 }
 
+/// Routes with an `If-Match` header.
+async fn route_if_match(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    agency: &str,
+    if_match: &str,
+) -> common::Resp {
+    app.send(
+        TestRequest::post()
+            .uri(&format!("/api/v1/tickets/{id}/route"))
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .insert_header((header::IF_MATCH, if_match))
+            .set_json(json!({ "agency_id": agency })),
+    )
+    .await
+}
+
 /// 404 for hidden tickets, 403 for visible ones the caller may not act on, 409 with the allowed
 /// actions, 412 for a stale If-Match; none of them writes anything.
 async fn policy_answers(app: TestApp) {
@@ -395,25 +413,9 @@ async fn policy_answers(app: TestApp) {
         json!(["route", "reject", "refer", "merge"])
     );
     // A stale version.
-    let r = app
-        .send(
-            TestRequest::post()
-                .uri(&format!("/api/v1/tickets/{id}/route"))
-                .insert_header((header::AUTHORIZATION, format!("Bearer {coord}")))
-                .insert_header((header::IF_MATCH, "\"7\""))
-                .set_json(json!({"agency_id": dpupr})),
-        )
-        .await;
+    let r = route_if_match(&app, &coord, &id, &dpupr, "\"7\"").await;
     r.assert_problem(412, "precondition_failed");
-    let r = app
-        .send(
-            TestRequest::post()
-                .uri(&format!("/api/v1/tickets/{id}/route"))
-                .insert_header((header::AUTHORIZATION, format!("Bearer {coord}")))
-                .insert_header((header::IF_MATCH, "yesterday"))
-                .set_json(json!({"agency_id": dpupr})),
-        )
-        .await;
+    let r = route_if_match(&app, &coord, &id, &dpupr, "yesterday").await;
     r.assert_problem(400, "invalid_if_match");
     // Bad bodies: an unknown agency, an agency id of the wrong form, unknown fields.
     let r = act(
@@ -443,15 +445,7 @@ async fn policy_answers(app: TestApp) {
     assert_eq!(app.count("ticket_events"), events, "refusals write nothing");
 
     // The right version goes through, and the ETag follows.
-    let r = app
-        .send(
-            TestRequest::post()
-                .uri(&format!("/api/v1/tickets/{id}/route"))
-                .insert_header((header::AUTHORIZATION, format!("Bearer {coord}")))
-                .insert_header((header::IF_MATCH, "\"1\""))
-                .set_json(json!({"agency_id": dpupr})),
-        )
-        .await;
+    let r = route_if_match(&app, &coord, &id, &dpupr, "\"1\"").await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.headers.get(header::ETAG).unwrap(), "\"2\"");
     // Unknown ids and ids of the wrong form.
