@@ -1,5 +1,6 @@
 //! Pure rules: no I/O, no HTTP. Everything here is tested on its own.
 
+pub mod calendar;
 pub mod lifecycle;
 pub mod policy;
 pub mod privacy;

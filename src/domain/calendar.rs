@@ -1,0 +1,392 @@
+//! Working-day calendars and the one due-time function every SLA clock uses (issue 4).
+//!
+//! A working-day target ends at 23:59:59 local time of the n-th working day after the start
+//! day; a calendar-day target at 23:59:59 of the n-th day after the start day; hours and minutes
+//! are elapsed time. Weekends follow the jurisdiction's working week; national holidays, cuti
+//! bersama and local holidays are all days off.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+use super::reference::text_enum;
+
+text_enum!(
+    /// Which days are working days.
+    WorkWeek {
+        /// Monday to Friday (the default for government offices).
+        MonFri => "mon_fri",
+        /// Monday to Saturday.
+        MonSat => "mon_sat",
+    }
+);
+
+text_enum!(
+    /// Why a day is off.
+    HolidayKind {
+        /// Hari libur nasional.
+        National => "national",
+        /// Cuti bersama: collective leave decreed with the national holidays.
+        CutiBersama => "cuti_bersama",
+        /// A day off of the kabupaten/kota only.
+        Local => "local",
+    }
+);
+
+text_enum!(
+    /// The unit of an SLA target.
+    TargetUnit {
+        WorkingDays => "working_days",
+        CalendarDays => "calendar_days",
+        Hours => "hours",
+        Minutes => "minutes",
+    }
+);
+
+/// A jurisdiction's calendar: its zone, working week and days off.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub tz: Tz,
+    pub week: WorkWeek,
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+/// Longest search for working days, so that a calendar with every day off cannot loop forever.
+const MAX_DAYS: u32 = 3660;
+
+/// Targets beyond this are refused (ten years in any unit is no service-level target).
+pub const MAX_TARGET_MINUTES: i64 = 10 * 366 * 24 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DueError {
+    #[error("the target must be from 0 to ten years")]
+    TargetOutOfRange,
+    #[error("the calendar has no working day in the next ten years")]
+    NoWorkingDay,
+}
+
+impl Calendar {
+    pub fn new(tz: Tz, week: WorkWeek, holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
+        Calendar {
+            tz,
+            week,
+            holidays: holidays.into_iter().collect(),
+        }
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        let weekend = matches!(
+            (self.week, day.weekday()),
+            (_, Weekday::Sun) | (WorkWeek::MonFri, Weekday::Sat)
+        );
+        !weekend && !self.holidays.contains(&day)
+    }
+
+    /// 23:59:59 local time of `day`, as an instant.
+    fn end_of(&self, day: NaiveDate) -> DateTime<Tz> {
+        let local = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
+        // Zones with a gap at midnight do not exist at 23:59:59; take the latest valid instant.
+        self.tz
+            .from_local_datetime(&local)
+            .latest()
+            .unwrap_or_else(|| self.tz.from_utc_datetime(&local))
+    }
+
+    /// When a target of `target` `unit`s started at `start` falls due, in the calendar's zone.
+    pub fn due_at(
+        &self,
+        start: DateTime<Utc>,
+        target: i64,
+        unit: TargetUnit,
+    ) -> Result<DateTime<Tz>, DueError> {
+        let minutes = match unit {
+            TargetUnit::Minutes => target,
+            TargetUnit::Hours => target.saturating_mul(60),
+            TargetUnit::CalendarDays | TargetUnit::WorkingDays => target.saturating_mul(24 * 60),
+        };
+        if !(0..=MAX_TARGET_MINUTES).contains(&minutes) {
+            return Err(DueError::TargetOutOfRange);
+        }
+        let start_day = start.with_timezone(&self.tz).date_naive();
+        match unit {
+            TargetUnit::Minutes | TargetUnit::Hours => {
+                Ok((start + Duration::minutes(minutes)).with_timezone(&self.tz))
+            }
+            TargetUnit::CalendarDays => Ok(self.end_of(start_day + Duration::days(target))),
+            TargetUnit::WorkingDays => {
+                let mut day = start_day;
+                let mut counted = 0;
+                let mut steps = 0;
+                while counted < target {
+                    day = day.succ_opt().ok_or(DueError::NoWorkingDay)?;
+                    steps += 1;
+                    if steps > MAX_DAYS {
+                        return Err(DueError::NoWorkingDay);
+                    }
+                    if self.is_working_day(day) {
+                        counted += 1;
+                    }
+                }
+                Ok(self.end_of(day))
+            }
+        }
+    }
+}
+
+/// One row of a holiday list such as `seed/id-holidays-2025-2026.csv` (`date,kind,name,source`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub kind: HolidayKind,
+    pub name: String,
+}
+
+/// Parses a holiday CSV with the header `date,kind,name[,source]`. Gives the first bad row with
+/// its line number.
+pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        date: String,
+        kind: String,
+        name: String,
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("line 1: {e}"))?;
+    if headers.iter().take(3).collect::<Vec<_>>() != ["date", "kind", "name"] {
+        return Err("line 1: the header must be date,kind,name[,source]".into());
+    }
+    let mut out = vec![];
+    for row in reader.deserialize::<Row>() {
+        let row = row.map_err(|e| match e.position() {
+            Some(p) => format!("line {}: {e}", p.line()),
+            None => e.to_string(),
+        })?;
+        let line = out.len() + 2;
+        let at = |m: String| format!("line {line}: {m}");
+        let date = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
+            .map_err(|_| at(format!("'{}' is not a date like 2025-08-17", row.date)))?;
+        let kind = HolidayKind::parse(&row.kind).ok_or_else(|| {
+            at(format!(
+                "'{}' is not national, cuti_bersama or local",
+                row.kind
+            ))
+        })?;
+        if row.name.is_empty() {
+            return Err(at("the name is empty".into()));
+        }
+        out.push(Holiday {
+            date,
+            kind,
+            name: row.name,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUNDLED: &str = include_str!("../../seed/id-holidays-2025-2026.csv");
+
+    fn subang(week: WorkWeek) -> Calendar {
+        let days = parse_holidays_csv(BUNDLED)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.date);
+        Calendar::new(chrono_tz::Asia::Jakarta, week, days)
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    /// Due times computed by hand from the 2025–2026 SKB calendar.
+    #[test]
+    fn hand_computed_due_times() {
+        use TargetUnit::*;
+        use WorkWeek::*;
+        let cases: &[(WorkWeek, &str, i64, TargetUnit, &str, &str)] = &[
+            // The issue's example: 17 Aug (Sunday, national) and 18 Aug (cuti bersama) are off.
+            (
+                MonFri,
+                "2025-08-15T10:00:00+07:00",
+                3,
+                WorkingDays,
+                "2025-08-21T23:59:59+07:00",
+                "issue example",
+            ),
+            // Plain weekend: Friday + 1 working day is Monday.
+            (
+                MonFri,
+                "2025-09-12T16:00:00+07:00",
+                1,
+                WorkingDays,
+                "2025-09-15T23:59:59+07:00",
+                "over a weekend",
+            ),
+            // A six-day week counts Saturday.
+            (
+                MonSat,
+                "2025-09-12T16:00:00+07:00",
+                1,
+                WorkingDays,
+                "2025-09-13T23:59:59+07:00",
+                "six-day week",
+            ),
+            // Starting on a holiday (17 Aug 2025, a Sunday): days after it count.
+            (
+                MonFri,
+                "2025-08-17T09:00:00+07:00",
+                1,
+                WorkingDays,
+                "2025-08-19T23:59:59+07:00",
+                "starts on a holiday",
+            ),
+            // Late evening in Jakarta is already the next UTC day only in UTC: the local day counts.
+            (
+                MonFri,
+                "2025-09-08T23:30:00+07:00",
+                1,
+                WorkingDays,
+                "2025-09-09T23:59:59+07:00",
+                "late evening",
+            ),
+            (
+                MonFri,
+                "2025-09-08T16:30:00Z",
+                1,
+                WorkingDays,
+                "2025-09-09T23:59:59+07:00",
+                "same instant in UTC",
+            ),
+            // Year end: 25–26 Dec (Christmas, cuti bersama), 31 Dec is a Wednesday, 1 Jan 2026 off.
+            (
+                MonFri,
+                "2025-12-24T10:00:00+07:00",
+                2,
+                WorkingDays,
+                "2025-12-30T23:59:59+07:00",
+                "Christmas",
+            ),
+            (
+                MonFri,
+                "2025-12-30T10:00:00+07:00",
+                2,
+                WorkingDays,
+                "2026-01-02T23:59:59+07:00",
+                "year end",
+            ),
+            // Idul Fitri 2025: 31 Mar–1 Apr national, 28 Mar and 2–7 Apr cuti bersama.
+            (
+                MonFri,
+                "2025-03-27T10:00:00+07:00",
+                1,
+                WorkingDays,
+                "2025-04-08T23:59:59+07:00",
+                "Lebaran",
+            ),
+            (
+                MonFri,
+                "2025-03-27T10:00:00+07:00",
+                5,
+                WorkingDays,
+                "2025-04-14T23:59:59+07:00",
+                "Lebaran, five days",
+            ),
+            // Calendar days ignore holidays.
+            (
+                MonFri,
+                "2025-08-15T10:00:00+07:00",
+                3,
+                CalendarDays,
+                "2025-08-18T23:59:59+07:00",
+                "calendar days",
+            ),
+            (
+                MonFri,
+                "2025-12-01T08:00:00+07:00",
+                60,
+                CalendarDays,
+                "2026-01-30T23:59:59+07:00",
+                "60 days",
+            ),
+            // Hours and minutes are elapsed time.
+            (
+                MonFri,
+                "2025-08-15T10:00:00+07:00",
+                24,
+                Hours,
+                "2025-08-16T10:00:00+07:00",
+                "24 hours",
+            ),
+            (
+                MonFri,
+                "2025-08-15T23:50:00+07:00",
+                30,
+                Minutes,
+                "2025-08-16T00:20:00+07:00",
+                "minutes",
+            ),
+            // Zero working days: the end of the start day.
+            (
+                MonFri,
+                "2025-09-08T09:00:00+07:00",
+                0,
+                WorkingDays,
+                "2025-09-08T23:59:59+07:00",
+                "zero",
+            ),
+        ];
+        for (week, start, n, unit, due, what) in cases {
+            let got = subang(*week).due_at(at(start), *n, *unit).unwrap();
+            assert_eq!(got.to_rfc3339(), *due, "{what}");
+        }
+    }
+
+    #[test]
+    fn the_bundled_list_reads() {
+        let days = parse_holidays_csv(BUNDLED).unwrap();
+        assert_eq!(days.len(), 53);
+        let aug18 = NaiveDate::from_ymd_opt(2025, 8, 18).unwrap();
+        assert!(days
+            .iter()
+            .any(|h| h.date == aug18 && h.kind == HolidayKind::CutiBersama));
+        assert!(!subang(WorkWeek::MonFri).is_working_day(aug18));
+    }
+
+    #[test]
+    fn bad_input() {
+        let cal = subang(WorkWeek::MonFri);
+        let start = at("2025-08-15T10:00:00+07:00");
+        assert_eq!(
+            cal.due_at(start, -1, TargetUnit::Hours),
+            Err(DueError::TargetOutOfRange)
+        );
+        assert_eq!(
+            cal.due_at(start, i64::MAX, TargetUnit::WorkingDays),
+            Err(DueError::TargetOutOfRange)
+        );
+        // Every day off: no loop without end.
+        let all_off = Calendar::new(
+            chrono_tz::Asia::Jakarta,
+            WorkWeek::MonSat,
+            (0..4000).map(|d| NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Duration::days(d)),
+        );
+        assert_eq!(
+            all_off.due_at(start, 1, TargetUnit::WorkingDays),
+            Err(DueError::NoWorkingDay)
+        );
+        assert!(parse_holidays_csv("when,what\n").is_err());
+        let e = parse_holidays_csv("date,kind,name\n2025-02-30,national,X\n").unwrap_err();
+        assert!(e.starts_with("line 2"), "{e}");
+        let e = parse_holidays_csv("date,kind,name\n2025-02-03,party,X\n").unwrap_err();
+        assert!(e.contains("party"), "{e}");
+        let quoted =
+            parse_holidays_csv("date,kind,name\n2025-02-03,local,\"Hari Jadi, Subang\"\n").unwrap();
+        assert_eq!(quoted[0].name, "Hari Jadi, Subang");
+    }
+}
