@@ -36,7 +36,7 @@ struct Bench {
     backend: String,
     state: AppState,
     base: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pg: Option<(String, String, String)>,
 }
 
@@ -112,7 +112,7 @@ impl Bench {
             backend: backend.to_string(),
             state,
             base: format!("http://{addr}"),
-            _dir: dir,
+            dir,
             pg,
         }
     }
@@ -161,7 +161,7 @@ impl Bench {
         concurrency: usize,
         seconds: u64,
     ) -> Option<f64> {
-        let script = self._dir.path().join("filing.lua");
+        let script = self.dir.path().join("filing.lua");
         let tokens_lua = tokens
             .iter()
             .map(|t| format!("\"{t}\""))
@@ -652,7 +652,7 @@ async fn filing(backend: &str) {
             percentile(&lat, 0.99)
         );
     }
-    let script = b._dir.path().join("filing.pgbench");
+    let script = b.dir.path().join("filing.pgbench");
     std::fs::write(&script, PGBENCH_SCRIPT).expect("script");
     // A table with statistics, as in service (on an empty, unanalysed table PostgreSQL plans
     // the duplicate check as a scan and keeps that plan), then both sides warmed up.

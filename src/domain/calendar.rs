@@ -154,18 +154,21 @@ pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("line 1: {e}"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("line 1: {e}"))?
+        .clone();
     if headers.iter().take(3).collect::<Vec<_>>() != ["date", "kind", "name"] {
         return Err("line 1: the header must be date,kind,name[,source]".into());
     }
     let mut out = vec![];
-    for row in reader.deserialize::<Row>() {
-        let row = row.map_err(|e| match e.position() {
-            Some(p) => format!("line {}: {e}", p.line()),
-            None => e.to_string(),
-        })?;
-        let line = out.len() + 2;
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let line = record.position().map_or(0, |p| p.line());
         let at = |m: String| format!("line {line}: {m}");
+        let row: Row = record
+            .deserialize(Some(&headers))
+            .map_err(|e| at(e.to_string()))?;
         let date = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
             .map_err(|_| at(format!("'{}' is not a date like 2025-08-17", row.date)))?;
         let kind = HolidayKind::parse(&row.kind).ok_or_else(|| {

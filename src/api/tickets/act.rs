@@ -4,17 +4,18 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::{ready, Ready};
 use serde_json::Value;
 
-use super::{actor, facts, load_visible, view, TicketView};
+use super::{actor, facts, load_visible, ticket_ok, view, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::event::{self, Event};
 use crate::db::models::ticket::{self, Ticket, TicketChanges};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Denied};
 use crate::error::ApiError;
+use crate::ids::TicketId;
 use crate::state::AppState;
 
 /// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
@@ -57,6 +58,35 @@ impl FromRequest for IfMatch {
 pub struct Change {
     pub changes: TicketChanges,
     pub data: Value,
+}
+
+impl Change {
+    /// An action that changes only status, version and time.
+    pub fn data(data: Value) -> Change {
+        Change {
+            changes: TicketChanges::default(),
+            data,
+        }
+    }
+}
+
+/// [`perform`] for the actions that answer with the updated ticket (every one but `visit`).
+pub async fn transition<F>(
+    state: &AppState,
+    caller: AuthUser,
+    id: TicketId,
+    if_match: IfMatch,
+    action: Action,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<Change, ApiError> + Send + 'static,
+{
+    let (ticket, ()) = perform(state, caller, id.db(), if_match, action, move |c, t, u| {
+        work(c, t, u).map(|change| (change, ()))
+    })
+    .await?;
+    Ok(ticket_ok(ticket))
 }
 
 /// Runs `action` on ticket `id` for `caller`; `work` validates the body against the ticket and

@@ -3,8 +3,8 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
+use super::act::{transition, Change, IfMatch};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::db::models::{division, user};
@@ -41,10 +41,7 @@ pub async fn assign_ticket(
     body: web::Json<AssignTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
-        &state,
-        caller,
-        id.into_inner().db(),
+    transition(&state, caller, id.into_inner(),
         if_match,
         Action::Assign,
         move |c, ticket, caller| {
@@ -71,9 +68,8 @@ pub async fn assign_ticket(
                 assignee_id: Some(assignee),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

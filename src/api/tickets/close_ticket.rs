@@ -3,8 +3,8 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
-use super::{ticket_ok, TicketView};
+use super::act::{transition, Change, IfMatch};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -61,10 +61,10 @@ pub async fn close_ticket(
     body: web::Json<CloseTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Close,
         move |_c, ticket, _caller| {
@@ -75,9 +75,8 @@ pub async fn close_ticket(
                 reply_url: Some(Some(reply_url)),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

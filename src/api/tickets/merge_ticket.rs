@@ -3,12 +3,11 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::status_of;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::ticket;
-use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
@@ -41,10 +40,10 @@ pub async fn merge_ticket(
     body: web::Json<MergeTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Merge,
         move |c, ticket, caller| {
@@ -66,15 +65,8 @@ pub async fn merge_ticket(
                 ));
             }
             let data = json!({"into": into.id, "into_code": into.code});
-            Ok((
-                Change {
-                    changes: TicketChanges::default(),
-                    data,
-                },
-                (),
-            ))
+            Ok(Change::data(data))
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

@@ -3,11 +3,10 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
+use super::TicketView;
 use super::{optional_text, required_text};
-use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
@@ -42,25 +41,18 @@ pub async fn refer_ticket(
     body: web::Json<ReferTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Refer,
         move |_c, _ticket, _caller| {
             let to = required_text("to", body.to, 200)?;
             let note = optional_text("note", body.note, 2000)?;
             let data = json!({"to": to, "note": note});
-            Ok((
-                Change {
-                    changes: TicketChanges::default(),
-                    data,
-                },
-                (),
-            ))
+            Ok(Change::data(data))
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

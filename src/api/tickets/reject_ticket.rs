@@ -3,11 +3,10 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::required_text;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
@@ -40,24 +39,17 @@ pub async fn reject_ticket(
     body: web::Json<RejectTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Reject,
         move |_c, _ticket, _caller| {
             let reason = required_text("reason", body.reason, 2000)?;
             let data = json!({"reason": reason});
-            Ok((
-                Change {
-                    changes: TicketChanges::default(),
-                    data,
-                },
-                (),
-            ))
+            Ok(Change::data(data))
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

@@ -3,9 +3,9 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::required_text;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -39,10 +39,7 @@ pub async fn reopen_ticket(
     body: web::Json<ReopenTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
-        &state,
-        caller,
-        id.into_inner().db(),
+    transition(&state, caller, id.into_inner(),
         if_match,
         Action::Reopen,
         move |_c, ticket, _caller| {
@@ -53,9 +50,8 @@ pub async fn reopen_ticket(
                 resolution: Some(None),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

@@ -3,9 +3,9 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
+use super::TicketView;
 use super::{optional_text, required_text};
-use super::{ticket_ok, TicketView};
 use crate::auth::AuthUser;
 use crate::db::models::field_visit;
 use crate::db::models::ticket::TicketChanges;
@@ -43,10 +43,7 @@ pub async fn resolve_ticket(
     body: web::Json<ResolveTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
-        &state,
-        caller,
-        id.into_inner().db(),
+    transition(&state, caller, id.into_inner(),
         if_match,
         Action::Resolve,
         move |c, ticket, _caller| {
@@ -64,9 +61,8 @@ pub async fn resolve_ticket(
                 resolution: Some(Some(summary)),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

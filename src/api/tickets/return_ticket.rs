@@ -3,9 +3,9 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::required_text;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
@@ -40,10 +40,10 @@ pub async fn return_ticket(
     body: web::Json<ReturnTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Return,
         move |_c, ticket, _caller| {
@@ -55,9 +55,8 @@ pub async fn return_ticket(
                 assignee_id: Some(None),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

@@ -3,9 +3,9 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::optional_text;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
 use crate::db::models::agency;
 use crate::db::models::ticket::TicketChanges;
@@ -42,10 +42,10 @@ pub async fn route_ticket(
     body: web::Json<RouteTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Route,
         move |c, _ticket, caller| {
@@ -59,9 +59,8 @@ pub async fn route_ticket(
                 assignee_id: Some(None),
                 ..Default::default()
             };
-            Ok((Change { changes, data }, ()))
+            Ok(Change { changes, data })
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }

@@ -3,11 +3,10 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::act::{perform, Change, IfMatch};
+use super::act::{transition, Change, IfMatch};
 use super::optional_text;
-use super::{ticket_ok, TicketView};
+use super::TicketView;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
 use crate::domain::lifecycle::Action;
 use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
@@ -39,24 +38,17 @@ pub async fn start_ticket(
     body: Option<web::Json<StartTicket>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
-    let (ticket, ()) = perform(
+    transition(
         &state,
         caller,
-        id.into_inner().db(),
+        id.into_inner(),
         if_match,
         Action::Start,
         move |_c, _ticket, _caller| {
             let note = optional_text("note", body.note, 2000)?;
             let data = json!({"note": note});
-            Ok((
-                Change {
-                    changes: TicketChanges::default(),
-                    data,
-                },
-                (),
-            ))
+            Ok(Change::data(data))
         },
     )
-    .await?;
-    Ok(ticket_ok(ticket))
+    .await
 }
