@@ -7,12 +7,14 @@
 pub mod api;
 pub mod auth;
 pub mod bootstrap;
+pub mod clocks;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod ids;
+pub mod journal;
 pub mod media;
 pub mod openapi;
 pub mod seed;

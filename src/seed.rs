@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::db::models::{account, agency, category, division, jurisdiction, region};
+use crate::db::models::{account, agency, category, division, holiday, jurisdiction, region};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::reference::{
     check_code, check_http_url, check_name, normalise_handle, AgencyKind, SocialPlatform,
@@ -12,6 +12,8 @@ use crate::domain::reference::{
 
 /// The bundled reference data of Kabupaten Subang.
 pub const BUNDLED_SUBANG: &str = include_str!("../seed/subang.toml");
+/// Indonesia's national holidays and cuti bersama, 2025–2026 (SKB of three ministers).
+pub const BUNDLED_HOLIDAYS: &str = include_str!("../seed/id-holidays-2025-2026.csv");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,14 +102,15 @@ pub struct SeedReport {
     pub regions: usize,
     pub categories: usize,
     pub accounts: usize,
+    pub holidays: usize,
 }
 
 impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "added {} agencies, {} divisions, {} regions, {} categories, {} accounts",
-            self.agencies, self.divisions, self.regions, self.categories, self.accounts
+            "added {} agencies, {} divisions, {} regions, {} categories, {} accounts, {} holidays",
+            self.agencies, self.divisions, self.regions, self.categories, self.accounts, self.holidays
         )
     }
 }
@@ -238,6 +241,8 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
                 name: j.name.clone(),
                 timezone: j.timezone.clone(),
                 created_at: t,
+                work_week: "mon_fri".to_string(),
+                hold_limit_days: 30,
             };
             jurisdiction::insert(conn, &row)?;
             report.jurisdiction_created = true;
@@ -372,6 +377,28 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
             },
         )?;
         report.accounts += 1;
+    }
+    // The national calendar (SKB libur nasional and cuti bersama) applies everywhere in
+    // Indonesia; local holidays are the admins' to add.
+    for h in crate::domain::calendar::parse_holidays_csv(BUNDLED_HOLIDAYS)
+        .expect("the bundled holiday calendar parses")
+    {
+        if holiday::exists(conn, &jid, h.date, &h.name)? {
+            continue;
+        }
+        holiday::insert(
+            conn,
+            &holiday::Holiday {
+                id: new_id(),
+                jurisdiction_id: jid.clone(),
+                date: h.date,
+                kind: h.kind.as_str().to_string(),
+                name: h.name,
+                source: "seed".to_string(),
+                created_at: t,
+            },
+        )?;
+        report.holidays += 1;
     }
     Ok(report)
 }

@@ -90,9 +90,10 @@ async fn whole_story(app: TestApp) {
     assert_eq!(t["region"], "jalancagak");
     assert_eq!(t["location"]["lat"], -6.6583);
     assert_eq!(t["version"], 1);
-    assert!(
-        actions(&t).is_empty(),
-        "a PIC cannot act on a new ticket: {:?}",
+    assert_eq!(
+        actions(&t),
+        vec!["reply", "hold"],
+        "the filing PIC may only reply or hold a new ticket: {:?}",
         actions(&t)
     );
 
@@ -410,7 +411,7 @@ async fn policy_answers(app: TestApp) {
     r.assert_problem(409, "invalid_transition");
     assert_eq!(
         r.body["allowed_actions"],
-        json!(["route", "reject", "refer", "merge"])
+        json!(["route", "reject", "refer", "merge", "reply", "hold"])
     );
     // A stale version.
     let r = route_if_match(&app, &coord, &id, &dpupr, "\"7\"").await;

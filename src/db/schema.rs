@@ -9,6 +9,8 @@ diesel::table! {
         name -> Text,
         timezone -> Text,
         created_at -> Timestamp,
+        work_week -> Text,
+        hold_limit_days -> Integer,
     }
 }
 
@@ -137,6 +139,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        next_due_at -> Nullable<Timestamp>,
     }
 }
 
@@ -146,7 +149,7 @@ diesel::table! {
         seq -> Integer,
         jurisdiction_id -> Text,
         action -> Text,
-        actor_id -> Text,
+        actor_id -> Nullable<Text>,
         at -> Timestamp,
         from_status -> Nullable<Text>,
         to_status -> Text,
@@ -200,6 +203,90 @@ diesel::joinable!(official_accounts -> agencies (agency_id));
 diesel::joinable!(users -> jurisdictions (jurisdiction_id));
 diesel::joinable!(ticket_events -> users (actor_id));
 diesel::joinable!(field_visit_attachments -> attachments (attachment_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+
+
+diesel::table! {
+    holidays (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        date -> Date,
+        kind -> Text,
+        name -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_targets (jurisdiction_id, scope, clock) {
+        jurisdiction_id -> Text,
+        scope -> Text,
+        clock -> Text,
+        enabled -> Bool,
+        target -> Integer,
+        unit -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_clocks (ticket_id, clock) {
+        ticket_id -> Text,
+        clock -> Text,
+        jurisdiction_id -> Text,
+        state -> Text,
+        target -> Integer,
+        unit -> Text,
+        started_at -> Timestamp,
+        due_at -> Timestamp,
+        stopped_at -> Nullable<Timestamp>,
+        paused_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_holds (ticket_id) {
+        ticket_id -> Text,
+        jurisdiction_id -> Text,
+        held_at -> Timestamp,
+        held_by -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        jurisdiction_id -> Text,
+        event -> Text,
+        ticket_id -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        response_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
@@ -215,4 +302,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     field_visits,
     field_visit_attachments,
+    holidays,
+    sla_targets,
+    ticket_clocks,
+    ticket_holds,
+    webhooks,
+    webhook_deliveries,
 );

@@ -49,6 +49,16 @@ text_enum!(
         Merge => "merge",
         /// Record a field visit (no change of status).
         Visit => "visit",
+        /// Record an interim public reply on social media (no change of status).
+        Reply => "reply",
+        /// Wait for the complainant's information: the clocks pause.
+        Hold => "hold",
+        /// Stop waiting: the clocks run again, their due times moved by the time on hold.
+        Resume => "resume",
+        /// A deadline passed (written by aduan itself, never by a user).
+        SlaBreached => "sla_breached",
+        /// Rejected as withdrawn after too long on hold (written by aduan itself).
+        Withdraw => "withdraw",
     }
 );
 
@@ -64,6 +74,50 @@ impl Status {
 
     pub fn is_open(self) -> bool {
         Status::OPEN.contains(&self)
+    }
+
+    /// Where a ticket may wait on hold: open, and not yet resolved.
+    pub const HOLDABLE: &'static [Status] = &[
+        Status::New,
+        Status::Returned,
+        Status::Routed,
+        Status::Assigned,
+        Status::InProgress,
+    ];
+}
+
+/// What may be done to a ticket while it is on hold: resume it, keep replying in public, or end
+/// it (every other action waits for `resume`).
+pub const WHILE_ON_HOLD: &[Action] = &[
+    Action::Resume,
+    Action::Reply,
+    Action::Reject,
+    Action::Merge,
+    Action::Withdraw,
+];
+
+impl Action {
+    /// For messages: "cannot be routed".
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            Action::File => "filed",
+            Action::Route => "routed",
+            Action::Return => "returned",
+            Action::Assign => "assigned",
+            Action::Start => "started",
+            Action::Resolve => "resolved",
+            Action::Close => "closed",
+            Action::Reopen => "reopened",
+            Action::Reject => "rejected",
+            Action::Refer => "referred",
+            Action::Merge => "merged",
+            Action::Visit => "visited",
+            Action::Reply => "replied to",
+            Action::Hold => "put on hold",
+            Action::Resume => "resumed",
+            Action::SlaBreached => "marked breached",
+            Action::Withdraw => "withdrawn",
+        }
     }
 }
 
@@ -90,6 +144,7 @@ pub struct Rule {
     pub from: &'static [Status],
     /// The status afterwards; `None` leaves it as it was.
     pub to: Option<Status>,
+    /// Who may; empty for what only aduan itself does (`sla_breached`, `withdraw`).
     pub who: &'static [Who],
 }
 
@@ -170,6 +225,36 @@ pub const RULES: &[Rule] = &[
         to: Some(Merged),
         who: &[Coordinator],
     },
+    Rule {
+        action: Action::Reply,
+        from: Status::OPEN,
+        to: None,
+        who: &[Pic, Filer, Coordinator],
+    },
+    Rule {
+        action: Action::Hold,
+        from: Status::HOLDABLE,
+        to: None,
+        who: &[Filer, AgencyHead, Coordinator],
+    },
+    Rule {
+        action: Action::Resume,
+        from: Status::HOLDABLE,
+        to: None,
+        who: &[Filer, AgencyHead, Coordinator],
+    },
+    Rule {
+        action: Action::SlaBreached,
+        from: Status::OPEN,
+        to: None,
+        who: &[],
+    },
+    Rule {
+        action: Action::Withdraw,
+        from: Status::HOLDABLE,
+        to: Some(Rejected),
+        who: &[],
+    },
 ];
 
 pub fn rule(action: Action) -> &'static Rule {
@@ -195,6 +280,8 @@ pub struct TicketFacts<'a> {
     pub agency_id: Option<&'a str>,
     pub division_id: Option<&'a str>,
     pub filed_by: &'a str,
+    /// Waiting for the complainant's information.
+    pub on_hold: bool,
 }
 
 /// Which tickets a user sees (DESIGN.md §6); lists turn this into a query filter.
@@ -287,10 +374,21 @@ pub fn decide(actor: &Actor, action: Action, ticket: &TicketFacts) -> Result<Sta
     if action == Action::File || !rule.who.iter().any(|w| matches(*w, actor, Some(ticket))) {
         return Err(Denied::Forbidden);
     }
-    if !rule.from.contains(&ticket.status) {
+    if !rule.from.contains(&ticket.status)
+        || (ticket.on_hold && !WHILE_ON_HOLD.contains(&action))
+        || (!ticket.on_hold && action == Action::Resume)
+    {
         return Err(Denied::InvalidTransition);
     }
     Ok(rule.to.unwrap_or(ticket.status))
+}
+
+/// The status after an action aduan itself takes (no caller, no policy check); `None` when the
+/// ticket's status does not allow it.
+pub fn system_transition(action: Action, ticket: &TicketFacts) -> Option<Status> {
+    let rule = rule(action);
+    (rule.who.is_empty() && rule.from.contains(&ticket.status))
+        .then(|| rule.to.unwrap_or(ticket.status))
 }
 
 /// What `actor` may do to `ticket` now, in table order.
@@ -359,6 +457,21 @@ mod tests {
             "coordinator",
             "new returned routed assigned in_progress resolved",
         ),
+        (
+            "reply",
+            "coordinator pic_a pic_b_filer",
+            "new returned routed assigned in_progress resolved",
+        ),
+        (
+            "hold",
+            "coordinator head_a pic_b_filer",
+            "new returned routed assigned in_progress",
+        ),
+        // Resume needs a ticket on hold: never allowed on one that is not.
+        ("resume", "coordinator head_a pic_b_filer", ""),
+        // Only aduan itself writes these.
+        ("sla_breached", "", ""),
+        ("withdraw", "", ""),
     ];
 
     /// Who sees that ticket.
@@ -376,6 +489,7 @@ mod tests {
                         agency_id: Some(A),
                         division_id: Some(DIV),
                         filed_by: FILER,
+                        on_hold: false,
                     };
                     let listed = who.split(' ').any(|w| w == name);
                     let expected = if !listed {
@@ -398,6 +512,44 @@ mod tests {
         assert_eq!(checked, EXPECTED.len() * 11 * Status::ALL.len());
         // Every action but `file` is in the expectations.
         assert_eq!(EXPECTED.len(), RULES.len() - 1);
+    }
+
+    #[test]
+    fn on_hold_only_resume_reply_and_endings() {
+        let (_, coord) = actors()[1];
+        let (_, head_a) = actors()[4];
+        for status in Status::HOLDABLE {
+            let held = TicketFacts {
+                status: *status,
+                agency_id: Some(A),
+                division_id: Some(DIV),
+                filed_by: FILER,
+                on_hold: true,
+            };
+            for actor in [coord, head_a] {
+                for a in allowed_actions(&actor, &held) {
+                    assert!(WHILE_ON_HOLD.contains(&a), "{a:?} from {status:?} on hold");
+                }
+                assert!(allowed_actions(&actor, &held).contains(&Action::Resume));
+                assert_eq!(
+                    decide(&actor, Action::Hold, &held),
+                    Err(Denied::InvalidTransition)
+                );
+            }
+            assert_eq!(decide(&coord, Action::Route, &held).is_err(), true);
+            // aduan withdraws a held ticket; users cannot.
+            assert_eq!(system_transition(Action::Withdraw, &held), Some(Rejected));
+            assert_eq!(decide(&coord, Action::Withdraw, &held), Err(Denied::Forbidden));
+        }
+        let closed = TicketFacts {
+            status: Closed,
+            agency_id: Some(A),
+            division_id: None,
+            filed_by: FILER,
+            on_hold: false,
+        };
+        assert_eq!(system_transition(Action::SlaBreached, &closed), None);
+        assert_eq!(system_transition(Action::Withdraw, &closed), None);
     }
 
     #[test]
@@ -428,6 +580,7 @@ mod tests {
             agency_id: Some(A),
             division_id: Some(DIV),
             filed_by: FILER,
+            on_hold: false,
         };
         for (name, actor) in actors() {
             let sees = SEES.split(' ').any(|w| w == name);
@@ -462,6 +615,7 @@ mod tests {
             agency_id: None,
             division_id: None,
             filed_by: "x",
+            on_hold: false,
         };
         assert_eq!(decide(&admin, Action::File, &t), Err(Denied::Forbidden));
     }

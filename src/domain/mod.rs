@@ -5,4 +5,5 @@ pub mod lifecycle;
 pub mod policy;
 pub mod privacy;
 pub mod reference;
+pub mod sla;
 pub mod source;

@@ -8,14 +8,16 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::{ready, Ready};
 use serde_json::Value;
 
-use super::{actor, facts, load_visible, ticket_ok, view, TicketView};
+use super::{actor, facts_held, load_visible, ticket_ok, view, TicketView};
 use crate::auth::AuthUser;
-use crate::db::models::event::{self, Event};
+use crate::db::models::event::Event;
+use crate::db::models::hold;
 use crate::db::models::ticket::{self, Ticket, TicketChanges};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Denied};
 use crate::error::ApiError;
 use crate::ids::TicketId;
+use crate::journal;
 use crate::state::AppState;
 
 /// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
@@ -111,19 +113,30 @@ where
         .write(move |c| {
             let t = load_visible(c, &caller, &id)?;
             let me = actor(&caller);
-            let to = lifecycle::decide(&me, action, &facts(&t)).map_err(|d| match d {
+            let on_hold = hold::find(c, &t.id)?.is_some();
+            let before = facts_held(&t, on_hold);
+            let to = lifecycle::decide(&me, action, &before).map_err(|d| match d {
                 Denied::Forbidden => ApiError::forbidden(format!(
                     "a {} may not {} this ticket",
                     caller.role.as_str(),
                     action.as_str()
                 )),
                 Denied::InvalidTransition => ApiError::InvalidTransition {
-                    detail: format!(
-                        "a ticket that is {} cannot be {}",
-                        t.status,
-                        past_tense(action)
-                    ),
-                    allowed_actions: lifecycle::allowed_actions(&me, &facts(&t))
+                    detail: if on_hold && !lifecycle::WHILE_ON_HOLD.contains(&action) {
+                        format!(
+                            "the ticket is on hold; resume it before it can be {}",
+                            action.past_tense()
+                        )
+                    } else if action == Action::Resume {
+                        "the ticket is not on hold".to_string()
+                    } else {
+                        format!(
+                            "a ticket that is {} cannot be {}",
+                            t.status,
+                            action.past_tense()
+                        )
+                    },
+                    allowed_actions: lifecycle::allowed_actions(&me, &before)
                         .into_iter()
                         .map(|a| a.as_str().to_string())
                         .collect(),
@@ -149,22 +162,29 @@ where
                     "the ticket was changed by another request at the same moment; reload it and try again",
                 ));
             }
-            event::insert(
+            let reload = |c: &mut DbConnection| {
+                ticket::find(c, &caller.jurisdiction_id, &t.id)?
+                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))
+            };
+            let updated = reload(c)?;
+            journal::record(
                 c,
+                &caller.jurisdiction,
+                &updated,
+                action,
                 &Event {
                     ticket_id: t.id.clone(),
                     seq: t.version + 1,
                     jurisdiction_id: t.jurisdiction_id.clone(),
                     action: action.as_str().to_string(),
-                    actor_id: caller.id.clone(),
+                    actor_id: Some(caller.id.clone()),
                     at: now,
                     from_status: Some(t.status.clone()),
                     to_status: to.as_str().to_string(),
                     data: data_text(data),
                 },
             )?;
-            let updated = ticket::find(c, &caller.jurisdiction_id, &t.id)?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
+            let updated = reload(c)?;
             Ok((view(c, &caller, updated)?, extra))
         })
         .await
@@ -179,23 +199,6 @@ pub fn data_text(data: Value) -> String {
         }
         Value::Null => "{}".to_string(),
         other => serde_json::json!({ "value": other }).to_string(),
-    }
-}
-
-fn past_tense(action: Action) -> &'static str {
-    match action {
-        Action::File => "filed",
-        Action::Route => "routed",
-        Action::Return => "returned",
-        Action::Assign => "assigned",
-        Action::Start => "started",
-        Action::Resolve => "resolved",
-        Action::Close => "closed",
-        Action::Reopen => "reopened",
-        Action::Reject => "rejected",
-        Action::Refer => "referred",
-        Action::Merge => "merged",
-        Action::Visit => "visited",
     }
 }
 

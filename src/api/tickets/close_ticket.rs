@@ -22,7 +22,7 @@ pub struct CloseTicket {
 }
 
 /// The reply must be an http(s) link, on the source comment's platform for social channels.
-fn check_reply_url(channel: Channel, raw: Option<String>) -> Result<String, ApiError> {
+pub(super) fn check_reply_url(channel: Channel, raw: Option<String>) -> Result<String, ApiError> {
     let raw = raw
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| ApiError::invalid("reply_url", "must not be blank"))?;

@@ -5,10 +5,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::act::data_text;
-use super::{actor, clean_text, shape, view, Location, TicketView};
+use super::{actor, clean_text, shape, view, Extras, Location, TicketView};
 use crate::api::validate::Checks;
 use crate::auth::AuthUser;
-use crate::db::models::event::{self, Event};
+use crate::db::models::clock;
+use crate::db::models::event::Event;
 use crate::db::models::ticket::{self, Ticket};
 use crate::db::models::{category, region};
 use crate::db::DbConnection;
@@ -307,18 +308,22 @@ fn file(
         version: 1,
         created_at: now,
         updated_at: now,
+        next_due_at: None,
     };
     ticket::insert(c, &row).map_err(|e| {
         ApiError::unique_as_conflict(e, "duplicate_comment", "this comment was filed already")
     })?;
-    event::insert(
+    crate::journal::record(
         c,
+        &caller.jurisdiction,
+        &row,
+        Action::File,
         &Event {
             ticket_id: row.id.clone(),
             seq: 1,
             jurisdiction_id: jur.clone(),
             action: Action::File.as_str().to_string(),
-            actor_id: caller.id.clone(),
+            actor_id: Some(caller.id.clone()),
             at: now,
             from_status: None,
             to_status: Status::New.as_str().to_string(),
@@ -329,11 +334,19 @@ fn file(
             })),
         },
     )?;
+    let clocks = clock::for_ticket(c, &row.id)?;
+    let mut row = row;
+    row.next_due_at = clocks
+        .iter()
+        .filter(|k| k.stopped_at.is_none() && k.state == "running")
+        .map(|k| k.due_at)
+        .min();
     Ok(Filed::New(Box::new(shape(
         caller,
         row,
         category.map(|c| c.code),
         place.map(|r| r.code),
+        Extras { clocks, hold: None },
     ))))
 }
 

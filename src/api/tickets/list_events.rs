@@ -28,7 +28,8 @@ pub struct EventView {
     pub seq: i32,
     pub action: Action,
     pub at: DateTime<Utc>,
-    pub actor: ActorView,
+    /// Who acted; null for what aduan itself did (`sla_breached`, `withdraw`).
+    pub actor: Option<ActorView>,
     pub from_status: Option<Status>,
     pub to_status: Status,
     /// The action's data: reason, target agency, division, reply URL…
@@ -57,14 +58,17 @@ pub async fn list_events(
         .await?;
     let items = rows
         .into_iter()
-        .map(|(e, (username, role))| EventView {
+        .map(|(e, who)| EventView {
             seq: e.seq,
             action: Action::parse(&e.action).unwrap_or(Action::File),
             at: utc(e.at),
-            actor: ActorView {
-                id: e.actor_id,
-                username,
-                role: Role::parse(&role).unwrap_or(Role::Admin),
+            actor: match (e.actor_id, who) {
+                (Some(id), Some((username, role))) => Some(ActorView {
+                    id,
+                    username,
+                    role: Role::parse(&role).unwrap_or(Role::Admin),
+                }),
+                _ => None,
             },
             from_status: e.from_status.as_deref().and_then(Status::parse),
             to_status: Status::parse(&e.to_status).unwrap_or(Status::New),

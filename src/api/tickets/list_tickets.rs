@@ -35,6 +35,14 @@ pub struct ListTicketsQuery {
     pub filed_after: Option<String>,
     /// Filed before this time (RFC 3339) or date.
     pub filed_before: Option<String>,
+    /// `true`: only tickets with a clock past its due time and still counting.
+    pub overdue: Option<bool>,
+    /// Only tickets with a clock still counting that is due before this time (RFC 3339) or date.
+    pub due_before: Option<String>,
+    /// `newest` (default) or `due`: most urgent first, by the earliest due time of the clocks
+    /// still counting (tickets with none are left out).
+    #[param(example = "due")]
+    pub sort: Option<String>,
     /// 1 to 200; default 50.
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -86,11 +94,29 @@ pub async fn list_tickets(
     query: web::Query<ListTicketsQuery>,
 ) -> Result<Json<Paged<TicketView>>, ApiError> {
     let q = query.into_inner();
+    let by_due = match trimmed(q.sort).as_deref() {
+        None | Some("newest") => false,
+        Some("due") => true,
+        Some(other) => return Err(bad(format!("sort must be newest or due, not '{other}'"))),
+    };
     let (limit, after) = pagination::params(q.limit, q.cursor.as_deref())?;
     if let Some(a) = &after {
-        uuid::Uuid::parse_str(a).map_err(|_| {
-            ApiError::bad_request("invalid_cursor", "the cursor is not one this API gave out")
-        })?;
+        let valid = if by_due {
+            ticket::parse_due_key(a).is_some()
+        } else {
+            uuid::Uuid::parse_str(a).is_ok()
+        };
+        if !valid {
+            return Err(ApiError::bad_request(
+                "invalid_cursor",
+                "the cursor is not one this API gave out (for this sort)",
+            ));
+        }
+    }
+    let mut due_before = time_param("due_before", q.due_before)?;
+    if q.overdue == Some(true) {
+        let now = Utc::now();
+        due_before = Some(due_before.map_or(now, |d| d.min(now)));
     }
     let mut statuses = vec![];
     for s in trimmed(q.status).iter().flat_map(|s| s.split(',')) {
@@ -136,6 +162,8 @@ pub async fn list_tickets(
                 words,
                 id_from: from.map(crate::db::id_floor),
                 id_before: before.map(crate::db::id_floor),
+                due_before: due_before.map(|d| d.naive_utc()),
+                by_due,
             };
             let page = ticket::list(c, jur, &visibility, &filter, after.as_deref(), limit)?;
             let next_cursor = page.next_after.as_deref().map(pagination::encode);

@@ -7,6 +7,7 @@ mod close_ticket;
 mod create_field_visit;
 mod file_ticket;
 mod get_ticket;
+mod hold_ticket;
 mod list_events;
 mod list_field_visits;
 mod list_tickets;
@@ -14,6 +15,7 @@ mod merge_ticket;
 mod refer_ticket;
 mod reject_ticket;
 mod reopen_ticket;
+mod reply_ticket;
 mod resolve_ticket;
 mod return_ticket;
 mod route_ticket;
@@ -30,20 +32,26 @@ pub use assign_ticket::AssignTicket;
 pub use close_ticket::CloseTicket;
 pub use create_field_visit::{CreateFieldVisit, FieldVisitView};
 pub use file_ticket::{FileTicket, SourceInput};
+pub use hold_ticket::HoldTicket;
 pub use list_events::{ActorView, EventView};
 pub use list_tickets::ListTicketsQuery;
 pub use merge_ticket::MergeTicket;
 pub use refer_ticket::ReferTicket;
 pub use reject_ticket::RejectTicket;
 pub use reopen_ticket::ReopenTicket;
+pub use reply_ticket::ReplyToTicket;
 pub use resolve_ticket::ResolveTicket;
 pub use return_ticket::ReturnTicket;
 pub use route_ticket::RouteTicket;
 pub use start_ticket::StartTicket;
 
 use crate::auth::AuthUser;
+use crate::db::models::clock::{self, ClockRow};
+use crate::db::models::hold::{self, Hold};
 use crate::db::models::ticket::Ticket;
 use crate::db::models::{category, region};
+use crate::domain::calendar::TargetUnit;
+use crate::domain::sla::{Clock, ClockState};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
 use crate::domain::source::Channel;
@@ -138,6 +146,60 @@ pub struct TicketView {
     pub updated_at: DateTime<Utc>,
     /// What the caller may do to the ticket now.
     pub allowed_actions: Vec<Action>,
+    /// The SLA clocks the ticket has run, in `first_response, verify, follow_up, resolve` order.
+    pub clocks: Vec<ClockView>,
+    /// The earliest due time of the clocks still counting (null when none counts).
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Set while the ticket waits for the complainant's information.
+    pub hold: Option<HoldView>,
+}
+
+/// One SLA clock of a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockView {
+    pub clock: Clock,
+    pub state: ClockState,
+    pub target: i32,
+    pub unit: TargetUnit,
+    pub started_at: DateTime<Utc>,
+    /// Moves later by the time spent on hold.
+    pub due_at: DateTime<Utc>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+}
+
+/// Why and since when a ticket is on hold.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HoldView {
+    pub since: DateTime<Utc>,
+    pub reason: String,
+    /// When aduan withdraws the ticket (rejects it) unless it is resumed first.
+    pub withdraw_at: DateTime<Utc>,
+}
+
+/// What a ticket's view shows besides its row.
+#[derive(Debug, Default)]
+pub struct Extras {
+    pub clocks: Vec<ClockRow>,
+    pub hold: Option<Hold>,
+}
+
+fn clock_views(mut rows: Vec<ClockRow>) -> Vec<ClockView> {
+    let order = |c: &str| Clock::ALL.iter().position(|k| k.as_str() == c).unwrap_or(9);
+    rows.sort_by_key(|r| order(&r.clock));
+    rows.iter()
+        .filter_map(crate::clocks::run_of)
+        .map(|r| ClockView {
+            clock: r.clock,
+            state: r.state,
+            target: r.target,
+            unit: r.unit,
+            started_at: r.started_at,
+            due_at: r.due_at,
+            stopped_at: r.stopped_at,
+            paused_at: r.paused_at,
+        })
+        .collect()
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -157,12 +219,19 @@ pub fn status_of(t: &Ticket) -> Status {
     Status::parse(&t.status).unwrap_or(Status::New)
 }
 
+/// The ticket as the policy sees it, for visibility (holds do not change who sees a ticket).
 pub fn facts(t: &Ticket) -> TicketFacts<'_> {
+    facts_held(t, false)
+}
+
+/// The ticket as the policy sees it, for deciding actions.
+pub fn facts_held(t: &Ticket, on_hold: bool) -> TicketFacts<'_> {
     TicketFacts {
         status: status_of(t),
         agency_id: t.agency_id.as_deref(),
         division_id: t.division_id.as_deref(),
         filed_by: &t.filed_by,
+        on_hold,
     }
 }
 
@@ -192,6 +261,15 @@ pub fn views(
     };
     let categories = category::codes_of(conn, &ids(|t| t.category_id.as_ref()))?;
     let regions = region::codes_of(conn, &ids(|t| t.region_id.as_ref()))?;
+    let ticket_ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
+    let mut extras: std::collections::HashMap<String, Extras> = std::collections::HashMap::new();
+    for c in clock::for_tickets(conn, &ticket_ids)? {
+        extras.entry(c.ticket_id.clone()).or_default().clocks.push(c);
+    }
+    for h in hold::for_tickets(conn, &ticket_ids)? {
+        let id = h.ticket_id.clone();
+        extras.entry(id).or_default().hold = Some(h);
+    }
     Ok(rows
         .into_iter()
         .map(|t| {
@@ -200,7 +278,8 @@ pub fn views(
                 .as_ref()
                 .and_then(|c| categories.get(c).cloned());
             let region = t.region_id.as_ref().and_then(|r| regions.get(r).cloned());
-            shape(caller, t, category, region)
+            let extra = extras.remove(&t.id).unwrap_or_default();
+            shape(caller, t, category, region, extra)
         })
         .collect())
 }
@@ -211,8 +290,16 @@ pub fn shape(
     t: Ticket,
     category: Option<String>,
     region: Option<String>,
+    extra: Extras,
 ) -> TicketView {
-    let allowed_actions = lifecycle::allowed_actions(&actor(caller), &facts(&t));
+    let allowed_actions =
+        lifecycle::allowed_actions(&actor(caller), &facts_held(&t, extra.hold.is_some()));
+    let hold_limit = chrono::Duration::days(caller.jurisdiction.hold_limit_days as i64);
+    let hold = extra.hold.map(|h| HoldView {
+        since: utc(h.held_at),
+        reason: h.reason,
+        withdraw_at: utc(h.held_at) + hold_limit,
+    });
     let personal = lifecycle::sees_personal_data(caller.role);
     TicketView {
         status: status_of(&t),
@@ -246,6 +333,9 @@ pub fn shape(
         created_at: utc(t.created_at),
         updated_at: utc(t.updated_at),
         allowed_actions,
+        clocks: clock_views(extra.clocks),
+        next_due_at: t.next_due_at.map(utc),
+        hold,
     }
 }
 
@@ -304,6 +394,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(reject_ticket::reject_ticket)
         .service(refer_ticket::refer_ticket)
         .service(merge_ticket::merge_ticket)
+        .service(reply_ticket::reply_ticket)
+        .service(hold_ticket::hold_ticket)
+        .service(hold_ticket::resume_ticket)
         .service(create_field_visit::create_field_visit)
         .service(list_field_visits::list_field_visits);
 }

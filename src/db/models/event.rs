@@ -15,7 +15,8 @@ pub struct Event {
     pub seq: i32,
     pub jurisdiction_id: String,
     pub action: String,
-    pub actor_id: String,
+    /// `None` for what aduan itself did (a breached deadline, a withdrawal).
+    pub actor_id: Option<String>,
     pub at: NaiveDateTime,
     pub from_status: Option<String>,
     pub to_status: String,
@@ -23,8 +24,8 @@ pub struct Event {
     pub data: String,
 }
 
-/// An event with its actor's username and role.
-pub type EventWithActor = (Event, (String, String));
+/// An event with its actor's username and role (none for aduan's own events).
+pub type EventWithActor = (Event, Option<(String, String)>);
 
 pub fn insert(conn: &mut DbConnection, row: &Event) -> QueryResult<()> {
     diesel::insert_into(ticket_events::table)
@@ -39,10 +40,10 @@ pub fn list_for_ticket(
     ticket_id: &str,
 ) -> QueryResult<Vec<EventWithActor>> {
     ticket_events::table
-        .inner_join(users::table)
+        .left_join(users::table)
         .filter(ticket_events::ticket_id.eq(ticket_id))
         .order(ticket_events::seq.asc())
-        .select((Event::as_select(), (users::username, users::role)))
+        .select((Event::as_select(), (users::username, users::role).nullable()))
         .load(conn)
 }
 

@@ -15,6 +15,10 @@ pub struct Jurisdiction {
     pub name: String,
     pub timezone: String,
     pub created_at: NaiveDateTime,
+    /// `mon_fri` or `mon_sat`.
+    pub work_week: String,
+    /// Days a ticket may wait on hold before it is withdrawn.
+    pub hold_limit_days: i32,
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Jurisdiction> {
@@ -51,4 +55,25 @@ pub fn insert(conn: &mut DbConnection, row: &Jurisdiction) -> QueryResult<()> {
         .values(row)
         .execute(conn)
         .map(|_| ())
+}
+
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Jurisdiction>> {
+    jurisdictions::table
+        .order(jurisdictions::id.asc())
+        .select(Jurisdiction::as_select())
+        .load(conn)
+}
+
+pub fn set_calendar(
+    conn: &mut DbConnection,
+    id: &str,
+    work_week: &str,
+    hold_limit_days: i32,
+) -> QueryResult<usize> {
+    diesel::update(jurisdictions::table.find(id))
+        .set((
+            jurisdictions::work_week.eq(work_week),
+            jurisdictions::hold_limit_days.eq(hold_limit_days),
+        ))
+        .execute(conn)
 }

@@ -5,13 +5,18 @@ pub mod account;
 pub mod agency;
 pub mod attachment;
 pub mod category;
+pub mod clock;
 pub mod division;
 pub mod event;
 pub mod field_visit;
+pub mod hold;
+pub mod holiday;
 pub mod jurisdiction;
 pub mod region;
+pub mod sla_target;
 pub mod ticket;
 pub mod user;
+pub mod webhook;
 
 use diesel::sql_types::Text;
 

@@ -44,6 +44,8 @@ pub struct Ticket {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The earliest due time of the clocks still counting (kept by `crate::clocks`).
+    pub next_due_at: Option<NaiveDateTime>,
 }
 
 /// What an action changes. `None` leaves a column as it is; `Some(None)` clears it.
@@ -75,6 +77,29 @@ pub struct TicketFilter {
     /// Ids are UUIDv7 made from the filing time, so time bounds are id bounds.
     pub id_from: Option<String>,
     pub id_before: Option<String>,
+    /// Only tickets with a clock still counting that is due before this time (overdue lists
+    /// pass "now").
+    pub due_before: Option<NaiveDateTime>,
+    /// Most urgent first (by the earliest due time of the clocks still counting, then id),
+    /// instead of newest first; tickets with no counting clock are left out.
+    pub by_due: bool,
+}
+
+/// The cursor key of a ticket in a list sorted by due time: `<due>|<id>`.
+pub fn due_key(t: &Ticket) -> String {
+    let due = t
+        .next_due_at
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+        .unwrap_or_default();
+    format!("{due}|{}", t.id)
+}
+
+/// Reads a [`due_key`]; `None` when it is not one.
+pub fn parse_due_key(key: &str) -> Option<(NaiveDateTime, String)> {
+    let (due, id) = key.split_once('|')?;
+    let due = NaiveDateTime::parse_from_str(due, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
+    uuid::Uuid::parse_str(id).ok()?;
+    Some((due, id.to_string()))
 }
 
 pub fn find(
@@ -313,7 +338,7 @@ pub fn list_tuned(
     if filter.words.is_empty() {
         return run(conn, Search::None, None);
     }
-    if let DbConnection::Postgres(_) = conn {
+    if let (DbConnection::Postgres(_), false) = (&*conn, filter.by_due) {
         match window_floor(conn, jurisdiction_id, after, tuning.window)? {
             // Few tickets in all: walking them is the quickest.
             None => return run(conn, Search::Condition, None),
@@ -387,13 +412,21 @@ fn list_visible(
                 after,
                 limit,
             )?);
-            rows.sort_by(|a, b| b.id.cmp(&a.id));
+            if filter.filter.by_due {
+                rows.sort_by(|a, b| (a.next_due_at, &a.id).cmp(&(b.next_due_at, &b.id)));
+            } else {
+                rows.sort_by(|a, b| b.id.cmp(&a.id));
+            }
             rows.dedup_by(|a, b| a.id == b.id);
             rows
         }
         Visibility::Nothing => vec![],
     };
-    Ok(Page::from_rows(rows, limit, |t| t.id.clone()))
+    if filter.filter.by_due {
+        Ok(Page::from_rows(rows, limit, due_key))
+    } else {
+        Ok(Page::from_rows(rows, limit, |t| t.id.clone()))
+    }
 }
 
 struct Filtered<'a> {
@@ -500,7 +533,19 @@ fn list_from(
     if let Some(before) = &filter.id_before {
         q = q.filter(tickets::id.lt(before.clone()));
     }
-    if let Some(after) = after {
+    if let Some(due) = filter.due_before {
+        q = q.filter(tickets::next_due_at.lt(due));
+    }
+    if filter.by_due {
+        q = q.filter(tickets::next_due_at.is_not_null());
+        if let Some((due, id)) = after.and_then(parse_due_key) {
+            q = q.filter(
+                tickets::next_due_at
+                    .gt(due)
+                    .or(tickets::next_due_at.eq(due).and(tickets::id.gt(id))),
+            );
+        }
+    } else if let Some(after) = after {
         q = q.filter(tickets::id.lt(after.to_string()));
     }
     if let Some(floor) = &filtered.floor {
@@ -511,6 +556,12 @@ fn list_from(
         Search::Ids(ids) if ids.is_empty() => return Ok(vec![]),
         Search::Ids(ids) => q = q.filter(tickets::id.eq_any(ids.clone())),
         Search::Condition => q = q.filter(search_condition(conn, &filter.words)),
+    }
+    if filter.by_due {
+        return q
+            .order((tickets::next_due_at.asc(), tickets::id.asc()))
+            .limit(limit + 1)
+            .load(conn);
     }
     q.order(tickets::id.desc()).limit(limit + 1).load(conn)
 }

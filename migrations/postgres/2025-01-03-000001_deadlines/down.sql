@@ -1,0 +1,14 @@
+DROP TABLE webhook_deliveries;
+DROP TABLE webhooks;
+ALTER TABLE ticket_events DISABLE TRIGGER ticket_events_no_change;
+DELETE FROM ticket_events WHERE actor_id IS NULL;
+ALTER TABLE ticket_events ENABLE TRIGGER ticket_events_no_change;
+ALTER TABLE ticket_events ALTER COLUMN actor_id SET NOT NULL;
+DROP TABLE ticket_holds;
+DROP INDEX tickets_next_due;
+ALTER TABLE tickets DROP COLUMN next_due_at;
+DROP TABLE ticket_clocks;
+DROP TABLE sla_targets;
+DROP TABLE holidays;
+ALTER TABLE jurisdictions DROP COLUMN hold_limit_days;
+ALTER TABLE jurisdictions DROP COLUMN work_week;

@@ -1,0 +1,130 @@
+//! Appending a ticket event: the event row, what it does to the SLA clocks, and one outbox row
+//! per webhook that wants it — all in the caller's transaction, so that an event is never
+//! without its clocks or its deliveries, and a failed request leaves none of them.
+
+use chrono::NaiveDateTime;
+use serde_json::{json, Value};
+
+use crate::clocks;
+use crate::db::models::event::{self, Event};
+use crate::db::models::jurisdiction::Jurisdiction;
+use crate::db::models::ticket::Ticket;
+use crate::db::models::webhook::{self, Delivery};
+use crate::db::{new_id_at, DbConnection};
+use crate::domain::lifecycle::Action;
+use crate::error::ApiError;
+
+/// The webhook event name of an action (what `X-Aduan-Event` says).
+pub fn event_name(action: Action) -> &'static str {
+    match action {
+        Action::File => "filed",
+        Action::Route => "routed",
+        Action::Return => "returned",
+        Action::Assign => "assigned",
+        Action::Start => "started",
+        Action::Visit => "visited",
+        Action::Resolve => "resolved",
+        Action::Reply => "replied",
+        Action::Close => "closed",
+        Action::Reopen => "reopened",
+        // A withdrawal is a rejection; its data says `withdrawn: true`.
+        Action::Reject | Action::Withdraw => "rejected",
+        Action::Refer => "referred",
+        Action::Merge => "merged",
+        Action::Hold => "held",
+        Action::Resume => "resumed",
+        Action::SlaBreached => "sla_breached",
+    }
+}
+
+/// Every event a webhook can subscribe to.
+pub const EVENTS: &[&str] = &[
+    "filed",
+    "routed",
+    "returned",
+    "assigned",
+    "started",
+    "visited",
+    "resolved",
+    "replied",
+    "closed",
+    "reopened",
+    "rejected",
+    "referred",
+    "merged",
+    "held",
+    "resumed",
+    "sla_breached",
+];
+
+/// Appends `event` for `ticket` (as it is after the action) and everything that follows it.
+pub fn record(
+    conn: &mut DbConnection,
+    jur: &Jurisdiction,
+    ticket: &Ticket,
+    action: Action,
+    e: &Event,
+) -> Result<(), ApiError> {
+    event::insert(conn, e)?;
+    clocks::apply(conn, jur, ticket, action, e.at)?;
+    let name = event_name(action);
+    let hooks: Vec<_> = webhook::active(conn, &jur.id)?
+        .into_iter()
+        .filter(|w| w.wants(name))
+        .collect();
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let body = payload(jur, ticket, name, e).to_string();
+    for w in hooks {
+        webhook::insert_delivery(
+            conn,
+            &Delivery {
+                id: new_id_at(e.at),
+                webhook_id: w.id,
+                jurisdiction_id: jur.id.clone(),
+                event: name.to_string(),
+                ticket_id: ticket.id.clone(),
+                payload: body.clone(),
+                state: "pending".to_string(),
+                attempts: 0,
+                next_attempt_at: e.at,
+                last_attempt_at: None,
+                response_status: None,
+                last_error: None,
+                created_at: e.at,
+                delivered_at: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn rfc3339(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The JSON body of a delivery. It names the ticket by id and code and carries the event's
+/// data, never the commenter's handle or text.
+pub fn payload(jur: &Jurisdiction, ticket: &Ticket, name: &str, e: &Event) -> Value {
+    json!({
+        "event": name,
+        "event_id": format!("{}:{}", e.ticket_id, e.seq),
+        "occurred_at": rfc3339(e.at),
+        "jurisdiction": jur.code,
+        "actor_id": e.actor_id,
+        "ticket": {
+            "id": ticket.id,
+            "code": ticket.code,
+            "status": ticket.status,
+            "version": ticket.version,
+            "agency_id": ticket.agency_id,
+            "division_id": ticket.division_id,
+            "category_id": ticket.category_id,
+            "channel": ticket.platform,
+        },
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "data": serde_json::from_str::<Value>(&e.data).unwrap_or_else(|_| json!({})),
+    })
+}
