@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod attachments;
 pub mod auth;
+pub mod calendar;
 pub mod categories;
 pub mod divisions;
 pub mod jurisdiction;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             me::configure(v1);
             users::configure(v1);
             jurisdiction::configure(v1);
+            calendar::configure(v1);
             agencies::configure(v1);
             divisions::configure(v1);
             categories::configure(v1);

@@ -189,6 +189,63 @@ pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {
     Ok(out)
 }
 
+/// Longest all-day event taken from an iCalendar feed (a longer one is not a holiday).
+pub const MAX_ICAL_EVENT_DAYS: i64 = 14;
+
+/// Holidays from an iCalendar (RFC 5545) text: each `VEVENT` gives its `SUMMARY` for every day
+/// from `DTSTART` up to (not including) an all-day `DTEND`. Times in UTC are read in `tz`.
+/// A summary that says "cuti bersama" is of that kind, every other one of `kind`.
+pub fn parse_ical(text: &str, tz: Tz, kind: HolidayKind) -> Result<Vec<Holiday>, String> {
+    use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
+    let cal: icalendar::Calendar = text
+        .parse()
+        .map_err(|e: String| format!("not an iCalendar text: {}", e.lines().next().unwrap_or("")))?;
+    let day = |d: &DatePerhapsTime| match d {
+        DatePerhapsTime::DateTime(CalendarDateTime::Utc(t)) => t.with_timezone(&tz).date_naive(),
+        other => other.date_naive(),
+    };
+    let mut out = Vec::new();
+    for (i, c) in cal.components.iter().enumerate() {
+        let CalendarComponent::Event(e) = c else {
+            continue;
+        };
+        let n = i + 1;
+        let name = e
+            .get_summary()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| format!("event {n} has no SUMMARY"))?;
+        let start = e
+            .get_start()
+            .ok_or_else(|| format!("event {n} ({name}) has no DTSTART"))?;
+        let first = day(&start);
+        let days = match (&start, e.get_end()) {
+            (DatePerhapsTime::Date(_), Some(end @ DatePerhapsTime::Date(_))) => {
+                (day(&end) - first).num_days().max(1)
+            }
+            _ => 1,
+        };
+        if days > MAX_ICAL_EVENT_DAYS {
+            return Err(format!(
+                "event {n} ({name}) lasts {days} days; holidays last at most {MAX_ICAL_EVENT_DAYS}"
+            ));
+        }
+        let kind = if name.to_lowercase().contains("cuti bersama") {
+            HolidayKind::CutiBersama
+        } else {
+            kind
+        };
+        for k in 0..days {
+            out.push(Holiday {
+                date: first + chrono::Days::new(k as u64),
+                kind,
+                name: name.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,5 +448,33 @@ mod tests {
         let quoted =
             parse_holidays_csv("date,kind,name\n2025-02-03,local,\"Hari Jadi, Subang\"\n").unwrap();
         assert_eq!(quoted[0].name, "Hari Jadi, Subang");
+    }
+
+    #[test]
+    fn ical_feeds() {
+        let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20260320\r\nDTEND;VALUE=DATE:20260322\r\nSUMMARY:Idul Fitri 1447 H\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20260323\r\nSUMMARY:Cuti Bersama Idul Fitri\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:3\r\nDTSTART:20261231T200000Z\r\nSUMMARY:Hari Jadi (UTC evening)\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+        let got = parse_ical(text, chrono_tz::Asia::Jakarta, HolidayKind::National).unwrap();
+        let days: Vec<(String, HolidayKind)> = got
+            .iter()
+            .map(|h| (h.date.to_string(), h.kind))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                ("2026-03-20".to_string(), HolidayKind::National),
+                ("2026-03-21".to_string(), HolidayKind::National),
+                ("2026-03-23".to_string(), HolidayKind::CutiBersama),
+                // 20:00 UTC on 31 December is 03:00 WIB on 1 January.
+                ("2027-01-01".to_string(), HolidayKind::National),
+            ]
+        );
+        assert!(parse_ical("hello", chrono_tz::Asia::Jakarta, HolidayKind::Local).is_err());
+        let no_summary = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let e = parse_ical(no_summary, chrono_tz::Asia::Jakarta, HolidayKind::Local).unwrap_err();
+        assert!(e.contains("SUMMARY"), "{e}");
     }
 }

@@ -80,6 +80,10 @@ pub enum Permission {
     ManageReferenceData,
     /// Create, list, read and edit users.
     ManageUsers,
+    /// The working week, holidays, hold limit and SLA targets.
+    ManageCalendar,
+    /// Register webhooks and read their delivery logs.
+    ManageWebhooks,
 }
 
 use Role::*;
@@ -100,6 +104,8 @@ const GRANTS: &[(Permission, &[Role])] = &[
     ),
     (Permission::ManageReferenceData, &[Admin]),
     (Permission::ManageUsers, &[Admin]),
+    (Permission::ManageCalendar, &[Admin]),
+    (Permission::ManageWebhooks, &[Admin]),
 ];
 
 /// May a user with `role` do `permission`?
@@ -131,6 +137,8 @@ mod tests {
             (ReadReferenceData, &Role::ALL),
             (ManageReferenceData, &[Admin]),
             (ManageUsers, &[Admin]),
+            (ManageCalendar, &[Admin]),
+            (ManageWebhooks, &[Admin]),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {

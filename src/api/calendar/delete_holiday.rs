@@ -1,0 +1,31 @@
+use actix_web::{delete, web, HttpResponse};
+
+use crate::auth::AuthUser;
+use crate::db::models::holiday;
+use crate::domain::policy::Permission;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Remove a day off (admin).
+#[utoipa::path(tag = "calendar", security(("bearer" = [])), params(("id" = String, Path, format = Uuid)), responses(
+    (status = 204, description = "Removed"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/calendar/holidays/{id}")]
+pub async fn delete_holiday(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageCalendar)?;
+    let jur = caller.jurisdiction_id.clone();
+    let id = id.into_inner().to_string();
+    let n = state
+        .db
+        .write(move |c| holiday::delete(c, &jur, &id).map_err(ApiError::from))
+        .await?;
+    if n == 0 {
+        return Err(ApiError::not_found("there is no holiday with this id"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,14 @@
+use actix_web::{get, web::Json};
+
+use super::CalendarView;
+use crate::auth::AuthUser;
+use crate::domain::policy::Permission;
+use crate::error::ApiError;
+
+/// The jurisdiction's time zone, working week and hold limit.
+#[utoipa::path(tag = "calendar", security(("bearer" = [])), responses((status = 200, body = CalendarView)))]
+#[get("/calendar")]
+pub async fn get_calendar(caller: AuthUser) -> Result<Json<CalendarView>, ApiError> {
+    caller.require(Permission::ReadReferenceData)?;
+    Ok(Json(CalendarView::from(&caller.jurisdiction)))
+}
