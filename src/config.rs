@@ -42,6 +42,20 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// `ADUAN_WORKERS`: HTTP worker threads. Default: the number of cores.
     pub workers: Option<usize>,
+    /// `ADUAN_ESCALATION_INTERVAL_MS`: how often breached clocks and expired holds are looked
+    /// for. Default 60000 (a minute).
+    pub escalation_interval_ms: u64,
+    /// `ADUAN_WEBHOOK_POLL_MS`: how often the outbox is read when nothing wakes the sender
+    /// (a new event in this instance wakes it at once). Default 1000.
+    pub webhook_poll_ms: u64,
+    /// `ADUAN_WEBHOOK_RETRY_BASE_MS`: the first retry's delay; each next one doubles, up to
+    /// six hours. Default 30000.
+    pub webhook_retry_base_ms: u64,
+    /// `ADUAN_WEBHOOK_RETRY_HOURS`: how long a delivery is retried before it is marked
+    /// failed. Default 25 (at least a day, as promised to receivers).
+    pub webhook_retry_hours: u64,
+    /// `ADUAN_WEBHOOK_TIMEOUT_MS`: how long a receiver may take to answer. Default 10000.
+    pub webhook_timeout_ms: u64,
 }
 
 /// A setting that could not be used, with the variable's name.
@@ -130,6 +144,23 @@ impl Settings {
                 None => None,
                 Some(_) => Some(number(&get, "ADUAN_WORKERS", 1, 1, 1024)?),
             },
+            escalation_interval_ms: number(
+                &get,
+                "ADUAN_ESCALATION_INTERVAL_MS",
+                60_000,
+                10,
+                24 * 3_600_000,
+            )?,
+            webhook_poll_ms: number(&get, "ADUAN_WEBHOOK_POLL_MS", 1_000, 10, 3_600_000)?,
+            webhook_retry_base_ms: number(
+                &get,
+                "ADUAN_WEBHOOK_RETRY_BASE_MS",
+                30_000,
+                10,
+                3_600_000,
+            )?,
+            webhook_retry_hours: number(&get, "ADUAN_WEBHOOK_RETRY_HOURS", 25, 1, 24 * 30)?,
+            webhook_timeout_ms: number(&get, "ADUAN_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)?,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod escalation;
 pub mod ids;
 pub mod journal;
 pub mod media;
@@ -22,5 +23,6 @@ pub mod server;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use server::{build_app, openapi_document};

@@ -81,6 +81,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             "aduan is ready"
         );
     }
+    // Background work: deadlines and webhook deliveries (both safe to run in every instance).
+    actix_web::rt::spawn(crate::escalation::run(state.clone()));
+    actix_web::rt::spawn(crate::webhooks::run(state.clone()));
     server.run().await?;
     tracing::info!("aduan stopped");
     Ok(())

@@ -14,6 +14,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// Attachment bytes.
     pub blobs: Arc<dyn BlobStore>,
+    /// Wakes this instance's webhook sender when a request wrote to the outbox.
+    pub outbox: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             settings: Arc::new(settings),
             jwt: Arc::new(jwt),
             blobs,
+            outbox: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

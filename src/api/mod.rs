@@ -14,9 +14,11 @@ pub mod ops;
 pub mod pagination;
 pub mod public;
 pub mod regions;
+pub mod sla;
 pub mod tickets;
 pub mod users;
 pub mod validate;
+pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -36,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             accounts::configure(v1);
             tickets::configure(v1);
             attachments::configure(v1);
+            sla::configure(v1);
+            webhooks::configure(v1);
             public::configure(v1);
         }));
 }

@@ -108,7 +108,8 @@ where
         + 'static,
     R: Send + 'static,
 {
-    state
+    let outbox = state.outbox.clone();
+    let done = state
         .db
         .write(move |c| {
             let t = load_visible(c, &caller, &id)?;
@@ -187,7 +188,9 @@ where
             let updated = reload(c)?;
             Ok((view(c, &caller, updated)?, extra))
         })
-        .await
+        .await?;
+    outbox.notify_one();
+    Ok(done)
 }
 
 /// An event's data as stored: a JSON object without null members.

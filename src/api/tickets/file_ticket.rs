@@ -213,6 +213,9 @@ pub async fn file_ticket(
         }
         other => other?,
     };
+    if let Filed::New(_) = &filed {
+        state.outbox.notify_one();
+    }
     Ok(match filed {
         Filed::New(v) => HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/tickets/{}", v.id)))

@@ -27,7 +27,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use act::IfMatch;
+pub use act::{data_text, IfMatch};
 pub use assign_ticket::AssignTicket;
 pub use close_ticket::CloseTicket;
 pub use create_field_visit::{CreateFieldVisit, FieldVisitView};

@@ -164,6 +164,14 @@ pub fn claim_due(
         webhook_deliveries::table
             .filter(webhook_deliveries::state.eq("pending"))
             .filter(webhook_deliveries::next_attempt_at.le(now))
+            // A paused webhook's deliveries wait.
+            .filter(
+                webhook_deliveries::webhook_id.eq_any(
+                    webhooks::table
+                        .filter(webhooks::active.eq(true))
+                        .select(webhooks::id),
+                ),
+            )
             .order(webhook_deliveries::next_attempt_at.asc())
             .limit(limit)
     };
@@ -206,6 +214,30 @@ pub fn record_attempt(
             webhook_deliveries::response_status.eq(response_status),
             webhook_deliveries::last_error.eq(error),
             webhook_deliveries::delivered_at.eq(delivered_at),
+        ))
+        .execute(conn)
+}
+
+pub fn find_delivery(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+    id: &str,
+) -> QueryResult<Option<Delivery>> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .filter(webhook_deliveries::id.eq(id))
+        .select(Delivery::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Makes a delivery pending again from `now`, with a fresh retry period.
+pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::state.eq("pending"),
+            webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::created_at.eq(now),
         ))
         .execute(conn)
 }

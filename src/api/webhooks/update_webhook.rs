@@ -1,0 +1,58 @@
+use actix_web::{patch, web, web::Json};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{check_events, check_secret, check_url, WebhookView};
+use crate::auth::AuthUser;
+use crate::db::models::webhook::{self, WebhookChanges};
+use crate::domain::policy::Permission;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    pub url: Option<String>,
+    pub secret: Option<String>,
+    pub events: Option<Vec<String>>,
+    /// A paused webhook gets no new deliveries; pending ones wait until it is active again.
+    pub active: Option<bool>,
+}
+
+/// Change a webhook (admin).
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("id" = String, Path, format = Uuid)), request_body = UpdateWebhook, responses(
+    (status = 200, body = WebhookView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/webhooks/{id}")]
+pub async fn update_webhook(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<UpdateWebhook>,
+) -> Result<Json<WebhookView>, ApiError> {
+    caller.require(Permission::ManageWebhooks)?;
+    let b = body.into_inner();
+    let changes = WebhookChanges {
+        url: b.url.as_deref().map(check_url).transpose()?,
+        secret: b.secret.as_deref().map(check_secret).transpose()?,
+        events: b.events.as_deref().map(check_events).transpose()?,
+        active: b.active,
+        updated_at: Some(crate::db::now()),
+    };
+    let jur = caller.jurisdiction_id.clone();
+    let id = id.into_inner().to_string();
+    let row = state
+        .db
+        .write(move |c| {
+            if webhook::find(c, &jur, &id)?.is_none() {
+                return Err(ApiError::not_found("there is no webhook with this id"));
+            }
+            webhook::update(c, &id, &changes)?;
+            webhook::find(c, &jur, &id)?
+                .ok_or_else(|| ApiError::not_found("there is no webhook with this id"))
+        })
+        .await?;
+    Ok(Json(WebhookView::from(row)))
+}

@@ -1,0 +1,250 @@
+//! The escalation task: marks running clocks whose due time has passed as breached (one
+//! `sla_breached` event each, which webhooks carry), and withdraws tickets left on hold past the
+//! jurisdiction's limit.
+//!
+//! Every change is made in a transaction that also appends the event, and a clock is claimed
+//! only while it is still `running` (rows read `FOR UPDATE SKIP LOCKED` on PostgreSQL), so a
+//! breach is recorded exactly once however many instances run the task and however often they
+//! restart: a second instance skips the rows the first holds, and finds them no longer
+//! `running` afterwards. A tick that fails changes nothing and is simply repeated.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::api::tickets::facts_held;
+use crate::db::models::event::Event;
+use crate::db::models::jurisdiction::{self, Jurisdiction};
+use crate::db::models::ticket::{self, Ticket, TicketChanges};
+use crate::db::models::{clock, hold};
+use crate::db::schema::ticket_clocks;
+use crate::db::DbConnection;
+use crate::domain::lifecycle::{self, Action};
+use crate::error::ApiError;
+use crate::journal;
+use crate::state::AppState;
+
+/// Clocks (or holds) handled per transaction.
+const BATCH: i64 = 100;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tick {
+    pub breached: usize,
+    pub withdrawn: usize,
+}
+
+/// Runs the task every `escalation_interval_ms` until the process ends.
+pub async fn run(state: AppState) {
+    let every = Duration::from_millis(state.settings.escalation_interval_ms);
+    loop {
+        match tick(&state).await {
+            Ok(t) if t != Tick::default() => {
+                tracing::info!(breached = t.breached, withdrawn = t.withdrawn, "escalation")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "escalation tick failed; it will be repeated"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// One pass over everything due now.
+pub async fn tick(state: &AppState) -> Result<Tick, ApiError> {
+    let mut total = Tick::default();
+    loop {
+        let now = crate::db::now();
+        let n = state.db.write(move |c| breach_batch(c, now)).await?;
+        total.breached += n.0;
+        if n.1 < BATCH as usize {
+            break;
+        }
+    }
+    loop {
+        let now = crate::db::now();
+        let n = state.db.write(move |c| withdraw_batch(c, now)).await?;
+        total.withdrawn += n.0;
+        if n.1 < BATCH as usize {
+            break;
+        }
+    }
+    if total != Tick::default() {
+        state.outbox.notify_one();
+    }
+    Ok(total)
+}
+
+fn jurisdiction_of<'a>(
+    conn: &mut DbConnection,
+    cache: &'a mut HashMap<String, Jurisdiction>,
+    id: &str,
+) -> Result<&'a Jurisdiction, ApiError> {
+    if !cache.contains_key(id) {
+        cache.insert(id.to_string(), jurisdiction::find(conn, id)?);
+    }
+    cache
+        .get(id)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction {id} vanished")))
+}
+
+/// Appends a system event (no actor) to `t`, moving it to `to` at version + 1; `false` when
+/// the ticket changed under us (the next tick tries again).
+fn system_event(
+    conn: &mut DbConnection,
+    jur: &Jurisdiction,
+    t: &Ticket,
+    action: Action,
+    to: &str,
+    now: NaiveDateTime,
+    data: serde_json::Value,
+) -> Result<bool, ApiError> {
+    let changes = TicketChanges {
+        status: Some(to.to_string()),
+        version: Some(t.version + 1),
+        updated_at: Some(now),
+        ..Default::default()
+    };
+    if ticket::update_at_version(conn, &t.jurisdiction_id, &t.id, t.version, &changes)? == 0 {
+        return Ok(false);
+    }
+    let updated = ticket::find(conn, &t.jurisdiction_id, &t.id)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
+    journal::record(
+        conn,
+        jur,
+        &updated,
+        action,
+        &Event {
+            ticket_id: t.id.clone(),
+            seq: t.version + 1,
+            jurisdiction_id: t.jurisdiction_id.clone(),
+            action: action.as_str().to_string(),
+            actor_id: None,
+            at: now,
+            from_status: Some(t.status.clone()),
+            to_status: to.to_string(),
+            data: crate::api::tickets::data_text(data),
+        },
+    )?;
+    Ok(true)
+}
+
+/// Marks up to [`BATCH`] breached clocks; gives (marked, claimed).
+fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, usize), ApiError> {
+    let claimed = clock::claim_breaching(conn, now, BATCH)?;
+    let mut cache = HashMap::new();
+    let mut marked = 0;
+    for (ticket_id, clock_name) in &claimed {
+        let Some(jid) = ticket_jurisdiction(conn, ticket_id)? else {
+            continue;
+        };
+        let jur = jurisdiction_of(conn, &mut cache, &jid)?.clone();
+        let Some(t) = ticket::find(conn, &jid, ticket_id)? else {
+            continue;
+        };
+        let due: NaiveDateTime = ticket_clocks::table
+            .filter(ticket_clocks::ticket_id.eq(ticket_id))
+            .filter(ticket_clocks::clock.eq(clock_name))
+            .select(ticket_clocks::due_at)
+            .first(conn)?;
+        let on_hold = hold::find(conn, &t.id)?.is_some();
+        if lifecycle::system_transition(Action::SlaBreached, &facts_held(&t, on_hold)).is_none() {
+            // A clock left running on an ended ticket: stop it without an event.
+            diesel::update(
+                ticket_clocks::table
+                    .filter(ticket_clocks::ticket_id.eq(ticket_id))
+                    .filter(ticket_clocks::clock.eq(clock_name)),
+            )
+            .set((
+                ticket_clocks::state.eq("breached"),
+                ticket_clocks::stopped_at.eq(Some(now)),
+            ))
+            .execute(conn)?;
+            continue;
+        }
+        let status = t.status.clone();
+        let data = json!({
+            "clock": clock_name,
+            "due_at": due.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        });
+        if !system_event(conn, &jur, &t, Action::SlaBreached, &status, now, data)? {
+            continue;
+        }
+        let n = diesel::update(
+            ticket_clocks::table
+                .filter(ticket_clocks::ticket_id.eq(ticket_id))
+                .filter(ticket_clocks::clock.eq(clock_name))
+                .filter(ticket_clocks::state.eq("running")),
+        )
+        .set(ticket_clocks::state.eq("breached"))
+        .execute(conn)?;
+        if n != 1 {
+            // Claimed while running, so this cannot happen inside the transaction; refuse to
+            // leave an event without its breach.
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "clock {clock_name} of {ticket_id} was no longer running"
+            )));
+        }
+        marked += 1;
+    }
+    Ok((marked, claimed.len()))
+}
+
+fn ticket_jurisdiction(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Option<String>> {
+    crate::db::schema::tickets::table
+        .find(ticket_id)
+        .select(crate::db::schema::tickets::jurisdiction_id)
+        .first(conn)
+        .optional()
+}
+
+/// Withdraws up to [`BATCH`] tickets per jurisdiction held past its limit; gives (withdrawn,
+/// claimed).
+fn withdraw_batch(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<(usize, usize), ApiError> {
+    let mut withdrawn = 0;
+    let mut claimed_all = 0;
+    for jur in jurisdiction::all(conn)? {
+        let before = now - chrono::Duration::days(jur.hold_limit_days as i64);
+        let claimed = hold::claim_expired(conn, &jur.id, before, BATCH)?;
+        claimed_all = claimed_all.max(claimed.len());
+        for ticket_id in claimed {
+            let Some(h) = hold::find(conn, &ticket_id)? else {
+                continue;
+            };
+            let Some(t) = ticket::find(conn, &jur.id, &ticket_id)? else {
+                continue;
+            };
+            let Some(to) = lifecycle::system_transition(Action::Withdraw, &facts_held(&t, true))
+            else {
+                // Ended some other way: the hold is stale.
+                hold::delete(conn, &ticket_id)?;
+                continue;
+            };
+            let data = json!({
+                "withdrawn": true,
+                "reason": format!(
+                    "withdrawn: no information from the complainant after {} days on hold",
+                    jur.hold_limit_days
+                ),
+                "held_since": h.held_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "hold_reason": h.reason,
+            });
+            hold::delete(conn, &ticket_id)?;
+            if system_event(conn, &jur, &t, Action::Withdraw, to.as_str(), now, data)? {
+                withdrawn += 1;
+            } else {
+                return Err(ApiError::conflict(
+                    "edit_conflict",
+                    "a held ticket changed during withdrawal; the next tick retries",
+                ));
+            }
+        }
+    }
+    Ok((withdrawn, claimed_all))
+}
