@@ -3,6 +3,8 @@
 //! migrations and seeded like a first start; requests go through the real `build_app`.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::collections::HashMap;
 
 use actix_web::http::{header, Method, StatusCode};
