@@ -26,7 +26,11 @@ pub fn calendar(
     let week = WorkWeek::parse(&jur.work_week).unwrap_or(WorkWeek::MonFri);
     // A day before, so that the local date of `from` is covered in every zone.
     let first = from.with_timezone(&tz).date_naive() - chrono::Days::new(1);
-    Ok(Calendar::new(tz, week, holiday::dates_from(conn, &jur.id, first)?))
+    Ok(Calendar::new(
+        tz,
+        week,
+        holiday::dates_from(conn, &jur.id, first)?,
+    ))
 }
 
 pub fn target_of(row: &sla_target::SlaTarget) -> Option<ClockTarget> {
@@ -106,7 +110,10 @@ pub fn apply(
             calendar(conn, jur, now)?,
         )
     } else {
-        (Vec::new(), Calendar::new(chrono_tz::UTC, WorkWeek::MonFri, []))
+        (
+            Vec::new(),
+            Calendar::new(chrono_tz::UTC, WorkWeek::MonFri, []),
+        )
     };
     let mut runs: Vec<ClockRun> = if action == Action::File {
         Vec::new()
@@ -124,6 +131,10 @@ pub fn apply(
     for run in runs.iter().filter(|r| changed.contains(&r.clock)) {
         clock::save(conn, &row_of(ticket, run))?;
     }
-    clock::set_next_due(conn, &ticket.id, sla::next_due(&runs).map(|t| t.naive_utc()))?;
+    clock::set_next_due(
+        conn,
+        &ticket.id,
+        sla::next_due(&runs).map(|t| t.naive_utc()),
+    )?;
     Ok(())
 }

@@ -203,10 +203,7 @@ fn ticket_jurisdiction(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<
 
 /// Withdraws up to [`BATCH`] tickets per jurisdiction held past its limit; gives (withdrawn,
 /// claimed).
-fn withdraw_batch(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-) -> Result<(usize, usize), ApiError> {
+fn withdraw_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, usize), ApiError> {
     let mut withdrawn = 0;
     let mut claimed_all = 0;
     for jur in jurisdiction::all(conn)? {

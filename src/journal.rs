@@ -101,7 +101,8 @@ pub fn record(
 }
 
 fn rfc3339(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The JSON body of a delivery. It names the ticket by id and code and carries the event's

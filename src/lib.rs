@@ -7,8 +7,8 @@
 pub mod api;
 pub mod auth;
 pub mod bootstrap;
-pub mod clocks;
 pub mod cli;
+pub mod clocks;
 pub mod config;
 pub mod db;
 pub mod domain;

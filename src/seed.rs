@@ -110,7 +110,12 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "added {} agencies, {} divisions, {} regions, {} categories, {} accounts, {} holidays",
-            self.agencies, self.divisions, self.regions, self.categories, self.accounts, self.holidays
+            self.agencies,
+            self.divisions,
+            self.regions,
+            self.categories,
+            self.accounts,
+            self.holidays
         )
     }
 }

@@ -88,7 +88,10 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
     let client = awc::Client::builder()
         .timeout(timeout)
         .disable_redirects()
-        .add_default_header(("User-Agent", concat!("aduan-webhooks/", env!("CARGO_PKG_VERSION"))))
+        .add_default_header((
+            "User-Agent",
+            concat!("aduan-webhooks/", env!("CARGO_PKG_VERSION")),
+        ))
         .finish();
     let sends = claimed.into_iter().map(|d| {
         let hook = hooks.get(&d.webhook_id).cloned();
@@ -145,7 +148,8 @@ fn record(
     let error = if ok {
         None
     } else {
-        o.error.or_else(|| o.status.map(|s| format!("the receiver answered {s}")))
+        o.error
+            .or_else(|| o.status.map(|s| format!("the receiver answered {s}")))
     };
     webhook::record_attempt(
         c,

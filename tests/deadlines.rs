@@ -46,7 +46,9 @@ async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) ->
 }
 
 async fn events(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
-    let r = app.get(&format!("/api/v1/tickets/{id}/events"), token).await;
+    let r = app
+        .get(&format!("/api/v1/tickets/{id}/events"), token)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.body["items"].as_array().unwrap().clone()
 }
@@ -89,13 +91,21 @@ async fn calendar_and_due_times(app: TestApp) {
 
     // The bundled national calendar is seeded: August 2025 has the 17th and the cuti bersama.
     let aug = app
-        .get("/api/v1/calendar/holidays?from=2025-08-01&to=2025-08-31", &pic)
+        .get(
+            "/api/v1/calendar/holidays?from=2025-08-01&to=2025-08-31",
+            &pic,
+        )
         .await;
     let days: Vec<(String, String)> = aug.body["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (h["date"].as_str().unwrap().into(), h["kind"].as_str().unwrap().into()))
+        .map(|h| {
+            (
+                h["date"].as_str().unwrap().into(),
+                h["kind"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         days,
@@ -104,8 +114,17 @@ async fn calendar_and_due_times(app: TestApp) {
             ("2025-08-18".into(), "cuti_bersama".into())
         ]
     );
-    let year = app.get("/api/v1/calendar/holidays?year=2026&kind=cuti_bersama", &pic).await;
-    assert!(year.body["items"].as_array().unwrap().len() >= 5, "{}", year.text);
+    let year = app
+        .get(
+            "/api/v1/calendar/holidays?year=2026&kind=cuti_bersama",
+            &pic,
+        )
+        .await;
+    assert!(
+        year.body["items"].as_array().unwrap().len() >= 5,
+        "{}",
+        year.text
+    );
     assert!(year.body["items"]
         .as_array()
         .unwrap()
@@ -115,12 +134,18 @@ async fn calendar_and_due_times(app: TestApp) {
     // The issue's example, through the one function.
     let due = |q: &str| format!("/api/v1/calendar/due?{q}");
     let r = app
-        .get(&due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"), &pic)
+        .get(
+            &due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"),
+            &pic,
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["due_at"], "2025-08-21T23:59:59+07:00");
     let r = app
-        .get(&due("start=2025-08-15T03:00:00Z&target=24&unit=hours"), &pic)
+        .get(
+            &due("start=2025-08-15T03:00:00Z&target=24&unit=hours"),
+            &pic,
+        )
         .await;
     assert_eq!(r.body["due_at"], "2025-08-16T10:00:00+07:00");
     for bad in [
@@ -130,38 +155,64 @@ async fn calendar_and_due_times(app: TestApp) {
         "start=2025-08-15T10:00:00Z&target=-1&unit=hours",
         "start=2025-08-15T10:00:00Z&target=99999999&unit=working_days",
     ] {
-        app.get(&due(bad), &pic).await.assert_problem(400, "invalid_query");
+        app.get(&due(bad), &pic)
+            .await
+            .assert_problem(400, "invalid_query");
     }
 
     // Admins keep the calendar; others may not.
-    let local = json!({"date": "2025-08-19", "kind": "local", "name": "Hari Jadi Kabupaten Subang"});
+    let local =
+        json!({"date": "2025-08-19", "kind": "local", "name": "Hari Jadi Kabupaten Subang"});
     app.post("/api/v1/calendar/holidays", &pic, local.clone())
         .await
         .assert_problem(403, "forbidden");
-    let made = app.post("/api/v1/calendar/holidays", &admin, local.clone()).await;
+    let made = app
+        .post("/api/v1/calendar/holidays", &admin, local.clone())
+        .await;
     assert_eq!(made.status, 201, "{}", made.text);
     assert_eq!(made.body["source"], "manual");
     app.post("/api/v1/calendar/holidays", &admin, local.clone())
         .await
         .assert_problem(409, "duplicate_holiday");
-    app.post("/api/v1/calendar/holidays", &admin, json!({"date": "2025-02-30", "kind": "local", "name": "x"}))
-        .await
-        .assert_problem(422, "validation_failed");
-    app.post("/api/v1/calendar/holidays", &admin, json!({"date": "2025-08-20", "kind": "regional", "name": "x"}))
-        .await
-        .assert_problem(422, "validation_failed");
+    app.post(
+        "/api/v1/calendar/holidays",
+        &admin,
+        json!({"date": "2025-02-30", "kind": "local", "name": "x"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    app.post(
+        "/api/v1/calendar/holidays",
+        &admin,
+        json!({"date": "2025-08-20", "kind": "regional", "name": "x"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
     // With the 19th off too, three working days from the 15th end on the 22nd.
     let r = app
-        .get(&due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"), &pic)
+        .get(
+            &due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"),
+            &pic,
+        )
         .await;
     assert_eq!(r.body["due_at"], "2025-08-22T23:59:59+07:00");
     let gone = app
-        .call(Method::DELETE, &format!("/api/v1/calendar/holidays/{}", made.id()), Some(&admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/calendar/holidays/{}", made.id()),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(gone.status, 204);
-    app.call(Method::DELETE, &format!("/api/v1/calendar/holidays/{}", made.id()), Some(&admin), None)
-        .await
-        .assert_problem(404, "not_found");
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/calendar/holidays/{}", made.id()),
+        Some(&admin),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
 
     // A six-day week: Saturday the 16th works.
     let week = app
@@ -169,7 +220,10 @@ async fn calendar_and_due_times(app: TestApp) {
         .await;
     assert_eq!(week.status, 200, "{}", week.text);
     let r = app
-        .get(&due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"), &pic)
+        .get(
+            &due("start=2025-08-15T10:00:00%2B07:00&target=3&unit=working_days"),
+            &pic,
+        )
         .await;
     assert_eq!(r.body["due_at"], "2025-08-20T23:59:59+07:00");
     app.patch("/api/v1/calendar", &admin, json!({"hold_limit_days": 0}))
@@ -191,13 +245,20 @@ END:VCALENDAR\r\n";
             .insert_header(("Content-Type", content_type.to_string()))
             .set_payload(body.to_string())
     };
-    let r = app.send(import(&admin, "text/calendar; charset=utf-8", ics)).await;
+    let r = app
+        .send(import(&admin, "text/calendar; charset=utf-8", ics))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let added: Vec<(String, String)> = r.body["added"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (h["date"].as_str().unwrap().into(), h["kind"].as_str().unwrap().into()))
+        .map(|h| {
+            (
+                h["date"].as_str().unwrap().into(),
+                h["kind"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         added,
@@ -208,7 +269,13 @@ END:VCALENDAR\r\n";
         ]
     );
     let again = app.send(import(&admin, "text/calendar", ics)).await;
-    assert_eq!((again.body["added"].as_array().unwrap().len(), &again.body["skipped"]), (0, &json!(3)));
+    assert_eq!(
+        (
+            again.body["added"].as_array().unwrap().len(),
+            &again.body["skipped"]
+        ),
+        (0, &json!(3))
+    );
     app.send(import(&admin, "application/json", ics))
         .await
         .assert_problem(415, "unsupported_media_type");
@@ -219,7 +286,11 @@ END:VCALENDAR\r\n";
     app.send(import(&pic, "text/calendar", ics))
         .await
         .assert_problem(403, "forbidden");
-    assert_eq!(app.count("holidays"), holidays, "refused imports add nothing");
+    assert_eq!(
+        app.count("holidays"),
+        holidays,
+        "refused imports add nothing"
+    );
 }
 
 /// Every action's effect on the clocks, as the API shows them.
@@ -236,7 +307,9 @@ async fn clock_lifecycle(app: TestApp) {
     let dinkes = app.agency_id(&admin, "dinkes").await;
     let division = app.division_id(&admin, "dpupr", "dpupr.bina-marga").await;
 
-    let r = app.post("/api/v1/tickets", &pic, comment("1801", "jalan")).await;
+    let r = app
+        .post("/api/v1/tickets", &pic, comment("1801", "jalan"))
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let t = r.body;
     let id = t["id"].as_str().unwrap().to_string();
@@ -249,8 +322,18 @@ async fn clock_lifecycle(app: TestApp) {
         .collect();
     assert_eq!(names, vec!["first_response", "verify"]);
     let fr = clock(&t, "first_response");
-    assert_eq!((fr["state"].as_str(), fr["target"].as_i64(), fr["unit"].as_str()), (Some("running"), Some(24), Some("hours")));
-    assert_eq!(time(&fr["due_at"]) - time(&fr["started_at"]), chrono::Duration::hours(24));
+    assert_eq!(
+        (
+            fr["state"].as_str(),
+            fr["target"].as_i64(),
+            fr["unit"].as_str()
+        ),
+        (Some("running"), Some(24), Some("hours"))
+    );
+    assert_eq!(
+        time(&fr["due_at"]) - time(&fr["started_at"]),
+        chrono::Duration::hours(24)
+    );
     assert_eq!(time(&fr["started_at"]), filed);
     // verify: 3 working days, ending at 23:59:59 WIB.
     let verify_due = time(&clock(&t, "verify")["due_at"]);
@@ -259,7 +342,11 @@ async fn clock_lifecycle(app: TestApp) {
 
     // An interim reply stops first_response and changes no status.
     let bad = app
-        .post(&format!("/api/v1/tickets/{id}/replies"), &pic, json!({"reply_url": "https://facebook.com/x"}))
+        .post(
+            &format!("/api/v1/tickets/{id}/replies"),
+            &pic,
+            json!({"reply_url": "https://facebook.com/x"}),
+        )
         .await;
     bad.assert_problem(422, "validation_failed");
     let r = app
@@ -276,7 +363,14 @@ async fn clock_lifecycle(app: TestApp) {
     assert_eq!(time(&t["next_due_at"]), verify_due);
     // A second reply is recorded too, and first_response keeps its first stop.
     let stop = clock(&t, "first_response")["stopped_at"].clone();
-    let t = act(&app, &pic, &id, "replies", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1803/"})).await;
+    let t = act(
+        &app,
+        &pic,
+        &id,
+        "replies",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1803/"}),
+    )
+    .await;
     assert_eq!(clock(&t, "first_response")["stopped_at"], stop);
 
     // Routed: verify met; follow_up and resolve start.
@@ -285,9 +379,19 @@ async fn clock_lifecycle(app: TestApp) {
     let follow_started = time(&clock(&t, "follow_up")["started_at"]);
     let resolve_started = time(&clock(&t, "resolve")["started_at"]);
     let resolve = clock(&t, "resolve");
-    assert_eq!((resolve["target"].as_i64(), resolve["unit"].as_str()), (Some(60), Some("calendar_days")));
+    assert_eq!(
+        (resolve["target"].as_i64(), resolve["unit"].as_str()),
+        (Some(60), Some("calendar_days"))
+    );
     // Returned by the wrong agency: follow_up met (the agency acted).
-    let t = act(&app, &dinkes_head, &id, "return", json!({"reason": "bukan kewenangan Dinkes"})).await;
+    let t = act(
+        &app,
+        &dinkes_head,
+        &id,
+        "return",
+        json!({"reason": "bukan kewenangan Dinkes"}),
+    )
+    .await;
     assert_eq!(clock(&t, "follow_up")["state"], "met");
     // Re-routed: follow_up restarts, resolve keeps its start.
     let t = act(&app, &coord, &id, "route", json!({"agency_id": dpupr})).await;
@@ -303,7 +407,14 @@ async fn clock_lifecycle(app: TestApp) {
         .post(&format!("/api/v1/tickets/{id}/hold"), &head, json!({}))
         .await;
     r.assert_problem(422, "validation_failed");
-    let t = act(&app, &head, &id, "hold", json!({"reason": "Menunggu titik lokasi dari pelapor"})).await;
+    let t = act(
+        &app,
+        &head,
+        &id,
+        "hold",
+        json!({"reason": "Menunggu titik lokasi dari pelapor"}),
+    )
+    .await;
     assert_eq!(clock(&t, "follow_up")["state"], "paused");
     assert_eq!(clock(&t, "resolve")["state"], "paused");
     assert!(t["next_due_at"].is_null());
@@ -314,20 +425,32 @@ async fn clock_lifecycle(app: TestApp) {
     );
     assert_eq!(t["allowed_actions"], json!(["resume"]));
     let r = app
-        .post(&format!("/api/v1/tickets/{id}/assign"), &head, json!({"division_id": division}))
+        .post(
+            &format!("/api/v1/tickets/{id}/assign"),
+            &head,
+            json!({"division_id": division}),
+        )
         .await;
     r.assert_problem(409, "invalid_transition");
     assert_eq!(r.body["allowed_actions"], json!(["resume"]));
-    app.post(&format!("/api/v1/tickets/{id}/hold"), &head, json!({"reason": "again"}))
-        .await
-        .assert_problem(409, "invalid_transition");
+    app.post(
+        &format!("/api/v1/tickets/{id}/hold"),
+        &head,
+        json!({"reason": "again"}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
     let paused_at = time(&clock(&t, "resolve")["paused_at"]);
     std::thread::sleep(std::time::Duration::from_millis(30));
     let t = act(&app, &head, &id, "resume", json!({})).await;
     assert!(t["hold"].is_null());
     let resumed_at = time(&t["updated_at"]);
     let moved = time(&clock(&t, "resolve")["due_at"]) - before_hold;
-    assert_eq!(moved, resumed_at - paused_at, "due time moves by exactly the time on hold");
+    assert_eq!(
+        moved,
+        resumed_at - paused_at,
+        "due time moves by exactly the time on hold"
+    );
     assert!(moved >= chrono::Duration::milliseconds(30));
     assert_eq!(clock(&t, "follow_up")["state"], "running");
     app.post(&format!("/api/v1/tickets/{id}/resume"), &head, json!({}))
@@ -335,16 +458,48 @@ async fn clock_lifecycle(app: TestApp) {
         .assert_problem(409, "invalid_transition");
 
     // Assign stops follow_up; resolve stops resolve; close stops everything.
-    let t = act(&app, &head, &id, "assign", json!({"division_id": division, "assignee_id": divhead_id})).await;
+    let t = act(
+        &app,
+        &head,
+        &id,
+        "assign",
+        json!({"division_id": division, "assignee_id": divhead_id}),
+    )
+    .await;
     assert_eq!(clock(&t, "follow_up")["state"], "met");
     act(&app, &divhead, &id, "start", json!({})).await;
-    let t = act(&app, &divhead, &id, "resolve", json!({"summary": "Ditambal", "no_visit_reason": "Dikerjakan rekanan"})).await;
+    let t = act(
+        &app,
+        &divhead,
+        &id,
+        "resolve",
+        json!({"summary": "Ditambal", "no_visit_reason": "Dikerjakan rekanan"}),
+    )
+    .await;
     assert_eq!(clock(&t, "resolve")["state"], "met");
     assert!(t["next_due_at"].is_null());
-    let t = act(&app, &pic, &id, "close", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1809/"})).await;
-    assert!(t["clocks"].as_array().unwrap().iter().all(|c| !c["stopped_at"].is_null()));
+    let t = act(
+        &app,
+        &pic,
+        &id,
+        "close",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1809/"}),
+    )
+    .await;
+    assert!(t["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !c["stopped_at"].is_null()));
     // Reopen restarts resolve.
-    let t = act(&app, &coord, &id, "reopen", json!({"reason": "Masih berlubang"})).await;
+    let t = act(
+        &app,
+        &coord,
+        &id,
+        "reopen",
+        json!({"reason": "Masih berlubang"}),
+    )
+    .await;
     let r = clock(&t, "resolve");
     assert_eq!(r["state"], "running");
     assert!(time(&r["started_at"]) > resolve_started);
@@ -355,7 +510,10 @@ async fn clock_lifecycle(app: TestApp) {
     let kinds: Vec<&str> = ev.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        vec!["file", "reply", "reply", "route", "return", "route", "hold", "resume", "assign", "start", "resolve", "close", "reopen"]
+        vec![
+            "file", "reply", "reply", "route", "return", "route", "hold", "resume", "assign",
+            "start", "resolve", "close", "reopen"
+        ]
     );
     assert_eq!(ev[1]["data"]["note"], "Sudah kami teruskan ke DPUPR");
     assert_eq!(ev[1]["from_status"], ev[1]["to_status"]);
@@ -366,18 +524,46 @@ async fn lists_by_due_time(app: TestApp) {
     let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
     let mut ids = vec![];
     for n in 0..4 {
-        let r = app.post("/api/v1/tickets", &pic, comment(&format!("190{n}"), "jalan")).await;
+        let r = app
+            .post(
+                "/api/v1/tickets",
+                &pic,
+                comment(&format!("190{n}"), "jalan"),
+            )
+            .await;
         assert_eq!(r.status, 201);
         ids.push(r.id());
     }
     // The second ticket is overdue; the fourth has no clock still counting.
     expire(&app, &ids[1], "first_response");
-    act(&app, &pic, &ids[3], "replies", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1999/"})).await;
-    let coord = app.user_in(&admin, "coordinator", "diskominfo", None).await.1;
-    act(&app, &coord, &ids[3], "reject", json!({"reason": "bukan aduan"})).await;
+    act(
+        &app,
+        &pic,
+        &ids[3],
+        "replies",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1999/"}),
+    )
+    .await;
+    let coord = app
+        .user_in(&admin, "coordinator", "diskominfo", None)
+        .await
+        .1;
+    act(
+        &app,
+        &coord,
+        &ids[3],
+        "reject",
+        json!({"reason": "bukan aduan"}),
+    )
+    .await;
 
     let listed = |r: &common::Resp| -> Vec<String> {
-        r.body["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
     };
     let r = app.get("/api/v1/tickets?overdue=true", &pic).await;
     assert_eq!(listed(&r), vec![ids[1].clone()]);
@@ -385,17 +571,39 @@ async fn lists_by_due_time(app: TestApp) {
     let r = app.get("/api/v1/tickets?sort=due&limit=2", &pic).await;
     assert_eq!(listed(&r), vec![ids[1].clone(), ids[0].clone()]);
     let cursor = r.body["next_cursor"].as_str().unwrap().to_string();
-    let r = app.get(&format!("/api/v1/tickets?sort=due&limit=2&cursor={cursor}"), &pic).await;
+    let r = app
+        .get(
+            &format!("/api/v1/tickets?sort=due&limit=2&cursor={cursor}"),
+            &pic,
+        )
+        .await;
     assert_eq!(listed(&r), vec![ids[2].clone()]);
     assert!(r.body["next_cursor"].is_null());
-    let soon = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let r = app.get(&format!("/api/v1/tickets?due_before={}", soon.replace('+', "%2B")), &pic).await;
+    let soon = (Utc::now() + chrono::Duration::hours(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let r = app
+        .get(
+            &format!("/api/v1/tickets?due_before={}", soon.replace('+', "%2B")),
+            &pic,
+        )
+        .await;
     assert_eq!(listed(&r), vec![ids[1].clone()]);
-    let late = (Utc::now() + chrono::Duration::hours(25)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let r = app.get(&format!("/api/v1/tickets?due_before={late}&sort=due"), &pic).await;
-    assert_eq!(listed(&r), vec![ids[1].clone(), ids[0].clone(), ids[2].clone()]);
-    app.get("/api/v1/tickets?sort=oldest", &pic).await.assert_problem(400, "invalid_query");
-    app.get("/api/v1/tickets?due_before=soon", &pic).await.assert_problem(400, "invalid_query");
+    let late = (Utc::now() + chrono::Duration::hours(25))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let r = app
+        .get(&format!("/api/v1/tickets?due_before={late}&sort=due"), &pic)
+        .await;
+    assert_eq!(
+        listed(&r),
+        vec![ids[1].clone(), ids[0].clone(), ids[2].clone()]
+    );
+    app.get("/api/v1/tickets?sort=oldest", &pic)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/api/v1/tickets?due_before=soon", &pic)
+        .await
+        .assert_problem(400, "invalid_query");
     // A newest-first cursor is not a due cursor.
     let newest = app.get("/api/v1/tickets?limit=1", &pic).await;
     let c = newest.body["next_cursor"].as_str().unwrap();
@@ -424,9 +632,13 @@ async fn sla_policies(app: TestApp) {
             .insert_header(("Authorization", format!("Bearer {token}")))
             .set_json(body)
     };
-    app.send(put("/api/v1/sla/policies/default", &pic, json!({"clocks": []})))
-        .await
-        .assert_problem(403, "forbidden");
+    app.send(put(
+        "/api/v1/sla/policies/default",
+        &pic,
+        json!({"clocks": []}),
+    ))
+    .await
+    .assert_problem(403, "forbidden");
     for bad in [
         json!({"clocks": [{"clock": "verify", "target": 0, "unit": "hours"}]}),
         json!({"clocks": [{"clock": "verify", "target": 2, "unit": "hours"}, {"clock": "verify", "target": 3, "unit": "hours"}]}),
@@ -456,28 +668,56 @@ async fn sla_policies(app: TestApp) {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["overrides"][0]["category"], "banjir-drainase");
-    app.send(put("/api/v1/sla/policies/categories/nope", &admin, json!({"clocks": []})))
-        .await
-        .assert_problem(404, "not_found");
+    app.send(put(
+        "/api/v1/sla/policies/categories/nope",
+        &admin,
+        json!({"clocks": []}),
+    ))
+    .await
+    .assert_problem(404, "not_found");
 
     // A road ticket: no first_response (disabled), verify 2 working days.
-    let road = app.post("/api/v1/tickets", &pic, comment("2001", "jalan")).await.body;
-    let names: Vec<&str> = road["clocks"].as_array().unwrap().iter().map(|c| c["clock"].as_str().unwrap()).collect();
+    let road = app
+        .post("/api/v1/tickets", &pic, comment("2001", "jalan"))
+        .await
+        .body;
+    let names: Vec<&str> = road["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["clock"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["verify"]);
     assert_eq!(clock(&road, "verify")["target"], 2);
     // A flood ticket: its own first_response of 2 hours, the default verify.
-    let flood = app.post("/api/v1/tickets", &pic, comment("2002", "banjir-drainase")).await.body;
+    let flood = app
+        .post("/api/v1/tickets", &pic, comment("2002", "banjir-drainase"))
+        .await
+        .body;
     let fr = clock(&flood, "first_response");
-    assert_eq!((fr["target"].as_i64(), fr["unit"].as_str()), (Some(2), Some("hours")));
+    assert_eq!(
+        (fr["target"].as_i64(), fr["unit"].as_str()),
+        (Some(2), Some("hours"))
+    );
     assert_eq!(clock(&flood, "verify")["target"], 2);
 
     let gone = app
-        .call(Method::DELETE, "/api/v1/sla/policies/categories/banjir-drainase", Some(&admin), None)
+        .call(
+            Method::DELETE,
+            "/api/v1/sla/policies/categories/banjir-drainase",
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(gone.status, 204);
-    app.call(Method::DELETE, "/api/v1/sla/policies/categories/banjir-drainase", Some(&admin), None)
-        .await
-        .assert_problem(404, "not_found");
+    app.call(
+        Method::DELETE,
+        "/api/v1/sla/policies/categories/banjir-drainase",
+        Some(&admin),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
 }
 
 /// A clock past due is marked breached once, with one event, however many ticks run — also
@@ -487,9 +727,20 @@ async fn breach_detection(app: TestApp) {
     let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
     let mut ids = vec![];
     for n in 0..6 {
-        ids.push(app.post("/api/v1/tickets", &pic, comment(&format!("300{n}"), "jalan")).await.id());
+        ids.push(
+            app.post(
+                "/api/v1/tickets",
+                &pic,
+                comment(&format!("300{n}"), "jalan"),
+            )
+            .await
+            .id(),
+        );
     }
-    assert_eq!(aduan::escalation::tick(&app.state).await.unwrap().breached, 0);
+    assert_eq!(
+        aduan::escalation::tick(&app.state).await.unwrap().breached,
+        0
+    );
     for id in &ids {
         expire(&app, id, "first_response");
     }
@@ -503,14 +754,22 @@ async fn breach_detection(app: TestApp) {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.breached + b.breached, 6, "{a:?} {b:?}");
     assert_eq!(app.count("ticket_events"), events_before + 6);
-    assert_eq!(aduan::escalation::tick(&app.state).await.unwrap().breached, 0);
+    assert_eq!(
+        aduan::escalation::tick(&app.state).await.unwrap().breached,
+        0
+    );
     assert_eq!(app.count("ticket_events"), events_before + 6);
 
-    let t = app.get(&format!("/api/v1/tickets/{}", ids[0]), &pic).await.body;
+    let t = app
+        .get(&format!("/api/v1/tickets/{}", ids[0]), &pic)
+        .await
+        .body;
     assert_eq!(clock(&t, "first_response")["state"], "breached");
     assert_eq!(clock(&t, "verify")["state"], "running");
     // Still counting towards its stop: the ticket is overdue until someone replies.
-    let overdue = app.get("/api/v1/tickets?overdue=true&limit=200", &pic).await;
+    let overdue = app
+        .get("/api/v1/tickets?overdue=true&limit=200", &pic)
+        .await;
     assert_eq!(overdue.body["items"].as_array().unwrap().len(), 6);
     let ev = events(&app, &pic, &ids[0]).await;
     let last = ev.last().unwrap();
@@ -519,32 +778,69 @@ async fn breach_detection(app: TestApp) {
     assert_eq!(last["data"]["clock"], "first_response");
     assert_eq!(t["version"], 2);
     // A late reply stops it; it stays breached.
-    let t = act(&app, &pic, &ids[0], "replies", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/3999/"})).await;
+    let t = act(
+        &app,
+        &pic,
+        &ids[0],
+        "replies",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/3999/"}),
+    )
+    .await;
     let fr = clock(&t, "first_response");
     assert_eq!(fr["state"], "breached");
     assert!(!fr["stopped_at"].is_null());
-    let overdue = app.get("/api/v1/tickets?overdue=true&limit=200", &pic).await;
+    let overdue = app
+        .get("/api/v1/tickets?overdue=true&limit=200", &pic)
+        .await;
     assert_eq!(overdue.body["items"].as_array().unwrap().len(), 5);
 }
 
 async fn hold_expires_into_withdrawal(app: TestApp) {
     let admin = app.admin_token().await;
     let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
-    let id = app.post("/api/v1/tickets", &pic, comment("4001", "jalan")).await.id();
-    act(&app, &pic, &id, "hold", json!({"reason": "Menunggu foto dari pelapor"})).await;
-    assert_eq!(aduan::escalation::tick(&app.state).await.unwrap().withdrawn, 0);
-    let past = (Utc::now() - chrono::Duration::days(31)).naive_utc().format("%Y-%m-%d %H:%M:%S%.6f");
-    sql(&app, &format!("UPDATE ticket_holds SET held_at = '{past}' WHERE ticket_id = '{id}'"));
+    let id = app
+        .post("/api/v1/tickets", &pic, comment("4001", "jalan"))
+        .await
+        .id();
+    act(
+        &app,
+        &pic,
+        &id,
+        "hold",
+        json!({"reason": "Menunggu foto dari pelapor"}),
+    )
+    .await;
+    assert_eq!(
+        aduan::escalation::tick(&app.state).await.unwrap().withdrawn,
+        0
+    );
+    let past = (Utc::now() - chrono::Duration::days(31))
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M:%S%.6f");
+    sql(
+        &app,
+        &format!("UPDATE ticket_holds SET held_at = '{past}' WHERE ticket_id = '{id}'"),
+    );
     let tick = aduan::escalation::tick(&app.state).await.unwrap();
     assert_eq!(tick.withdrawn, 1);
-    assert_eq!(aduan::escalation::tick(&app.state).await.unwrap().withdrawn, 0);
+    assert_eq!(
+        aduan::escalation::tick(&app.state).await.unwrap().withdrawn,
+        0
+    );
     let t = app.get(&format!("/api/v1/tickets/{id}"), &pic).await.body;
     assert_eq!(t["status"], "rejected");
     assert!(t["hold"].is_null());
-    assert!(t["clocks"].as_array().unwrap().iter().all(|c| !c["stopped_at"].is_null()));
+    assert!(t["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !c["stopped_at"].is_null()));
     let ev = events(&app, &pic, &id).await;
     let last = ev.last().unwrap();
-    assert_eq!((last["action"].as_str(), last["to_status"].as_str()), (Some("withdraw"), Some("rejected")));
+    assert_eq!(
+        (last["action"].as_str(), last["to_status"].as_str()),
+        (Some("withdraw"), Some("rejected"))
+    );
     assert_eq!(last["data"]["withdrawn"], true);
     assert!(last["actor"].is_null());
 }
@@ -590,98 +886,221 @@ async fn webhooks_deliver_signed_and_retry(app: TestApp) {
     let secret = "a-shared-secret-of-some-length";
 
     for (body, field) in [
-        (json!({"url": "ftp://example.com/x", "secret": secret, "events": ["*"]}), "url"),
-        (json!({"url": receiver.url(), "secret": "short", "events": ["*"]}), "secret"),
-        (json!({"url": receiver.url(), "secret": secret, "events": ["exploded"]}), "events"),
-        (json!({"url": receiver.url(), "secret": secret, "events": []}), "events"),
+        (
+            json!({"url": "ftp://example.com/x", "secret": secret, "events": ["*"]}),
+            "url",
+        ),
+        (
+            json!({"url": receiver.url(), "secret": "short", "events": ["*"]}),
+            "secret",
+        ),
+        (
+            json!({"url": receiver.url(), "secret": secret, "events": ["exploded"]}),
+            "events",
+        ),
+        (
+            json!({"url": receiver.url(), "secret": secret, "events": []}),
+            "events",
+        ),
     ] {
         let r = app.post("/api/v1/webhooks", &admin, body).await;
         r.assert_problem(422, "validation_failed");
         assert_eq!(r.body["errors"][0]["field"], field);
     }
-    app.post("/api/v1/webhooks", &pic, json!({"url": receiver.url(), "secret": secret, "events": ["*"]}))
-        .await
-        .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/webhooks",
+        &pic,
+        json!({"url": receiver.url(), "secret": secret, "events": ["*"]}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
     let hook = app
-        .post("/api/v1/webhooks", &admin, json!({"url": receiver.url(), "secret": secret, "events": ["*"]}))
+        .post(
+            "/api/v1/webhooks",
+            &admin,
+            json!({"url": receiver.url(), "secret": secret, "events": ["*"]}),
+        )
         .await;
     assert_eq!(hook.status, 201, "{}", hook.text);
-    assert!(hook.body.get("secret").is_none(), "the secret is never shown");
+    assert!(
+        hook.body.get("secret").is_none(),
+        "the secret is never shown"
+    );
     let hook_id = hook.id();
     // A second webhook that wants only closings gets nothing here.
     let quiet = app
-        .post("/api/v1/webhooks", &admin, json!({"url": receiver.url(), "secret": secret, "events": ["closed"]}))
+        .post(
+            "/api/v1/webhooks",
+            &admin,
+            json!({"url": receiver.url(), "secret": secret, "events": ["closed"]}),
+        )
         .await
         .id();
 
-    let id = app.post("/api/v1/tickets", &pic, comment("5001", "jalan")).await.id();
+    let id = app
+        .post("/api/v1/tickets", &pic, comment("5001", "jalan"))
+        .await
+        .id();
     let dpupr = app.agency_id(&admin, "dpupr").await;
     act(&app, &coord, &id, "route", json!({"agency_id": dpupr})).await;
-    assert_eq!(app.count("webhook_deliveries"), 2, "one outbox row per event and interested webhook");
+    assert_eq!(
+        app.count("webhook_deliveries"),
+        2,
+        "one outbox row per event and interested webhook"
+    );
     deliver_until(&app, || receiver.received().len() >= 2).await;
     let got = receiver.received();
     assert_eq!(got.len(), 2);
-    let names: Vec<&str> = got.iter().map(|r| r.headers["x-aduan-event"].as_str()).collect();
+    let names: Vec<&str> = got
+        .iter()
+        .map(|r| r.headers["x-aduan-event"].as_str())
+        .collect();
     assert_eq!(names, vec!["filed", "routed"]);
     for r in &got {
-        assert!(verify_signature(secret, &r.body, &r.headers["x-aduan-signature"]), "signature");
-        assert!(!verify_signature("another-secret-entirely", &r.body, &r.headers["x-aduan-signature"]));
+        assert!(
+            verify_signature(secret, &r.body, &r.headers["x-aduan-signature"]),
+            "signature"
+        );
+        assert!(!verify_signature(
+            "another-secret-entirely",
+            &r.body,
+            &r.headers["x-aduan-signature"]
+        ));
         assert_eq!(r.headers["content-type"], "application/json");
         let body: Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(body["ticket"]["id"], id.as_str());
-        assert!(body.to_string().find("Jalan berlubang").is_none(), "no comment text in deliveries");
+        assert!(
+            body.to_string().find("Jalan berlubang").is_none(),
+            "no comment text in deliveries"
+        );
     }
-    assert_ne!(got[0].headers["x-aduan-delivery"], got[1].headers["x-aduan-delivery"]);
+    assert_ne!(
+        got[0].headers["x-aduan-delivery"],
+        got[1].headers["x-aduan-delivery"]
+    );
     let routed: Value = serde_json::from_slice(&got[1].body).unwrap();
-    assert_eq!((routed["from_status"].as_str(), routed["to_status"].as_str()), (Some("new"), Some("routed")));
+    assert_eq!(
+        (routed["from_status"].as_str(), routed["to_status"].as_str()),
+        (Some("new"), Some("routed"))
+    );
 
-    let log = app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries"), &admin).await;
+    let log = app
+        .get(&format!("/api/v1/webhooks/{hook_id}/deliveries"), &admin)
+        .await;
     assert_eq!(log.status, 200, "{}", log.text);
     let items = log.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
-    assert!(items.iter().all(|d| d["state"] == "delivered" && d["response_status"] == 200 && d["attempts"] == 1));
-    assert_eq!(items[0]["id"].as_str(), Some(got[1].headers["x-aduan-delivery"].as_str()), "newest first, ids as sent");
-    let quiet_log = app.get(&format!("/api/v1/webhooks/{quiet}/deliveries"), &admin).await;
+    assert!(items
+        .iter()
+        .all(|d| d["state"] == "delivered" && d["response_status"] == 200 && d["attempts"] == 1));
+    assert_eq!(
+        items[0]["id"].as_str(),
+        Some(got[1].headers["x-aduan-delivery"].as_str()),
+        "newest first, ids as sent"
+    );
+    let quiet_log = app
+        .get(&format!("/api/v1/webhooks/{quiet}/deliveries"), &admin)
+        .await;
     assert_eq!(quiet_log.body["items"], json!([]));
 
     // The receiver fails: the delivery is retried after the backoff and then delivered.
     receiver.answer(503);
-    act(&app, &pic, &id, "replies", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/5002/"})).await;
+    act(
+        &app,
+        &pic,
+        &id,
+        "replies",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/5002/"}),
+    )
+    .await;
     deliver_until(&app, || receiver.received().len() >= 3).await;
-    let log = app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries?state=pending"), &admin).await;
+    let log = app
+        .get(
+            &format!("/api/v1/webhooks/{hook_id}/deliveries?state=pending"),
+            &admin,
+        )
+        .await;
     let pending = &log.body["items"][0];
-    assert_eq!((pending["attempts"].as_i64(), pending["response_status"].as_i64()), (Some(1), Some(503)));
+    assert_eq!(
+        (
+            pending["attempts"].as_i64(),
+            pending["response_status"].as_i64()
+        ),
+        (Some(1), Some(503))
+    );
     assert!(pending["last_error"].as_str().unwrap().contains("503"));
     assert!(time(&pending["next_attempt_at"]) > time(&pending["last_attempt_at"]));
     receiver.answer(200);
     deliver_until(&app, || receiver.received().len() >= 4).await;
-    let log = app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries"), &admin).await;
+    let log = app
+        .get(&format!("/api/v1/webhooks/{hook_id}/deliveries"), &admin)
+        .await;
     let latest = &log.body["items"][0];
-    assert_eq!((latest["state"].as_str(), latest["attempts"].as_i64()), (Some("delivered"), Some(2)));
+    assert_eq!(
+        (latest["state"].as_str(), latest["attempts"].as_i64()),
+        (Some("delivered"), Some(2))
+    );
     let got = receiver.received();
-    assert_eq!(got[2].headers["x-aduan-delivery"], got[3].headers["x-aduan-delivery"], "a retry keeps its delivery id");
+    assert_eq!(
+        got[2].headers["x-aduan-delivery"], got[3].headers["x-aduan-delivery"],
+        "a retry keeps its delivery id"
+    );
     assert_eq!(got[2].body, got[3].body);
 
     // A receiver that is not there at all: the error is logged and the row waits.
     let down = format!("http://127.0.0.1:{}/hook", free_port());
-    let r = app.patch(&format!("/api/v1/webhooks/{hook_id}"), &admin, json!({"url": down})).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/webhooks/{hook_id}"),
+            &admin,
+            json!({"url": down}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    app.patch(&format!("/api/v1/webhooks/{hook_id}"), &admin, json!({"url": "gopher://x"}))
-        .await
-        .assert_problem(422, "validation_failed");
-    act(&app, &pic, &id, "replies", json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/5003/"})).await;
+    app.patch(
+        &format!("/api/v1/webhooks/{hook_id}"),
+        &admin,
+        json!({"url": "gopher://x"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    act(
+        &app,
+        &pic,
+        &id,
+        "replies",
+        json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/5003/"}),
+    )
+    .await;
     aduan::webhooks::deliver_due(&app.state).await.unwrap();
-    let log = app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries?state=pending"), &admin).await;
+    let log = app
+        .get(
+            &format!("/api/v1/webhooks/{hook_id}/deliveries?state=pending"),
+            &admin,
+        )
+        .await;
     let waiting = &log.body["items"][0];
     assert!(waiting["response_status"].is_null());
     assert!(!waiting["last_error"].as_str().unwrap().is_empty());
-    app.get(&format!("/api/v1/webhooks/{hook_id}/deliveries?state=lost"), &admin)
-        .await
-        .assert_problem(400, "invalid_query");
+    app.get(
+        &format!("/api/v1/webhooks/{hook_id}/deliveries?state=lost"),
+        &admin,
+    )
+    .await
+    .assert_problem(400, "invalid_query");
 
-    let gone = app.call(Method::DELETE, &format!("/api/v1/webhooks/{quiet}"), Some(&admin), None).await;
+    let gone = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/webhooks/{quiet}"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(gone.status, 204);
-    app.get(&format!("/api/v1/webhooks/{quiet}"), &admin).await.assert_problem(404, "not_found");
+    app.get(&format!("/api/v1/webhooks/{quiet}"), &admin)
+        .await
+        .assert_problem(404, "not_found");
     let list = app.get("/api/v1/webhooks", &admin).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
 }

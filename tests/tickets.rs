@@ -150,7 +150,7 @@ async fn whole_story(app: TestApp) {
     assert_eq!(r.status, 200, "{}", r.text);
     let r = app.get(&format!("/api/v1/tickets/{id}"), &head).await;
     assert_eq!(r.status, 200);
-    assert_eq!(actions(&r.body), vec!["return", "assign"]);
+    assert_eq!(actions(&r.body), vec!["return", "assign", "hold"]);
     let version = r.body["version"].as_i64().unwrap();
     assert_eq!(
         r.headers.get(header::ETAG).unwrap(),

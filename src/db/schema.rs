@@ -205,7 +205,6 @@ diesel::joinable!(ticket_events -> users (actor_id));
 diesel::joinable!(field_visit_attachments -> attachments (attachment_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
-
 diesel::table! {
     holidays (id) {
         id -> Text,

@@ -197,9 +197,9 @@ pub const MAX_ICAL_EVENT_DAYS: i64 = 14;
 /// A summary that says "cuti bersama" is of that kind, every other one of `kind`.
 pub fn parse_ical(text: &str, tz: Tz, kind: HolidayKind) -> Result<Vec<Holiday>, String> {
     use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
-    let cal: icalendar::Calendar = text
-        .parse()
-        .map_err(|e: String| format!("not an iCalendar text: {}", e.lines().next().unwrap_or("")))?;
+    let cal: icalendar::Calendar = text.parse().map_err(|e: String| {
+        format!("not an iCalendar text: {}", e.lines().next().unwrap_or(""))
+    })?;
     let day = |d: &DatePerhapsTime| match d {
         DatePerhapsTime::DateTime(CalendarDateTime::Utc(t)) => t.with_timezone(&tz).date_naive(),
         other => other.date_naive(),
@@ -458,10 +458,8 @@ BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20260323\r\nSUMMARY:Cuti Bersama Idu
 BEGIN:VEVENT\r\nUID:3\r\nDTSTART:20261231T200000Z\r\nSUMMARY:Hari Jadi (UTC evening)\r\nEND:VEVENT\r\n\
 END:VCALENDAR\r\n";
         let got = parse_ical(text, chrono_tz::Asia::Jakarta, HolidayKind::National).unwrap();
-        let days: Vec<(String, HolidayKind)> = got
-            .iter()
-            .map(|h| (h.date.to_string(), h.kind))
-            .collect();
+        let days: Vec<(String, HolidayKind)> =
+            got.iter().map(|h| (h.date.to_string(), h.kind)).collect();
         assert_eq!(
             days,
             vec![

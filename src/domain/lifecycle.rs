@@ -536,10 +536,16 @@ mod tests {
                     Err(Denied::InvalidTransition)
                 );
             }
-            assert_eq!(decide(&coord, Action::Route, &held).is_err(), true);
+            assert_eq!(
+                decide(&coord, Action::Route, &held),
+                Err(Denied::InvalidTransition)
+            );
             // aduan withdraws a held ticket; users cannot.
             assert_eq!(system_transition(Action::Withdraw, &held), Some(Rejected));
-            assert_eq!(decide(&coord, Action::Withdraw, &held), Err(Denied::Forbidden));
+            assert_eq!(
+                decide(&coord, Action::Withdraw, &held),
+                Err(Denied::Forbidden)
+            );
         }
         let closed = TicketFacts {
             status: Closed,

@@ -47,7 +47,9 @@ text_enum!(
 );
 
 /// One clock's target in a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct ClockTarget {
     pub clock: Clock,
@@ -99,7 +101,13 @@ pub fn effective(jurisdiction: &[ClockTarget], category: &[ClockTarget]) -> Vec<
             let pick = |rows: &[ClockTarget]| rows.iter().find(|t| t.clock == c).copied();
             pick(category)
                 .or_else(|| pick(jurisdiction))
-                .unwrap_or_else(|| DEFAULT_TARGETS.iter().find(|t| t.clock == c).copied().unwrap_or(DEFAULT_TARGETS[0]))
+                .unwrap_or_else(|| {
+                    DEFAULT_TARGETS
+                        .iter()
+                        .find(|t| t.clock == c)
+                        .copied()
+                        .unwrap_or(DEFAULT_TARGETS[0])
+                })
         })
         .collect()
 }
@@ -195,7 +203,9 @@ fn start(t: &ClockTarget, cal: &Calendar, now: DateTime<Utc>) -> Result<ClockRun
         target: t.target,
         unit: t.unit,
         started_at: now,
-        due_at: cal.due_at(now, t.target as i64, t.unit)?.with_timezone(&Utc),
+        due_at: cal
+            .due_at(now, t.target as i64, t.unit)?
+            .with_timezone(&Utc),
         stopped_at: None,
         paused_at: None,
     })
@@ -234,7 +244,10 @@ pub fn apply(
                 touch(c, &mut changed);
             }
             Effect::Stop(c) => {
-                if let Some(r) = runs.iter_mut().find(|r| r.clock == c && r.stopped_at.is_none()) {
+                if let Some(r) = runs
+                    .iter_mut()
+                    .find(|r| r.clock == c && r.stopped_at.is_none())
+                {
                     r.stop(now);
                     touch(c, &mut changed);
                 }
@@ -267,7 +280,10 @@ pub fn apply(
 
 /// The earliest due time of the clocks still counting: what lists sort and filter by.
 pub fn next_due(runs: &[ClockRun]) -> Option<DateTime<Utc>> {
-    runs.iter().filter(|r| r.is_counting()).map(|r| r.due_at).min()
+    runs.iter()
+        .filter(|r| r.is_counting())
+        .map(|r| r.due_at)
+        .min()
 }
 
 #[cfg(test)]
@@ -340,16 +356,32 @@ mod tests {
         let filed = at("2025-08-15T03:00:00Z");
         let changed = apply(Action::File, &mut runs, &pol, &cal, filed).unwrap();
         assert_eq!(changed, vec![Clock::FirstResponse, Clock::Verify]);
-        assert_eq!(get(&runs, Clock::FirstResponse).due_at, at("2025-08-16T03:00:00Z"));
+        assert_eq!(
+            get(&runs, Clock::FirstResponse).due_at,
+            at("2025-08-16T03:00:00Z")
+        );
         assert_eq!(get(&runs, Clock::Verify).due_at, at("2025-08-21T16:59:59Z"));
         assert_eq!(next_due(&runs), Some(at("2025-08-16T03:00:00Z")));
 
         // A reply after 2 hours meets first_response; repeated replies change nothing.
-        apply(Action::Reply, &mut runs, &pol, &cal, at("2025-08-15T05:00:00Z")).unwrap();
+        apply(
+            Action::Reply,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T05:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(get(&runs, Clock::FirstResponse).state, ClockState::Met);
-        assert!(apply(Action::Reply, &mut runs, &pol, &cal, at("2025-08-15T06:00:00Z"))
-            .unwrap()
-            .is_empty());
+        assert!(apply(
+            Action::Reply,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T06:00:00Z")
+        )
+        .unwrap()
+        .is_empty());
         assert_eq!(
             get(&runs, Clock::FirstResponse).stopped_at,
             Some(at("2025-08-15T05:00:00Z"))
@@ -360,9 +392,15 @@ mod tests {
         apply(Action::Route, &mut runs, &pol, &cal, routed).unwrap();
         assert_eq!(get(&runs, Clock::Verify).state, ClockState::Met);
         // 5 working days after 18 August: 19, 20, 21, 22, 25 → 25 August 23:59:59 WIB.
-        assert_eq!(get(&runs, Clock::FollowUp).due_at, at("2025-08-25T16:59:59Z"));
+        assert_eq!(
+            get(&runs, Clock::FollowUp).due_at,
+            at("2025-08-25T16:59:59Z")
+        );
         // 60 calendar days after 18 August: 17 October.
-        assert_eq!(get(&runs, Clock::Resolve).due_at, at("2025-10-17T16:59:59Z"));
+        assert_eq!(
+            get(&runs, Clock::Resolve).due_at,
+            at("2025-10-17T16:59:59Z")
+        );
 
         // Re-routed on 20 August: follow_up restarts, resolve keeps its start.
         let rerouted = at("2025-08-20T02:00:00Z");
@@ -373,18 +411,42 @@ mod tests {
         assert_eq!(get(&runs, Clock::Resolve).started_at, routed);
 
         // Assigned late, on 28 August: follow_up breached.
-        apply(Action::Assign, &mut runs, &pol, &cal, at("2025-08-28T02:00:00Z")).unwrap();
+        apply(
+            Action::Assign,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-28T02:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(get(&runs, Clock::FollowUp).state, ClockState::Breached);
 
         // Resolved, closed, reopened: resolve restarts and runs again.
-        apply(Action::Resolve, &mut runs, &pol, &cal, at("2025-09-01T02:00:00Z")).unwrap();
+        apply(
+            Action::Resolve,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-09-01T02:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(get(&runs, Clock::Resolve).state, ClockState::Met);
-        apply(Action::Close, &mut runs, &pol, &cal, at("2025-09-02T02:00:00Z")).unwrap();
+        apply(
+            Action::Close,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-09-02T02:00:00Z"),
+        )
+        .unwrap();
         assert_eq!(next_due(&runs), None);
         let reopened = at("2025-09-10T02:00:00Z");
         apply(Action::Reopen, &mut runs, &pol, &cal, reopened).unwrap();
         let r = get(&runs, Clock::Resolve);
-        assert_eq!((r.started_at, r.state, r.stopped_at), (reopened, ClockState::Running, None));
+        assert_eq!(
+            (r.started_at, r.state, r.stopped_at),
+            (reopened, ClockState::Running, None)
+        );
         assert_eq!(next_due(&runs), Some(r.due_at));
     }
 
@@ -396,7 +458,14 @@ mod tests {
         let filed = at("2025-08-15T03:00:00Z");
         apply(Action::File, &mut runs, &pol, &cal, filed).unwrap();
         let before = get(&runs, Clock::Verify).due_at;
-        apply(Action::Hold, &mut runs, &pol, &cal, at("2025-08-15T04:00:00Z")).unwrap();
+        apply(
+            Action::Hold,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T04:00:00Z"),
+        )
+        .unwrap();
         assert!(runs.iter().all(|r| r.state == ClockState::Paused));
         assert_eq!(next_due(&runs), None);
         // Held for 3 days and 2 hours: no breach while paused, however late it gets.
@@ -406,7 +475,10 @@ mod tests {
         let held = chrono::Duration::hours(74);
         assert_eq!(get(&runs, Clock::Verify).due_at, before + held);
         assert_eq!(get(&runs, Clock::Verify).state, ClockState::Running);
-        assert_eq!(get(&runs, Clock::FirstResponse).due_at, at("2025-08-19T05:00:00Z"));
+        assert_eq!(
+            get(&runs, Clock::FirstResponse).due_at,
+            at("2025-08-19T05:00:00Z")
+        );
     }
 
     #[test]
@@ -414,11 +486,34 @@ mod tests {
         let cal = cal();
         let pol = policy();
         let mut runs = Vec::new();
-        apply(Action::File, &mut runs, &pol, &cal, at("2025-08-15T03:00:00Z")).unwrap();
-        apply(Action::Hold, &mut runs, &pol, &cal, at("2025-08-15T04:00:00Z")).unwrap();
+        apply(
+            Action::File,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T03:00:00Z"),
+        )
+        .unwrap();
+        apply(
+            Action::Hold,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T04:00:00Z"),
+        )
+        .unwrap();
         // Withdrawn 30 days later: paused clocks were on time when they paused.
-        apply(Action::Withdraw, &mut runs, &pol, &cal, at("2025-09-14T04:00:00Z")).unwrap();
-        assert!(runs.iter().all(|r| r.state == ClockState::Met && r.stopped_at.is_some()));
+        apply(
+            Action::Withdraw,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-09-14T04:00:00Z"),
+        )
+        .unwrap();
+        assert!(runs
+            .iter()
+            .all(|r| r.state == ClockState::Met && r.stopped_at.is_some()));
     }
 
     #[test]
@@ -426,7 +521,14 @@ mod tests {
         let cal = cal();
         let pol = policy();
         let mut runs = Vec::new();
-        apply(Action::File, &mut runs, &pol, &cal, at("2025-08-15T03:00:00Z")).unwrap();
+        apply(
+            Action::File,
+            &mut runs,
+            &pol,
+            &cal,
+            at("2025-08-15T03:00:00Z"),
+        )
+        .unwrap();
         let fr = get(&runs, Clock::FirstResponse).clone();
         assert!(!fr.breaches_at(at("2025-08-16T03:00:00Z")));
         assert!(fr.breaches_at(at("2025-08-16T03:00:01Z")));
@@ -443,8 +545,14 @@ mod tests {
         let mut pol = policy();
         pol[0].enabled = false;
         let mut runs = Vec::new();
-        apply(Action::File, &mut runs, &pol, &cal, Utc.with_ymd_and_hms(2025, 8, 15, 3, 0, 0).unwrap())
-            .unwrap();
+        apply(
+            Action::File,
+            &mut runs,
+            &pol,
+            &cal,
+            Utc.with_ymd_and_hms(2025, 8, 15, 3, 0, 0).unwrap(),
+        )
+        .unwrap();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].clock, Clock::Verify);
     }

@@ -14,6 +14,8 @@ pub struct Received {
     /// Header names in lower case.
     pub headers: HashMap<String, String>,
     pub body: Vec<u8>,
+    /// When the request had been read.
+    pub at: std::time::Instant,
 }
 
 pub struct Receiver {
@@ -113,7 +115,11 @@ fn handle(mut c: TcpStream, requests: &Mutex<Vec<Received>>, status: &AtomicU16)
         }
     }
     let body = buf[head_end..(head_end + len).min(buf.len())].to_vec();
-    requests.lock().unwrap().push(Received { headers, body });
+    requests.lock().unwrap().push(Received {
+        headers,
+        body,
+        at: std::time::Instant::now(),
+    });
     let code = status.load(Ordering::SeqCst);
     let _ = write!(
         c,

@@ -62,6 +62,9 @@ pub async fn create_holiday(
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/calendar/holidays/{}", row.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/calendar/holidays/{}", row.id),
+        ))
         .json(HolidayView::from(row)))
 }

@@ -60,10 +60,14 @@ pub async fn import_holidays(
             "send the iCalendar text with Content-Type: text/calendar",
         ));
     }
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid("body", "is not UTF-8 text"))?;
-    let days = parse_ical(text, caller.timezone(), query.kind.unwrap_or(HolidayKind::Local))
-        .map_err(|e| ApiError::invalid("body", e))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "is not UTF-8 text"))?;
+    let days = parse_ical(
+        text,
+        caller.timezone(),
+        query.kind.unwrap_or(HolidayKind::Local),
+    )
+    .map_err(|e| ApiError::invalid("body", e))?;
     let jur = caller.jurisdiction_id.clone();
     let report = state
         .db

@@ -45,7 +45,10 @@ pub async fn list_holidays(
         if !(1900..=2200).contains(&y) {
             return Err(bad());
         }
-        from = Some(from.unwrap_or_default().max(NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?));
+        from = Some(
+            from.unwrap_or_default()
+                .max(NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?),
+        );
         let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
         to = Some(to.map_or(last, |t| t.min(last)));
     }

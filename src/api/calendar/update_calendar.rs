@@ -34,7 +34,10 @@ pub async fn update_calendar(
     let body = body.into_inner();
     if let Some(d) = body.hold_limit_days {
         if !(1..=365).contains(&d) {
-            return Err(ApiError::invalid("hold_limit_days", "must be from 1 to 365"));
+            return Err(ApiError::invalid(
+                "hold_limit_days",
+                "must be from 1 to 365",
+            ));
         }
     }
     let mut j = caller.jurisdiction.clone();
@@ -47,7 +50,10 @@ pub async fn update_calendar(
     let saved = j.clone();
     state
         .db
-        .write(move |c| jurisdiction::set_calendar(c, &saved.id, &saved.work_week, saved.hold_limit_days).map_err(ApiError::from))
+        .write(move |c| {
+            jurisdiction::set_calendar(c, &saved.id, &saved.work_week, saved.hold_limit_days)
+                .map_err(ApiError::from)
+        })
         .await?;
     Ok(Json(CalendarView::from(&j)))
 }

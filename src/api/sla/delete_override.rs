@@ -26,7 +26,9 @@ pub async fn delete_override(
             let cat = category::find_by_code(c, &jur, &code)?
                 .ok_or_else(|| ApiError::not_found(format!("there is no category '{code}'")))?;
             if sla_target::delete_scope(c, &jur, &cat.id)? == 0 {
-                return Err(ApiError::not_found(format!("category '{code}' has no override")));
+                return Err(ApiError::not_found(format!(
+                    "category '{code}' has no override"
+                )));
             }
             Ok(())
         })

@@ -9,10 +9,7 @@ use crate::domain::sla;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn load(
-    c: &mut crate::db::DbConnection,
-    jur: &str,
-) -> Result<PoliciesView, ApiError> {
+pub fn load(c: &mut crate::db::DbConnection, jur: &str) -> Result<PoliciesView, ApiError> {
     let rows = sla_target::all(c, jur)?;
     let defaults: Vec<_> = rows
         .iter()
@@ -31,7 +28,12 @@ pub fn load(
         .filter_map(|s| {
             Some(OverrideView {
                 category: codes.get(s)?.clone(),
-                clocks: sorted(rows.iter().filter(|r| &r.scope == s).filter_map(target_of).collect()),
+                clocks: sorted(
+                    rows.iter()
+                        .filter(|r| &r.scope == s)
+                        .filter_map(target_of)
+                        .collect(),
+                ),
             })
         })
         .collect();

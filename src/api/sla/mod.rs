@@ -49,7 +49,10 @@ pub fn check_targets(clocks: &[ClockTarget]) -> Result<(), ApiError> {
             TargetUnit::Minutes => t.target as i64,
         };
         if t.target < 1 || minutes > MAX_TARGET_MINUTES {
-            return Err(ApiError::invalid(field, "must be at least 1 and at most ten years"));
+            return Err(ApiError::invalid(
+                field,
+                "must be at least 1 and at most ten years",
+            ));
         }
     }
     Ok(())

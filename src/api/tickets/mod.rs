@@ -50,10 +50,10 @@ use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::hold::{self, Hold};
 use crate::db::models::ticket::Ticket;
 use crate::db::models::{category, region};
-use crate::domain::calendar::TargetUnit;
-use crate::domain::sla::{Clock, ClockState};
 use crate::db::DbConnection;
+use crate::domain::calendar::TargetUnit;
 use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
+use crate::domain::sla::{Clock, ClockState};
 use crate::domain::source::Channel;
 use crate::error::ApiError;
 
@@ -264,7 +264,11 @@ pub fn views(
     let ticket_ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
     let mut extras: std::collections::HashMap<String, Extras> = std::collections::HashMap::new();
     for c in clock::for_tickets(conn, &ticket_ids)? {
-        extras.entry(c.ticket_id.clone()).or_default().clocks.push(c);
+        extras
+            .entry(c.ticket_id.clone())
+            .or_default()
+            .clocks
+            .push(c);
     }
     for h in hold::for_tickets(conn, &ticket_ids)? {
         let id = h.ticket_id.clone();

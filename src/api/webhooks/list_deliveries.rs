@@ -36,7 +36,10 @@ pub async fn list_deliveries(
     caller.require(Permission::ManageWebhooks)?;
     let q = query.into_inner();
     let (limit, after) = pagination::params(q.limit, q.cursor.as_deref())?;
-    let wanted = q.state.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let wanted = q
+        .state
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     if let Some(s) = &wanted {
         if !["pending", "delivered", "failed"].contains(&s.as_str()) {
             return Err(ApiError::bad_request(
@@ -53,7 +56,13 @@ pub async fn list_deliveries(
             if webhook::find(c, &jur, &id)?.is_none() {
                 return Err(ApiError::not_found("there is no webhook with this id"));
             }
-            Ok(webhook::deliveries(c, &id, wanted.as_deref(), after.as_deref(), limit)?)
+            Ok(webhook::deliveries(
+                c,
+                &id,
+                wanted.as_deref(),
+                after.as_deref(),
+                limit,
+            )?)
         })
         .await?;
     Ok(Json(Paged::from_page(page, DeliveryView::from)))

@@ -116,7 +116,10 @@ pub fn check_url(raw: &str) -> Result<String, ApiError> {
 pub fn check_secret(raw: &str) -> Result<String, ApiError> {
     let n = raw.chars().count();
     if !(16..=256).contains(&n) {
-        return Err(ApiError::invalid("secret", "must have 16 to 256 characters"));
+        return Err(ApiError::invalid(
+            "secret",
+            "must have 16 to 256 characters",
+        ));
     }
     Ok(raw.to_string())
 }
@@ -124,7 +127,10 @@ pub fn check_secret(raw: &str) -> Result<String, ApiError> {
 /// Event names: known ones, or `*` alone.
 pub fn check_events(events: &[String]) -> Result<String, ApiError> {
     if events.is_empty() {
-        return Err(ApiError::invalid("events", "must name at least one event, or \"*\""));
+        return Err(ApiError::invalid(
+            "events",
+            "must name at least one event, or \"*\"",
+        ));
     }
     if events.iter().any(|e| e == "*") {
         if events.len() > 1 {

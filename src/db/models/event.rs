@@ -43,7 +43,10 @@ pub fn list_for_ticket(
         .left_join(users::table)
         .filter(ticket_events::ticket_id.eq(ticket_id))
         .order(ticket_events::seq.asc())
-        .select((Event::as_select(), (users::username, users::role).nullable()))
+        .select((
+            Event::as_select(),
+            (users::username, users::role).nullable(),
+        ))
         .load(conn)
 }
 

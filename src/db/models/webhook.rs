@@ -67,7 +67,11 @@ pub fn list(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<W
         .load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<Option<Webhook>> {
+pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<Webhook>> {
     webhooks::table
         .filter(webhooks::jurisdiction_id.eq(jurisdiction_id))
         .filter(webhooks::id.eq(id))
