@@ -6,14 +6,16 @@
 //!    latency; on PostgreSQL it runs `pgbench` with the same INSERT transaction at the same
 //!    concurrency and prints both and the ratio;
 //! 2. fills the database to 10,000 and then 1,000,000 tickets and times the first page of
-//!    `GET /api/v1/tickets` with common filters, printing p50/p99 and the ratio between sizes.
+//!    `GET /api/v1/tickets` with common filters, printing p50/p99 and the ratio between sizes;
+//! 3. times webhook deliveries to a local receiver: from a filing's answer to the receiver
+//!    having it, and how fast a burst of filings is delivered.
 //!
 //! `cargo bench --bench tickets`. Settings (environment):
 //! `ADUAN_BENCH_BACKENDS` (`sqlite,postgres`), `ADUAN_BENCH_DATABASE_URL` (a PostgreSQL server
 //! where the benchmark may create a database; default `postgres://postgres@127.0.0.1:5432/postgres`),
 //! `ADUAN_BENCH_SECONDS` (per concurrency level, default 8), `ADUAN_BENCH_SIZES`
 //! (`10000,1000000`), `ADUAN_BENCH_LIST_RUNS` (requests per list query, default 200),
-//! `ADUAN_BENCH_PHASES` (`filing,lists`), `ADUAN_BENCH_KEEP=1` (keep the PostgreSQL databases).
+//! `ADUAN_BENCH_PHASES` (`filing,lists,webhooks`), `ADUAN_BENCH_KEEP=1` (keep the PostgreSQL databases).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -480,7 +482,7 @@ fn fill(state: &AppState, backend: &str, target: usize) {
         let mut sql = String::from(
             "INSERT INTO tickets (id, jurisdiction_id, code, status, title, description, category_id, \
              region_id, agency_id, platform, comment_key, comment_text, anonymous, confidential, \
-             filed_by, version, created_at, updated_at) VALUES ",
+             filed_by, version, created_at, updated_at, next_due_at) VALUES ",
         );
         let end = (i + batch).min(target);
         for n in i..end {
@@ -575,8 +577,13 @@ SELECT id FROM tickets WHERE jurisdiction_id = :jur AND comment_key = 'pgbench:'
 SELECT id, default_agency_id FROM categories WHERE jurisdiction_id = :jur AND code = 'jalan';
 SELECT id FROM regions WHERE jurisdiction_id = :jur AND code = 'jalancagak';
 INSERT INTO ticket_counters (jurisdiction_id, year, last) VALUES (:jur, 2026, 1) ON CONFLICT (jurisdiction_id, year) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last;
-INSERT INTO tickets (id, jurisdiction_id, code, status, title, category_id, region_id, suggested_agency_id, platform, comment_url, comment_key, author, comment_text, anonymous, confidential, filed_by, version, created_at, updated_at) VALUES ('pgb-' || :client_id || '-' || :n, :jur, 'PGB-' || :client_id || '-' || :n, 'new', 'Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki', :cat, :reg, :agency, 'instagram', 'https://www.instagram.com/p/DLq3abcXYZ1/c/' || :n, 'pgbench:' || :client_id || ':' || :n, 'warga_bench', 'Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki', FALSE, FALSE, :user, 1, now(), now());
+INSERT INTO tickets (id, jurisdiction_id, code, status, title, category_id, region_id, suggested_agency_id, platform, comment_url, comment_key, author, comment_text, anonymous, confidential, filed_by, version, created_at, updated_at, next_due_at) VALUES ('pgb-' || :client_id || '-' || :n, :jur, 'PGB-' || :client_id || '-' || :n, 'new', 'Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki', :cat, :reg, :agency, 'instagram', 'https://www.instagram.com/p/DLq3abcXYZ1/c/' || :n, 'pgbench:' || :client_id || ':' || :n, 'warga_bench', 'Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki', FALSE, FALSE, :user, 1, now(), now(), now() + interval '24 hours');
 INSERT INTO ticket_events (ticket_id, seq, jurisdiction_id, action, actor_id, at, from_status, to_status, data) VALUES ('pgb-' || :client_id || '-' || :n, 1, :jur, 'file', :user, now(), NULL, 'new', '{"channel":"instagram"}');
+SELECT jurisdiction_id, scope, clock, enabled, target, unit, updated_at FROM sla_targets WHERE jurisdiction_id = :jur AND scope IN ('default', :cat);
+SELECT DISTINCT date FROM holidays WHERE jurisdiction_id = :jur AND date >= current_date - 1;
+INSERT INTO ticket_clocks (ticket_id, clock, jurisdiction_id, state, target, unit, started_at, due_at, stopped_at, paused_at) VALUES ('pgb-' || :client_id || '-' || :n, 'first_response', :jur, 'running', 24, 'hours', now(), now() + interval '24 hours', NULL, NULL);
+INSERT INTO ticket_clocks (ticket_id, clock, jurisdiction_id, state, target, unit, started_at, due_at, stopped_at, paused_at) VALUES ('pgb-' || :client_id || '-' || :n, 'verify', :jur, 'running', 3, 'working_days', now(), now() + interval '3 days', NULL, NULL);
+SELECT id, url, secret, events FROM webhooks WHERE jurisdiction_id = :jur AND active;
 COMMIT;
 "#;
 
@@ -738,9 +745,111 @@ async fn lists(backend: &str) {
     b.drop_database();
 }
 
+/// Webhook delivery latency: from the filing's 201 to the receiver (a local actix server)
+/// having the `filed` delivery, one ticket at a time; then a burst filed by 16 clients and the
+/// time until every delivery has arrived.
+async fn webhooks(backend: &str) {
+    use std::sync::{Arc, Mutex};
+    let mut b = Bench::start(backend).await;
+    actix_web::rt::spawn(aduan::webhooks::run(b.state.clone()));
+    let arrivals: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let seen = arrivals.clone();
+    let receiver = actix_web::HttpServer::new(move || {
+        let seen = seen.clone();
+        actix_web::App::new().route(
+            "/hook",
+            actix_web::web::post().to(move |body: actix_web::web::Bytes| {
+                let seen = seen.clone();
+                async move {
+                    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                    if let Some(id) = v["ticket"]["id"].as_str() {
+                        seen.lock().unwrap().insert(id.to_string(), Instant::now());
+                    }
+                    actix_web::HttpResponse::Ok().finish()
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .expect("bind receiver");
+    let hook_url = format!("http://{}/hook", receiver.addrs()[0]);
+    actix_web::rt::spawn(receiver.run());
+    let c = client();
+    let admin = b.token(&c, "admin").await;
+    let r = c
+        .post(format!("{}/api/v1/webhooks", b.base))
+        .bearer_auth(&admin)
+        .send_json(&serde_json::json!({"url": hook_url, "secret": "bench-secret-bench-secret", "events": ["filed"]}))
+        .await
+        .expect("webhook");
+    assert_eq!(r.status(), 201);
+    println!("\n== {backend}: webhook delivery ==");
+    let file = |n: u64| {
+        let c = &c;
+        let base = &b.base;
+        let admin = &admin;
+        async move {
+            let body = serde_json::json!({"source": {"platform": "instagram", "text": "Lampu jalan mati",
+                "comment_url": format!("https://www.instagram.com/p/W/c/{n}/")}});
+            let mut r = c
+                .post(format!("{base}/api/v1/tickets"))
+                .bearer_auth(admin)
+                .send_json(&body)
+                .await
+                .expect("file");
+            let v: serde_json::Value = r.json().await.expect("ticket");
+            (v["id"].as_str().expect("id").to_string(), Instant::now())
+        }
+    };
+    let mut lat = vec![];
+    for n in 0..300u64 {
+        let (id, answered) = file(n).await;
+        loop {
+            if let Some(at) = arrivals.lock().unwrap().get(&id) {
+                lat.push(at.saturating_duration_since(answered));
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_micros(200)).await;
+        }
+    }
+    lat.sort();
+    println!(
+        "  {backend:<8} one at a time: 201 → receiver p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        percentile(&lat, 1.0)
+    );
+    let started = Instant::now();
+    let burst = 2000u64;
+    let next = AtomicU64::new(1000);
+    let workers = (0..16).map(|_| async {
+        loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            if n >= 1000 + burst {
+                break;
+            }
+            file(n).await;
+        }
+    });
+    futures_util::future::join_all(workers).await;
+    let filed = started.elapsed();
+    while arrivals.lock().unwrap().len() < (300 + burst) as usize {
+        actix_web::rt::time::sleep(Duration::from_millis(1)).await;
+    }
+    let all = started.elapsed();
+    println!(
+        "  {backend:<8} burst of {burst} filings by 16 clients: filed in {:.2} s, all delivered after {:.2} s ({:.0} deliveries/s)",
+        filed.as_secs_f64(),
+        all.as_secs_f64(),
+        burst as f64 / all.as_secs_f64()
+    );
+    b.drop_database();
+}
+
 fn main() {
     let backends = env("ADUAN_BENCH_BACKENDS", "sqlite,postgres");
-    let phases = env("ADUAN_BENCH_PHASES", "filing,lists");
+    let phases = env("ADUAN_BENCH_PHASES", "filing,lists,webhooks");
     actix_web::rt::System::new().block_on(async {
         for backend in backends.split(',').map(str::trim) {
             if phases.contains("filing") {
@@ -748,6 +857,9 @@ fn main() {
             }
             if phases.contains("lists") {
                 lists(backend).await;
+            }
+            if phases.contains("webhooks") {
+                webhooks(backend).await;
             }
         }
     });

@@ -88,17 +88,37 @@ pub fn row_of(ticket: &Ticket, run: &ClockRun) -> ClockRow {
     }
 }
 
-/// Applies `action` (done at `now`) to the ticket's clocks and keeps `tickets.next_due_at`.
-pub fn apply(
+/// What an action does to a ticket's clocks, worked out before anything is written, so that
+/// the ticket's `next_due_at` goes into the action's one UPDATE (or the filing's INSERT).
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub runs: Vec<ClockRun>,
+    pub changed: Vec<Clock>,
+}
+
+impl Plan {
+    /// The ticket's `next_due_at` after the action.
+    pub fn next_due(&self) -> Option<NaiveDateTime> {
+        sla::next_due(&self.runs).map(|t| t.naive_utc())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty()
+    }
+}
+
+/// Plans `action` (done at `now`) on the clocks of ticket `ticket_id` of `category_id`.
+pub fn plan(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
-    ticket: &Ticket,
+    ticket_id: &str,
+    category_id: Option<&str>,
     action: Action,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<Plan, ApiError> {
     let effects = sla::effects(action);
     if effects.is_empty() {
-        return Ok(());
+        return Ok(Plan::default());
     }
     let now = now.and_utc();
     let starts = effects
@@ -106,7 +126,7 @@ pub fn apply(
         .any(|e| matches!(e, Effect::Start(_) | Effect::Restart(_)));
     let (policy, cal) = if starts {
         (
-            policy(conn, &jur.id, ticket.category_id.as_deref())?,
+            policy(conn, &jur.id, category_id)?,
             calendar(conn, jur, now)?,
         )
     } else {
@@ -118,23 +138,29 @@ pub fn apply(
     let mut runs: Vec<ClockRun> = if action == Action::File {
         Vec::new()
     } else {
-        clock::for_ticket(conn, &ticket.id)?
+        clock::for_ticket(conn, ticket_id)?
             .iter()
             .filter_map(run_of)
             .collect()
     };
     let changed = sla::apply(action, &mut runs, &policy, &cal, now)
         .map_err(|e| ApiError::internal(anyhow::anyhow!("due time: {e:?}")))?;
-    if changed.is_empty() {
-        return Ok(());
+    Ok(Plan { runs, changed })
+}
+
+/// Writes the clocks a [`Plan`] changed (the ticket's `next_due_at` is the caller's to write).
+pub fn write(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    action: Action,
+    plan: &Plan,
+) -> Result<(), ApiError> {
+    for run in plan.runs.iter().filter(|r| plan.changed.contains(&r.clock)) {
+        if action == Action::File {
+            clock::insert(conn, &row_of(ticket, run))?;
+        } else {
+            clock::save(conn, &row_of(ticket, run))?;
+        }
     }
-    for run in runs.iter().filter(|r| changed.contains(&r.clock)) {
-        clock::save(conn, &row_of(ticket, run))?;
-    }
-    clock::set_next_due(
-        conn,
-        &ticket.id,
-        sla::next_due(&runs).map(|t| t.naive_utc()),
-    )?;
     Ok(())
 }

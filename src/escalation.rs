@@ -24,8 +24,8 @@ use crate::db::schema::ticket_clocks;
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action};
 use crate::error::ApiError;
-use crate::journal;
 use crate::state::AppState;
+use crate::{clocks, journal};
 
 /// Clocks (or holds) handled per transaction.
 const BATCH: i64 = 100;
@@ -101,10 +101,12 @@ fn system_event(
     now: NaiveDateTime,
     data: serde_json::Value,
 ) -> Result<bool, ApiError> {
+    let plan = clocks::plan(conn, jur, &t.id, t.category_id.as_deref(), action, now)?;
     let changes = TicketChanges {
         status: Some(to.to_string()),
         version: Some(t.version + 1),
         updated_at: Some(now),
+        next_due_at: (!plan.is_empty()).then(|| plan.next_due()),
         ..Default::default()
     };
     if ticket::update_at_version(conn, &t.jurisdiction_id, &t.id, t.version, &changes)? == 0 {
@@ -128,6 +130,7 @@ fn system_event(
             to_status: to.to_string(),
             data: crate::api::tickets::data_text(data),
         },
+        &plan,
     )?;
     Ok(true)
 }

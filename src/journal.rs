@@ -57,16 +57,19 @@ pub const EVENTS: &[&str] = &[
     "sla_breached",
 ];
 
-/// Appends `event` for `ticket` (as it is after the action) and everything that follows it.
+/// Appends `event` for `ticket` (as it is after the action) with the clocks of `plan` (made by
+/// `clocks::plan` before the ticket was written, so that its `next_due_at` is in the ticket
+/// already) and the deliveries of the webhooks that want it.
 pub fn record(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
     ticket: &Ticket,
     action: Action,
     e: &Event,
+    plan: &clocks::Plan,
 ) -> Result<(), ApiError> {
     event::insert(conn, e)?;
-    clocks::apply(conn, jur, ticket, action, e.at)?;
+    clocks::write(conn, ticket, action, plan)?;
     let name = event_name(action);
     let hooks: Vec<_> = webhook::active(conn, &jur.id)?
         .into_iter()

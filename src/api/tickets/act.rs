@@ -17,8 +17,8 @@ use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Denied};
 use crate::error::ApiError;
 use crate::ids::TicketId;
-use crate::journal;
 use crate::state::AppState;
+use crate::{clocks, journal};
 
 /// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
 #[derive(Debug, Clone, Copy, Default)]
@@ -153,6 +153,17 @@ where
             }
             let (Change { mut changes, data }, extra) = work(c, &t, &caller)?;
             let now = crate::db::now();
+            let plan = clocks::plan(
+                c,
+                &caller.jurisdiction,
+                &t.id,
+                t.category_id.as_deref(),
+                action,
+                now,
+            )?;
+            if !plan.is_empty() {
+                changes.next_due_at = Some(plan.next_due());
+            }
             changes.status = Some(to.as_str().to_string());
             changes.version = Some(t.version + 1);
             changes.updated_at = Some(now);
@@ -184,6 +195,7 @@ where
                     to_status: to.as_str().to_string(),
                     data: data_text(data),
                 },
+                &plan,
             )?;
             let updated = reload(c)?;
             Ok((view(c, &caller, updated)?, extra))

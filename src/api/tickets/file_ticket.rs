@@ -8,7 +8,6 @@ use super::act::data_text;
 use super::{actor, clean_text, shape, view, Extras, Location, TicketView};
 use crate::api::validate::Checks;
 use crate::auth::AuthUser;
-use crate::db::models::clock;
 use crate::db::models::event::Event;
 use crate::db::models::ticket::{self, Ticket};
 use crate::db::models::{category, region};
@@ -313,6 +312,16 @@ fn file(
         updated_at: now,
         next_due_at: None,
     };
+    let plan = crate::clocks::plan(
+        c,
+        &caller.jurisdiction,
+        &row.id,
+        row.category_id.as_deref(),
+        Action::File,
+        now,
+    )?;
+    let mut row = row;
+    row.next_due_at = plan.next_due();
     ticket::insert(c, &row).map_err(|e| {
         ApiError::unique_as_conflict(e, "duplicate_comment", "this comment was filed already")
     })?;
@@ -336,14 +345,13 @@ fn file(
                 "code": row.code,
             })),
         },
+        &plan,
     )?;
-    let clocks = clock::for_ticket(c, &row.id)?;
-    let mut row = row;
-    row.next_due_at = clocks
+    let clocks = plan
+        .runs
         .iter()
-        .filter(|k| k.stopped_at.is_none() && k.state == "running")
-        .map(|k| k.due_at)
-        .min();
+        .map(|r| crate::clocks::row_of(&row, r))
+        .collect();
     Ok(Filed::New(Box::new(shape(
         caller,
         row,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{ticket_clocks, tickets};
+use crate::db::schema::ticket_clocks;
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -38,6 +38,14 @@ pub fn for_tickets(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<C
         .load(conn)
 }
 
+/// Inserts a clock that has never run (filing).
+pub fn insert(conn: &mut DbConnection, row: &ClockRow) -> QueryResult<()> {
+    diesel::insert_into(ticket_clocks::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Writes a clock: updates its row, or inserts it the first time.
 pub fn save(conn: &mut DbConnection, row: &ClockRow) -> QueryResult<()> {
     let n = diesel::update(
@@ -53,17 +61,6 @@ pub fn save(conn: &mut DbConnection, row: &ClockRow) -> QueryResult<()> {
             .execute(conn)?;
     }
     Ok(())
-}
-
-pub fn set_next_due(
-    conn: &mut DbConnection,
-    ticket_id: &str,
-    next_due_at: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(tickets::table.filter(tickets::id.eq(ticket_id)))
-        .set(tickets::next_due_at.eq(next_due_at))
-        .execute(conn)
-        .map(|_| ())
 }
 
 /// Running clocks whose due time has passed, oldest due first: `(ticket_id, clock)`. On

@@ -60,6 +60,7 @@ pub struct TicketChanges {
     pub resolution: Option<Option<String>>,
     pub version: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
+    pub next_due_at: Option<Option<NaiveDateTime>>,
 }
 
 /// The filters of `GET /tickets`, resolved to ids.
