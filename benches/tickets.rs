@@ -482,7 +482,7 @@ fn fill(state: &AppState, backend: &str, target: usize) {
         let mut sql = String::from(
             "INSERT INTO tickets (id, jurisdiction_id, code, status, title, description, category_id, \
              region_id, agency_id, platform, comment_key, comment_text, anonymous, confidential, \
-             filed_by, version, created_at, updated_at, next_due_at) VALUES ",
+             filed_by, version, created_at, updated_at) VALUES ",
         );
         let end = (i + batch).min(target);
         for n in i..end {
