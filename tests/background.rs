@@ -298,3 +298,50 @@ fn two_instances_notify_each_breach_once() {
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .unwrap();
 }
+
+/// A one-minute first_response target and a fast tick: the breach is found on its own (no
+/// clock is moved by the test), not before the minute is up, and notified once.
+#[test]
+fn a_short_policy_breaches_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("aduan.db").display());
+    let server = Server::start(&url, dir.path());
+    let token = server.token();
+    let receiver = Receiver::start();
+    let policy = json!({"clocks": [{"clock": "first_response", "target": 1, "unit": "minutes"}]});
+    let (status, body) = http(
+        server.port,
+        "PUT",
+        "/api/v1/sla/policies/default",
+        Some(&token),
+        &policy.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = http(
+        server.port,
+        "POST",
+        "/api/v1/webhooks",
+        Some(&token),
+        &json!({"url": receiver.url(), "secret": SECRET, "events": ["sla_breached"]}).to_string(),
+    );
+    assert_eq!(status, 201);
+    let filed = Instant::now();
+    let ticket = file(server.port, &token, "9001");
+    wait_for(
+        "the breach of a one-minute target",
+        Duration::from_secs(90),
+        || !receiver.received().is_empty(),
+    );
+    assert!(
+        filed.elapsed() >= Duration::from_secs(60),
+        "breached after {:?}, before the minute was up",
+        filed.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    let body: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(body["ticket"]["id"], ticket.as_str());
+    assert_eq!(body["data"]["clock"], "first_response");
+    server.stop();
+}

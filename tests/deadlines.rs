@@ -843,6 +843,32 @@ async fn hold_expires_into_withdrawal(app: TestApp) {
     );
     assert_eq!(last["data"]["withdrawn"], true);
     assert!(last["actor"].is_null());
+
+    // Rejected by the coordinator while on hold: the hold ends with the ticket.
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let other = app
+        .post("/api/v1/tickets", &pic, comment("4002", "jalan"))
+        .await
+        .id();
+    act(
+        &app,
+        &pic,
+        &other,
+        "hold",
+        json!({"reason": "Menunggu foto"}),
+    )
+    .await;
+    let t = act(
+        &app,
+        &coord,
+        &other,
+        "reject",
+        json!({"reason": "Pelapor tidak menjawab"}),
+    )
+    .await;
+    assert_eq!(t["status"], "rejected");
+    assert!(t["hold"].is_null());
+    assert_eq!(app.count("ticket_holds"), 0);
 }
 
 fn verify_signature(secret: &str, body: &[u8], header: &str) -> bool {

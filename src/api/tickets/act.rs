@@ -152,6 +152,10 @@ where
                 }
             }
             let (Change { mut changes, data }, extra) = work(c, &t, &caller)?;
+            if on_hold && !to.is_open() {
+                // Ended while waiting (rejected, merged): nothing is waited for any more.
+                hold::delete(c, &t.id)?;
+            }
             let now = crate::db::now();
             let plan = clocks::plan(
                 c,
