@@ -146,14 +146,16 @@ pub fn effects(action: Action) -> &'static [Effect] {
     }
 }
 
-/// One clock of one ticket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One SLA clock of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ClockView)]
 pub struct ClockRun {
     pub clock: Clock,
     pub state: ClockState,
     pub target: i32,
     pub unit: TargetUnit,
     pub started_at: DateTime<Utc>,
+    /// Moves later by the time spent on hold.
     pub due_at: DateTime<Utc>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub paused_at: Option<DateTime<Utc>>,

@@ -51,9 +51,8 @@ use crate::db::models::hold::{self, Hold};
 use crate::db::models::ticket::Ticket;
 use crate::db::models::{category, region};
 use crate::db::DbConnection;
-use crate::domain::calendar::TargetUnit;
 use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
-use crate::domain::sla::{Clock, ClockState};
+use crate::domain::sla::{Clock, ClockRun};
 use crate::domain::source::Channel;
 use crate::error::ApiError;
 
@@ -147,25 +146,11 @@ pub struct TicketView {
     /// What the caller may do to the ticket now.
     pub allowed_actions: Vec<Action>,
     /// The SLA clocks the ticket has run, in `first_response, verify, follow_up, resolve` order.
-    pub clocks: Vec<ClockView>,
+    pub clocks: Vec<ClockRun>,
     /// The earliest due time of the clocks still counting (null when none counts).
     pub next_due_at: Option<DateTime<Utc>>,
     /// Set while the ticket waits for the complainant's information.
     pub hold: Option<HoldView>,
-}
-
-/// One SLA clock of a ticket.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClockView {
-    pub clock: Clock,
-    pub state: ClockState,
-    pub target: i32,
-    pub unit: TargetUnit,
-    pub started_at: DateTime<Utc>,
-    /// Moves later by the time spent on hold.
-    pub due_at: DateTime<Utc>,
-    pub stopped_at: Option<DateTime<Utc>>,
-    pub paused_at: Option<DateTime<Utc>>,
 }
 
 /// Why and since when a ticket is on hold.
@@ -184,22 +169,10 @@ pub struct Extras {
     pub hold: Option<Hold>,
 }
 
-fn clock_views(mut rows: Vec<ClockRow>) -> Vec<ClockView> {
+fn clock_views(mut rows: Vec<ClockRow>) -> Vec<ClockRun> {
     let order = |c: &str| Clock::ALL.iter().position(|k| k.as_str() == c).unwrap_or(9);
     rows.sort_by_key(|r| order(&r.clock));
-    rows.iter()
-        .filter_map(crate::clocks::run_of)
-        .map(|r| ClockView {
-            clock: r.clock,
-            state: r.state,
-            target: r.target,
-            unit: r.unit,
-            started_at: r.started_at,
-            due_at: r.due_at,
-            stopped_at: r.stopped_at,
-            paused_at: r.paused_at,
-        })
-        .collect()
+    rows.iter().filter_map(crate::clocks::run_of).collect()
 }
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
