@@ -2,6 +2,7 @@
 //! validate, ask `domain` whether the caller may act, run one `db` call, and shape the answer.
 
 pub mod accounts;
+pub mod activities;
 pub mod agencies;
 pub mod attachments;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod jurisdiction;
 pub mod me;
 pub mod ops;
 pub mod pagination;
+pub mod patrols;
 pub mod public;
 pub mod regions;
 pub mod sla;
@@ -40,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             attachments::configure(v1);
             sla::configure(v1);
             webhooks::configure(v1);
+            patrols::configure(v1);
+            activities::configure(v1);
             public::configure(v1);
         }));
 }

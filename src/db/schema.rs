@@ -287,6 +287,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patrol_slots (jurisdiction_id, name) {
+        jurisdiction_id -> Text,
+        name -> Text,
+        at_time -> Text,
+        window_minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    patrols (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        pic_id -> Text,
+        agency_id -> Text,
+        slot -> Text,
+        day -> Date,
+        started_at -> Timestamp,
+        accounts_checked -> Text,
+        comments_reviewed -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        kind -> Text,
+        url -> Text,
+        account_id -> Text,
+        original_url -> Nullable<Text>,
+        posted_at -> Timestamp,
+        title -> Nullable<Text>,
+        recorded_by -> Text,
+        agency_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     agencies,
@@ -307,4 +348,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_holds,
     webhooks,
     webhook_deliveries,
+    patrol_slots,
+    patrols,
+    activities,
 );

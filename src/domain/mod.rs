@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no HTTP. Everything here is tested on its own.
 
 pub mod calendar;
+pub mod duty;
 pub mod lifecycle;
 pub mod policy;
 pub mod privacy;

@@ -84,6 +84,10 @@ pub enum Permission {
     ManageCalendar,
     /// Register webhooks and read their delivery logs.
     ManageWebhooks,
+    /// Record one's own patrols and activities (a PIC's duties).
+    RecordDuties,
+    /// Read patrol and activity records (agency roles: their agency's only).
+    ReadDuties,
 }
 
 use Role::*;
@@ -106,6 +110,11 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ManageUsers, &[Admin]),
     (Permission::ManageCalendar, &[Admin]),
     (Permission::ManageWebhooks, &[Admin]),
+    (Permission::RecordDuties, &[Pic]),
+    (
+        Permission::ReadDuties,
+        &[Admin, Coordinator, Leader, AgencyHead, DivisionHead, Pic],
+    ),
 ];
 
 /// May a user with `role` do `permission`?
@@ -139,6 +148,11 @@ mod tests {
             (ManageUsers, &[Admin]),
             (ManageCalendar, &[Admin]),
             (ManageWebhooks, &[Admin]),
+            (RecordDuties, &[Pic]),
+            (
+                ReadDuties,
+                &[Admin, Coordinator, Leader, AgencyHead, DivisionHead, Pic],
+            ),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {

@@ -2,6 +2,7 @@
 //! jurisdiction, so no function here can return another jurisdiction's rows.
 
 pub mod account;
+pub mod activity;
 pub mod agency;
 pub mod attachment;
 pub mod category;
@@ -12,6 +13,7 @@ pub mod field_visit;
 pub mod hold;
 pub mod holiday;
 pub mod jurisdiction;
+pub mod patrol;
 pub mod region;
 pub mod sla_target;
 pub mod ticket;

@@ -1,0 +1,3 @@
+DROP TABLE activities;
+DROP TABLE patrols;
+DROP TABLE patrol_slots;
