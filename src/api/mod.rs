@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod agencies;
+pub mod analytics;
 pub mod attachments;
 pub mod auth;
 pub mod calendar;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             webhooks::configure(v1);
             patrols::configure(v1);
             activities::configure(v1);
+            analytics::configure(v1);
             public::configure(v1);
         }));
 }

@@ -202,6 +202,7 @@ diesel::joinable!(categories -> agencies (default_agency_id));
 diesel::joinable!(official_accounts -> agencies (agency_id));
 diesel::joinable!(users -> jurisdictions (jurisdiction_id));
 diesel::joinable!(ticket_events -> users (actor_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(field_visit_attachments -> attachments (attachment_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 

@@ -1,5 +1,6 @@
 //! Pure rules: no I/O, no HTTP. Everything here is tested on its own.
 
+pub mod analytics;
 pub mod calendar;
 pub mod duty;
 pub mod lifecycle;

@@ -88,6 +88,8 @@ pub enum Permission {
     RecordDuties,
     /// Read patrol and activity records (agency roles: their agency's only).
     ReadDuties,
+    /// Read aggregate analytics (no personal data).
+    ReadAnalytics,
 }
 
 use Role::*;
@@ -114,6 +116,10 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (
         Permission::ReadDuties,
         &[Admin, Coordinator, Leader, AgencyHead, DivisionHead, Pic],
+    ),
+    (
+        Permission::ReadAnalytics,
+        &[Admin, Coordinator, Leader, Planner],
     ),
 ];
 
@@ -153,6 +159,7 @@ mod tests {
                 ReadDuties,
                 &[Admin, Coordinator, Leader, AgencyHead, DivisionHead, Pic],
             ),
+            (ReadAnalytics, &[Admin, Coordinator, Leader, Planner]),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {

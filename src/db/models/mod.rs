@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod agency;
+pub mod analytics;
 pub mod attachment;
 pub mod category;
 pub mod clock;

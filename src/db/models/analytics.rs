@@ -1,0 +1,116 @@
+//! The raw facts planner analytics count, read straight from the tickets and their events.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{agencies, categories, regions, ticket_events, tickets};
+use crate::db::DbConnection;
+use crate::domain::analytics::Metric;
+
+/// One counted thing: when, and the ticket's category, region and agency ids.
+pub type Fact = (
+    NaiveDateTime,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The facts of `metric` in `[from, to)` (UTC).
+pub fn facts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    metric: Metric,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Fact>> {
+    match metric {
+        // Ticket ids are UUIDv7 of the filing time: the time range is an id range.
+        Metric::Filed => tickets::table
+            .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+            .filter(tickets::id.ge(crate::db::id_floor(from.and_utc())))
+            .filter(tickets::id.lt(crate::db::id_floor(to.and_utc())))
+            .select((
+                tickets::created_at,
+                tickets::category_id,
+                tickets::region_id,
+                tickets::agency_id,
+            ))
+            .load(conn),
+        Metric::Resolved | Metric::Closed => {
+            let action = if metric == Metric::Resolved {
+                "resolve"
+            } else {
+                "close"
+            };
+            ticket_events::table
+                .inner_join(tickets::table)
+                .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
+                .filter(ticket_events::at.ge(from))
+                .filter(ticket_events::at.lt(to))
+                .filter(ticket_events::action.eq(action))
+                .select((
+                    ticket_events::at,
+                    tickets::category_id,
+                    tickets::region_id,
+                    tickets::agency_id,
+                ))
+                .load(conn)
+        }
+    }
+}
+
+/// Code and name of every category of the jurisdiction, by id.
+pub fn category_names(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<HashMap<String, (String, String)>> {
+    let rows: Vec<(String, String, String)> = categories::table
+        .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+        .select((categories::id, categories::code, categories::name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(i, c, n)| (i, (c, n))).collect())
+}
+
+pub fn agency_names(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<HashMap<String, (String, String)>> {
+    let rows: Vec<(String, String, String)> = agencies::table
+        .filter(agencies::jurisdiction_id.eq(jurisdiction_id))
+        .select((agencies::id, agencies::code, agencies::name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(i, c, n)| (i, (c, n))).collect())
+}
+
+/// The kecamatan of every region, by region id: a kecamatan maps to itself, a desa to its
+/// parent.
+pub fn kecamatan_names(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<HashMap<String, (String, String)>> {
+    let rows: Vec<(String, String, String, Option<String>)> = regions::table
+        .filter(regions::jurisdiction_id.eq(jurisdiction_id))
+        .select((
+            regions::id,
+            regions::code,
+            regions::name,
+            regions::parent_id,
+        ))
+        .load(conn)?;
+    let by_id: HashMap<&str, (&str, &str)> = rows
+        .iter()
+        .map(|(i, c, n, _)| (i.as_str(), (c.as_str(), n.as_str())))
+        .collect();
+    Ok(rows
+        .iter()
+        .map(|(id, code, name, parent)| {
+            let (c, n) = parent
+                .as_deref()
+                .and_then(|p| by_id.get(p).copied())
+                .unwrap_or((code.as_str(), name.as_str()));
+            (id.clone(), (c.to_string(), n.to_string()))
+        })
+        .collect())
+}

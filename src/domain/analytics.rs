@@ -1,0 +1,90 @@
+//! Planner analytics as data: the buckets, groupings and metrics of a trend, and which bucket a
+//! moment falls in, in the jurisdiction's time zone. Nothing here does I/O.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::reference::text_enum;
+
+text_enum!(
+    /// The width of a trend's buckets (in the jurisdiction's time zone).
+    Bucket {
+        Day => "day",
+        /// ISO weeks, starting on Monday.
+        Week => "week",
+        Month => "month",
+    }
+);
+
+text_enum!(
+    /// What a trend is split by.
+    GroupBy {
+        Category => "category",
+        /// The kecamatan (a desa counts for its kecamatan).
+        Region => "region",
+        /// The ticket's current agency.
+        Agency => "agency",
+    }
+);
+
+text_enum!(
+    /// What a trend counts.
+    Metric {
+        /// Tickets filed.
+        Filed => "filed",
+        /// `resolve` actions.
+        Resolved => "resolved",
+        /// `close` actions (with the public reply).
+        Closed => "closed",
+    }
+);
+
+/// The first day of the bucket that holds `t`, in `tz`.
+pub fn bucket_start(t: DateTime<Utc>, tz: Tz, bucket: Bucket) -> NaiveDate {
+    let day = t.with_timezone(&tz).date_naive();
+    match bucket {
+        Bucket::Day => day,
+        Bucket::Week => day - chrono::Days::new(day.weekday().num_days_from_monday() as u64),
+        Bucket::Month => day.with_day(1).unwrap_or(day),
+    }
+}
+
+/// How a bucket is labelled: `2026-01-31` (day), `2026-W05` (ISO week), `2026-01` (month).
+pub fn bucket_label(start: NaiveDate, bucket: Bucket) -> String {
+    match bucket {
+        Bucket::Day => start.to_string(),
+        Bucket::Week => {
+            let w = start.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        Bucket::Month => start.format("%Y-%m").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn buckets_follow_local_time() {
+        let tz = chrono_tz::Asia::Jakarta;
+        let label = |s, b| bucket_label(bucket_start(at(s), tz, b), b);
+        // 23:30 WIB on 31 January is January; 00:30 WIB on 1 February (17:30 UTC on the 31st)
+        // is February, though UTC still says January.
+        assert_eq!(label("2026-01-31T23:30:00+07:00", Bucket::Month), "2026-01");
+        assert_eq!(label("2026-01-31T17:30:00Z", Bucket::Month), "2026-02");
+        assert_eq!(label("2026-01-31T17:30:00Z", Bucket::Day), "2026-02-01");
+        // Weeks start on Monday: Sunday 1 February 2026 is in ISO week 5 (from 26 January).
+        assert_eq!(
+            bucket_start(at("2026-02-01T10:00:00+07:00"), tz, Bucket::Week),
+            NaiveDate::from_ymd_opt(2026, 1, 26).unwrap()
+        );
+        assert_eq!(label("2026-02-01T10:00:00+07:00", Bucket::Week), "2026-W05");
+        // ISO week-years: 1 January 2027 (Friday) is in 2026-W53.
+        assert_eq!(label("2027-01-01T10:00:00+07:00", Bucket::Week), "2026-W53");
+    }
+}

@@ -1,0 +1,269 @@
+//! Planner analytics over HTTP on SQLite and PostgreSQL: trends bucketed in the jurisdiction's
+//! time zone, grouped by category, kecamatan and agency, as JSON and CSV, for the roles that may.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::TestApp;
+use serde_json::{json, Value};
+
+/// A ticket filed at `at` (its id made from that time, as every filing's is).
+fn ticket_at(app: &TestApp, at: &str, category: Option<&str>, region: Option<&str>) -> String {
+    use aduan::db::models::ticket::{self, Ticket};
+    let t = DateTime::parse_from_rfc3339(at)
+        .unwrap()
+        .to_utc()
+        .naive_utc();
+    let mut conn = app.state.db.conn().unwrap();
+    let (jur, admin) = {
+        use aduan::db::schema::users;
+        use diesel::prelude::*;
+        users::table
+            .filter(users::username.eq("admin"))
+            .select((users::jurisdiction_id, users::id))
+            .first::<(String, String)>(&mut *conn)
+            .unwrap()
+    };
+    let id = aduan::db::new_id_at(t);
+    let row = Ticket {
+        id: id.clone(),
+        jurisdiction_id: jur,
+        code: format!("T-{}", &id[24..]),
+        status: "new".into(),
+        title: "Aduan".into(),
+        description: None,
+        category_id: category.map(str::to_string),
+        region_id: region.map(str::to_string),
+        lat: None,
+        lng: None,
+        address: None,
+        agency_id: None,
+        division_id: None,
+        assignee_id: None,
+        suggested_agency_id: None,
+        platform: "instagram".into(),
+        comment_url: None,
+        comment_key: format!("test:{id}"),
+        post_url: None,
+        account: None,
+        author: Some("warga_rahasia".into()),
+        commented_at: None,
+        comment_text: "Nomor saya 081234567890".into(),
+        anonymous: false,
+        confidential: false,
+        reply_url: None,
+        resolution: None,
+        filed_by: admin,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+        next_due_at: None,
+    };
+    ticket::insert(&mut conn, &row).unwrap();
+    id
+}
+
+async fn id_of(app: &TestApp, token: &str, path: &str) -> String {
+    let r = app.get(path, token).await;
+    r.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path}: {}", r.text))
+        .to_string()
+}
+
+fn rows(v: &Value) -> Vec<(String, Option<String>, i64)> {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["bucket"].as_str().unwrap().to_string(),
+                r["group"].as_str().map(str::to_string),
+                r["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn trends(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;
+    let (_, pic) = app.user_in(&admin, "pic", "dpupr", None).await;
+    let jalan = id_of(&app, &admin, "/api/v1/categories?q=jalan&limit=1").await;
+    let sampah = id_of(&app, &admin, "/api/v1/categories?q=sampah").await;
+    let kecamatan = id_of(&app, &admin, "/api/v1/regions?q=jalancagak&level=kecamatan").await;
+    let desa = id_of(
+        &app,
+        &admin,
+        "/api/v1/regions?parent_code=jalancagak&limit=1",
+    )
+    .await;
+
+    // 23:30 WIB on 31 January is January; 00:30 WIB on 1 February (17:30 UTC on the 31st) is
+    // February; 00:00 WIB on 1 March is outside a range that ends on 28 February.
+    ticket_at(&app, "2026-01-31T23:30:00+07:00", Some(&jalan), Some(&desa));
+    ticket_at(&app, "2026-01-31T17:30:00Z", Some(&jalan), Some(&kecamatan));
+    ticket_at(&app, "2026-02-15T09:00:00+07:00", Some(&sampah), None);
+    ticket_at(
+        &app,
+        "2026-03-01T00:00:00+07:00",
+        Some(&jalan),
+        Some(&kecamatan),
+    );
+    ticket_at(&app, "2025-12-31T23:59:59+07:00", None, None);
+
+    let r = app
+        .get("/api/v1/analytics/trends?from=2026-01-01&to=2026-02-28&bucket=month&group_by=category&metric=filed", &planner)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["timezone"], "Asia/Jakarta");
+    assert_eq!(
+        rows(&r.body),
+        vec![
+            ("2026-01".into(), Some("jalan".into()), 1),
+            ("2026-02".into(), Some("jalan".into()), 1),
+            ("2026-02".into(), Some("sampah".into()), 1),
+        ]
+    );
+    assert!(
+        !r.text.contains("warga_rahasia") && !r.text.contains("0812"),
+        "no personal data"
+    );
+    // By kecamatan: a desa counts for its kecamatan; no region is a null group.
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-03-31&group_by=region",
+            &planner,
+        )
+        .await;
+    assert_eq!(
+        rows(&r.body),
+        vec![
+            ("2026-01".into(), Some("jalancagak".into()), 1),
+            ("2026-02".into(), None, 1),
+            ("2026-02".into(), Some("jalancagak".into()), 1),
+            ("2026-03".into(), Some("jalancagak".into()), 1),
+        ]
+    );
+    // Days and ISO weeks.
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-31&to=2026-02-01&bucket=day",
+            &planner,
+        )
+        .await;
+    assert_eq!(
+        rows(&r.body),
+        vec![
+            ("2026-01-31".into(), Some("jalan".into()), 1),
+            ("2026-02-01".into(), Some("jalan".into()), 1),
+        ]
+    );
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-26&to=2026-02-08&bucket=week",
+            &planner,
+        )
+        .await;
+    // Saturday 31 January and Sunday 1 February are both in the week of Monday 26 January.
+    assert_eq!(
+        rows(&r.body),
+        vec![("2026-W05".into(), Some("jalan".into()), 2)]
+    );
+
+    // Resolved and closed count actions, grouped by the ticket's agency.
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let (_, head) = app.user_in(&admin, "agency_head", "dpupr", None).await;
+    let (_, divhead) = app
+        .user_in(&admin, "division_head", "dpupr", Some("dpupr.bina-marga"))
+        .await;
+    let dpupr = app.agency_id(&admin, "dpupr").await;
+    let division = app.division_id(&admin, "dpupr", "dpupr.bina-marga").await;
+    let filed = app
+        .post(
+            "/api/v1/tickets",
+            &pic,
+            json!({"source": {"platform": "instagram", "comment_url": "https://www.instagram.com/p/A1/c/1/", "text": "Jalan rusak"}, "category": "jalan"}),
+        )
+        .await;
+    let id = filed.id();
+    for (token, action, body) in [
+        (&coord, "route", json!({"agency_id": dpupr})),
+        (&head, "assign", json!({"division_id": division})),
+        (&divhead, "start", json!({})),
+        (
+            &divhead,
+            "resolve",
+            json!({"summary": "Ditambal", "no_visit_reason": "rekanan"}),
+        ),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/tickets/{id}/{action}"), token, body)
+            .await;
+        assert_eq!(r.status, 200, "{action}: {}", r.text);
+    }
+    let month = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .format("%Y-%m")
+        .to_string();
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?metric=resolved&group_by=agency",
+            &planner,
+        )
+        .await;
+    assert_eq!(
+        rows(&r.body),
+        vec![(month.clone(), Some("dpupr".into()), 1)]
+    );
+    assert_eq!(
+        r.body["rows"][0]["group_name"],
+        "Dinas Pekerjaan Umum dan Penataan Ruang"
+    );
+    let r = app
+        .get("/api/v1/analytics/trends?metric=closed", &planner)
+        .await;
+    assert_eq!(rows(&r.body), vec![]);
+
+    // CSV with stable columns.
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-02-28&format=csv",
+            &planner,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.content_type().starts_with("text/csv"),
+        "{}",
+        r.content_type()
+    );
+    assert_eq!(
+        r.text,
+        "bucket,group,group_name,count\n2026-01,jalan,Jalan rusak,1\n2026-02,jalan,Jalan rusak,1\n2026-02,sampah,Sampah,1\n"
+    );
+
+    // Who may, and what is refused.
+    for token in [&admin, &coord] {
+        assert_eq!(app.get("/api/v1/analytics/trends", token).await.status, 200);
+    }
+    app.get("/api/v1/analytics/trends", &pic)
+        .await
+        .assert_problem(403, "forbidden");
+    for bad in [
+        "bucket=year",
+        "group_by=desa",
+        "metric=opened",
+        "from=2026-03-01&to=2026-01-01",
+        "from=2010-01-01&to=2026-01-01",
+        "format=pdf",
+        "from=yesterday",
+    ] {
+        app.get(&format!("/api/v1/analytics/trends?{bad}"), &planner)
+            .await
+            .assert_problem(400, "invalid_query");
+    }
+}
+
+on_both_backends!(trends);
