@@ -266,4 +266,282 @@ async fn trends(app: TestApp) {
     }
 }
 
-on_both_backends!(trends);
+/// Where a synthetic ticket is and who has it.
+#[derive(Default)]
+struct Spot<'a> {
+    category: Option<&'a str>,
+    region: Option<&'a str>,
+    agency: Option<&'a str>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+}
+
+fn ticket_with(app: &TestApp, at: chrono::DateTime<Utc>, spot: Spot) -> String {
+    let id = ticket_at(app, &at.to_rfc3339(), spot.category, spot.region);
+    let agency = spot
+        .agency
+        .map(|a| format!("'{a}'"))
+        .unwrap_or("NULL".into());
+    let coords = match (spot.lat, spot.lng) {
+        (Some(a), Some(b)) => format!("{a}, lng = {b}"),
+        _ => "NULL, lng = NULL".into(),
+    };
+    let status = if spot.agency.is_some() {
+        "routed"
+    } else {
+        "new"
+    };
+    let mut conn = app.state.db.conn().unwrap();
+    use diesel::connection::SimpleConnection;
+    let sql = format!(
+        "UPDATE tickets SET agency_id = {agency}, status = '{status}', lat = {coords} WHERE id = '{id}'"
+    );
+    match &mut *conn {
+        aduan::db::DbConnection::Postgres(c) => c.batch_execute(&sql).unwrap(),
+        aduan::db::DbConnection::Sqlite(c) => c.batch_execute(&sql).unwrap(),
+    }
+    id
+}
+
+fn table(v: &Value, key: &str, cols: &[&str]) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|c| match &r[*c] {
+                    Value::Null => "-".to_string(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+async fn breakdowns(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;
+    let (_, pic) = app.user_in(&admin, "pic", "dpupr", None).await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let (_, dinkes_head) = app.user_in(&admin, "agency_head", "dinkes", None).await;
+    let (_, dpupr_head) = app.user_in(&admin, "agency_head", "dpupr", None).await;
+    let dpupr = app.agency_id(&admin, "dpupr").await;
+    let dinkes = app.agency_id(&admin, "dinkes").await;
+    let jalan = id_of(&app, &admin, "/api/v1/categories?q=jalan&limit=1").await;
+    let sampah = id_of(&app, &admin, "/api/v1/categories?q=sampah").await;
+    let kecamatan = id_of(&app, &admin, "/api/v1/regions?q=jalancagak&level=kecamatan").await;
+    let now = Utc::now();
+    let days = |n: i64| now - chrono::Duration::days(n);
+
+    // Backlog: ages 1 (not routed), 10 and 70 days (DPUPR), and 5 days (Dinkes).
+    ticket_with(&app, days(1), Spot::default());
+    ticket_with(
+        &app,
+        days(10),
+        Spot {
+            agency: Some(&dpupr),
+            ..Default::default()
+        },
+    );
+    ticket_with(
+        &app,
+        days(70),
+        Spot {
+            agency: Some(&dpupr),
+            ..Default::default()
+        },
+    );
+    ticket_with(
+        &app,
+        days(5),
+        Spot {
+            agency: Some(&dinkes),
+            ..Default::default()
+        },
+    );
+    let r = app.get("/api/v1/analytics/backlog", &planner).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        table(&r.body, "rows", &["agency", "age_band", "count"]),
+        vec!["- 0-3 1", "dinkes 4-7 1", "dpupr 8-14 1", "dpupr 61+ 1"]
+    );
+
+    // Hotspots: three road complaints within ~100 m of each other in Jalancagak, one rubbish.
+    for (lat, lng) in [
+        (-6.65831, 107.67719),
+        (-6.65849, 107.6774),
+        (-6.6583, 107.6772),
+    ] {
+        ticket_with(
+            &app,
+            days(2),
+            Spot {
+                category: Some(&jalan),
+                region: Some(&kecamatan),
+                lat: Some(lat),
+                lng: Some(lng),
+                ..Default::default()
+            },
+        );
+    }
+    ticket_with(
+        &app,
+        days(2),
+        Spot {
+            category: Some(&sampah),
+            region: Some(&kecamatan),
+            lat: Some(-6.7),
+            lng: Some(107.7),
+            ..Default::default()
+        },
+    );
+    let r = app
+        .get(
+            &format!(
+                "/api/v1/analytics/hotspots?from={}",
+                days(3).format("%Y-%m-%d")
+            ),
+            &planner,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        table(&r.body, "areas", &["region", "category", "count"]),
+        vec!["jalancagak jalan 3", "- - 1", "jalancagak sampah 1"]
+    );
+    assert_eq!(
+        table(&r.body, "repeated", &["category", "lat", "long", "count"]),
+        vec!["jalan -6.658 107.677 3"]
+    );
+    let r = app
+        .get(
+            &format!(
+                "/api/v1/analytics/hotspots?from={}&format=csv&table=repeated",
+                days(3).format("%Y-%m-%d")
+            ),
+            &planner,
+        )
+        .await;
+    assert_eq!(r.text, "category,lat,long,count\njalan,-6.658,107.677,3\n");
+
+    // SLA: one ticket replied to and routed, one left alone.
+    let file = |n: &str, category: &str| json!({"source": {"platform": "instagram", "comment_url": format!("https://www.instagram.com/p/B/c/{n}/"), "text": "aduan"}, "category": category});
+    let a = app
+        .post("/api/v1/tickets", &pic, file("1", "jalan"))
+        .await
+        .id();
+    app.post("/api/v1/tickets", &pic, file("2", "sampah")).await;
+    let ok = |r: common::Resp| assert!(r.status.is_success(), "{}", r.text);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/replies"),
+            &pic,
+            json!({"reply_url": "https://www.instagram.com/p/B/c/9/"}),
+        )
+        .await);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/route"),
+            &coord,
+            json!({"agency_id": dinkes}),
+        )
+        .await);
+    let today = now
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .format("%Y-%m-%d")
+        .to_string();
+    let r = app
+        .get(&format!("/api/v1/analytics/sla?from={today}"), &planner)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        table(
+            &r.body,
+            "rows",
+            &["clock", "agency", "category", "met", "breached", "running"]
+        ),
+        vec![
+            "first_response - sampah 0 0 1",
+            "first_response dinkes jalan 1 0 0",
+            "verify - sampah 0 0 1",
+            "verify dinkes jalan 1 0 0",
+            "follow_up dinkes jalan 0 0 1",
+            "resolve dinkes jalan 0 0 1",
+        ]
+    );
+
+    // Routing: Dinkes returns it, DPUPR gets it and returns it, Dinkes gets it again.
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/return"),
+            &dinkes_head,
+            json!({"reason": "bukan kewenangan"}),
+        )
+        .await);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/route"),
+            &coord,
+            json!({"agency_id": dpupr}),
+        )
+        .await);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/return"),
+            &dpupr_head,
+            json!({"reason": "wewenang Dinkes"}),
+        )
+        .await);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{a}/route"),
+            &coord,
+            json!({"agency_id": dinkes}),
+        )
+        .await);
+    let r = app
+        .get(&format!("/api/v1/analytics/routing?from={today}"), &planner)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        table(
+            &r.body,
+            "rows",
+            &[
+                "from_agency",
+                "to_agency",
+                "returns",
+                "reroutes",
+                "ping_pong"
+            ]
+        ),
+        vec!["dinkes dpupr 1 1 true", "dpupr dinkes 1 1 true"]
+    );
+    let r = app
+        .get(
+            &format!("/api/v1/analytics/routing?from={today}&format=csv"),
+            &planner,
+        )
+        .await;
+    assert_eq!(
+        r.text,
+        "from_agency,to_agency,returns,reroutes,ping_pong\ndinkes,dpupr,1,1,true\ndpupr,dinkes,1,1,true\n"
+    );
+
+    for path in ["backlog", "sla", "hotspots", "routing"] {
+        app.get(&format!("/api/v1/analytics/{path}"), &pic)
+            .await
+            .assert_problem(403, "forbidden");
+        app.get(&format!("/api/v1/analytics/{path}?format=xml"), &planner)
+            .await
+            .assert_problem(400, "invalid_query");
+    }
+    app.get("/api/v1/analytics/hotspots?limit=0", &planner)
+        .await
+        .assert_problem(400, "invalid_query");
+}
+
+on_both_backends!(trends, breakdowns);

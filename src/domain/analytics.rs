@@ -61,12 +61,47 @@ pub fn bucket_label(start: NaiveDate, bucket: Bucket) -> String {
     }
 }
 
+/// Age bands of the backlog, in whole days since filing.
+pub const AGE_BANDS: &[(&str, i64)] = &[
+    ("0-3", 3),
+    ("4-7", 7),
+    ("8-14", 14),
+    ("15-30", 30),
+    ("31-60", 60),
+    ("61+", i64::MAX),
+];
+
+/// The band of an age in whole days.
+pub fn age_band(days: i64) -> &'static str {
+    AGE_BANDS
+        .iter()
+        .find(|(_, max)| days <= *max)
+        .map(|(name, _)| *name)
+        .unwrap_or("61+")
+}
+
+/// A place rounded to about 100 m (three decimals of a degree), for "the same place".
+pub fn place_key(lat: f64, lng: f64) -> (i64, i64) {
+    ((lat * 1000.0).round() as i64, (lng * 1000.0).round() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn age_bands_and_places() {
+        assert_eq!(age_band(0), "0-3");
+        assert_eq!(age_band(3), "0-3");
+        assert_eq!(age_band(4), "4-7");
+        assert_eq!(age_band(30), "15-30");
+        assert_eq!(age_band(61), "61+");
+        assert_eq!(place_key(-6.65831, 107.67719), (-6658, 107677));
+        assert_eq!(place_key(-6.65849, 107.6774), place_key(-6.6583, 107.6772));
     }
 
     #[test]

@@ -1,10 +1,19 @@
 //! Planner analytics: `/api/v1/analytics` — aggregates only, never a ticket's personal data.
-//! (Issue 5: `trends` so far; backlog, SLA, hotspots and routing follow.)
+//! Computed from the raw tables; CSV with stable columns on each (`format=csv`).
 
+mod backlog;
+mod export;
+mod hotspots;
+mod routing;
+mod sla;
 mod trends;
 
 pub use trends::{TrendRow, TrendsQuery, TrendsView};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(trends::trends);
+    cfg.service(trends::trends)
+        .service(backlog::backlog)
+        .service(sla::sla)
+        .service(hotspots::hotspots)
+        .service(routing::routing);
 }

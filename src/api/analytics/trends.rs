@@ -1,11 +1,11 @@
 use std::collections::BTreeMap;
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::export::{cell, period, respond, wants_csv, Period, Tabular};
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::{bucket_label, bucket_start, Bucket, GroupBy, Metric};
@@ -45,6 +45,18 @@ pub struct TrendRow {
     pub count: i64,
 }
 
+impl Tabular for TrendRow {
+    const COLUMNS: &'static [&'static str] = &["bucket", "group", "group_name", "count"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.bucket.clone(),
+            cell(&self.group),
+            cell(&self.group_name),
+            self.count.to_string(),
+        ]
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrendsView {
     #[schema(value_type = String, format = Date)]
@@ -77,34 +89,19 @@ pub async fn trends(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
-    let bad = |d: &str| ApiError::bad_request("invalid_query", d.to_string());
-    let csv = match q.format.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(bad("format must be json or csv")),
-    };
+    let csv = wants_csv(q.format.as_deref())?;
     let tz = caller.timezone();
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let to = q.to.unwrap_or(today);
-    let from = q.from.unwrap_or_else(|| to - Days::new(364));
-    if from > to {
-        return Err(bad("from must not be after to"));
-    }
-    if (to - from).num_days() > 5 * 366 {
-        return Err(bad("a trend spans at most five years"));
-    }
+    let Period {
+        from,
+        to,
+        start,
+        end,
+    } = period(tz, q.from, q.to)?;
     let (bucket, group_by, metric) = (
         q.bucket.unwrap_or(Bucket::Month),
         q.group_by.unwrap_or(GroupBy::Category),
         q.metric.unwrap_or(Metric::Filed),
     );
-    let local_midnight = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc).naive_utc())
-            .ok_or_else(|| bad("a day without a midnight in this time zone"))
-    };
-    let (start, end) = (local_midnight(from)?, local_midnight(to + Days::new(1))?);
     let jur = caller.jurisdiction_id.clone();
     let (facts, names) = state
         .db
@@ -145,36 +142,13 @@ pub async fn trends(
             count,
         })
         .collect();
-    if csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["bucket", "group", "group_name", "count"])
-            .map_err(ApiError::internal)?;
-        for r in &rows {
-            w.write_record([
-                r.bucket.as_str(),
-                r.group.as_deref().unwrap_or(""),
-                r.group_name.as_deref().unwrap_or(""),
-                &r.count.to_string(),
-            ])
-            .map_err(ApiError::internal)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"trends-{}-{}-{}-{from}-{to}.csv\"",
-                    metric.as_str(),
-                    group_by.as_str(),
-                    bucket.as_str()
-                ),
-            ))
-            .body(bytes));
-    }
-    Ok(HttpResponse::Ok().json(TrendsView {
+    let name = format!(
+        "trends-{}-{}-{}-{from}-{to}",
+        metric.as_str(),
+        group_by.as_str(),
+        bucket.as_str()
+    );
+    let view = TrendsView {
         from,
         to,
         bucket,
@@ -182,5 +156,6 @@ pub async fn trends(
         metric,
         timezone: tz.name().to_string(),
         rows,
-    }))
+    };
+    respond(csv, &name, &view, &view.rows)
 }

@@ -17,6 +17,12 @@ pub type Fact = (
     Option<String>,
 );
 
+/// A clock: `(clock, state, agency_id, category_id)`.
+pub type ClockFact = (String, String, Option<String>, Option<String>);
+
+/// A filed ticket's place: `(category_id, region_id, lat, lng)`.
+pub type PlaceFact = (Option<String>, Option<String>, Option<f64>, Option<f64>);
+
 /// The facts of `metric` in `[from, to)` (UTC).
 pub fn facts(
     conn: &mut DbConnection,
@@ -113,4 +119,82 @@ pub fn kecamatan_names(
             (id.clone(), (c.to_string(), n.to_string()))
         })
         .collect())
+}
+
+/// Open tickets: `(created_at, agency_id)`.
+pub fn open_tickets(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<Vec<(NaiveDateTime, Option<String>)>> {
+    let open: Vec<&str> = crate::domain::lifecycle::Status::OPEN
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::status.eq_any(open))
+        .select((tickets::created_at, tickets::agency_id))
+        .load(conn)
+}
+
+/// Clocks started in `[from, to)`: `(clock, state, agency_id, category_id)` of their tickets.
+pub fn clocks_started(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<ClockFact>> {
+    use crate::db::schema::ticket_clocks;
+    ticket_clocks::table
+        .inner_join(tickets::table.on(tickets::id.eq(ticket_clocks::ticket_id)))
+        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
+        .filter(ticket_clocks::started_at.ge(from))
+        .filter(ticket_clocks::started_at.lt(to))
+        .select((
+            ticket_clocks::clock,
+            ticket_clocks::state,
+            tickets::agency_id,
+            tickets::category_id,
+        ))
+        .load(conn)
+}
+
+/// Where tickets filed in `[from, to)` are: `(category_id, region_id, lat, lng)`.
+pub fn filed_places(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<PlaceFact>> {
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.ge(crate::db::id_floor(from.and_utc())))
+        .filter(tickets::id.lt(crate::db::id_floor(to.and_utc())))
+        .select((
+            tickets::category_id,
+            tickets::region_id,
+            tickets::lat,
+            tickets::lng,
+        ))
+        .load(conn)
+}
+
+/// Route and return events before `to`, per ticket in order: `(ticket_id, action, at, data)`.
+pub fn routing_events(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, String, NaiveDateTime, String)>> {
+    ticket_events::table
+        .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
+        .filter(ticket_events::at.lt(to))
+        .filter(ticket_events::action.eq_any(["route", "return"]))
+        .order((ticket_events::ticket_id.asc(), ticket_events::seq.asc()))
+        .select((
+            ticket_events::ticket_id,
+            ticket_events::action,
+            ticket_events::at,
+            ticket_events::data,
+        ))
+        .load(conn)
 }
