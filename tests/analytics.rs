@@ -244,6 +244,48 @@ async fn trends(app: TestApp) {
         "bucket,group,group_name,count\n2026-01,jalan,Jalan rusak,1\n2026-02,jalan,Jalan rusak,1\n2026-02,sampah,Sampah,1\n"
     );
 
+    // XLSX: one sheet with the same columns and cells (counts as numbers).
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-02-28&format=xlsx",
+            &planner,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.content_type(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(r.bytes.clone())).unwrap();
+    let read = |book: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut book.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let sheet = read(&mut book, "xl/worksheets/sheet1.xml");
+    let strings = read(&mut book, "xl/sharedStrings.xml");
+    for text in [
+        "bucket",
+        "group_name",
+        "2026-01",
+        "jalan",
+        "Jalan rusak",
+        "sampah",
+    ] {
+        assert!(
+            strings.contains(&format!(">{text}<")),
+            "{text} in {strings}"
+        );
+    }
+    for row in 2..=4 {
+        assert!(
+            sheet.contains(&format!("<c r=\"D{row}\"><v>1</v>")),
+            "a numeric count in {sheet}"
+        );
+    }
+    assert!(!sheet.contains("r=\"A5\""), "three rows after the header");
+    assert!(read(&mut book, "xl/workbook.xml").contains("name=\"trends\""));
+
     // Who may, and what is refused.
     for token in [&admin, &coord] {
         assert_eq!(app.get("/api/v1/analytics/trends", token).await.status, 200);

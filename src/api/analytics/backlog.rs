@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::export::{cell, respond, wants_csv, Tabular};
+use super::export::{cell, format_of, respond, Tabular};
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::{age_band, AGE_BANDS};
@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
 }
 
@@ -64,7 +64,7 @@ pub async fn backlog(
     query: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
-    let csv = wants_csv(query.format.as_deref())?;
+    let fmt = format_of(query.format.as_deref())?;
     let jur = caller.jurisdiction_id.clone();
     let (open, names) = state
         .db
@@ -99,5 +99,5 @@ pub async fn backlog(
         })
         .collect();
     let view = BacklogView { as_of: now, rows };
-    respond(csv, "backlog", &view, &view.rows)
+    respond(fmt, "backlog", &view, &view.rows)
 }

@@ -1,5 +1,5 @@
-//! The one way an analytics answer is sent: JSON (the whole view), or its rows as CSV with
-//! stable column names.
+//! The one way an analytics answer is sent: JSON (the whole view), or its rows as CSV or XLSX
+//! with stable column names.
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -13,26 +13,73 @@ pub trait Tabular {
     fn cells(&self) -> Vec<String>;
 }
 
-/// `json` (default) or `csv`.
-pub fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+/// How an answer is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// `json` (default), `csv` or `xlsx`.
+pub fn format_of(format: Option<&str>) -> Result<Format, ApiError> {
     match format.map(str::trim) {
-        None | Some("") | Some("json") => Ok(false),
-        Some("csv") => Ok(true),
+        None | Some("") | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some("xlsx") => Ok(Format::Xlsx),
         Some(_) => Err(ApiError::bad_request(
             "invalid_query",
-            "format must be json or csv",
+            "format must be json, csv or xlsx",
         )),
     }
 }
 
+/// The rows as an XLSX workbook of one sheet: the header, then one row per row; numbers as
+/// numbers.
+pub fn xlsx<R: Tabular>(sheet: &str, rows: &[R]) -> Result<Vec<u8>, ApiError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet.chars().take(31).collect::<String>())
+        .map_err(fail)?;
+    for (c, name) in R::COLUMNS.iter().enumerate() {
+        ws.write_string(0, c as u16, *name).map_err(fail)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.cells().iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match v.parse::<f64>() {
+                Ok(n) if n.is_finite() => ws.write_number(r, c, n).map(|_| ()),
+                _ => ws.write_string(r, c, v).map(|_| ()),
+            }
+            .map_err(fail)?;
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
 pub fn respond<V: Serialize, R: Tabular>(
-    csv: bool,
+    format: Format,
     filename: &str,
     view: &V,
     rows: &[R],
 ) -> Result<HttpResponse, ApiError> {
-    if !csv {
-        return Ok(HttpResponse::Ok().json(view));
+    match format {
+        Format::Json => return Ok(HttpResponse::Ok().json(view)),
+        Format::Xlsx => {
+            let sheet = filename.split('-').next().unwrap_or("data");
+            return Ok(HttpResponse::Ok()
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ))
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}.xlsx\""),
+                ))
+                .body(xlsx(sheet, rows)?));
+        }
+        Format::Csv => {}
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(R::COLUMNS).map_err(ApiError::internal)?;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::export::{cell, period, respond, wants_csv, Period, Tabular};
+use super::export::{cell, format_of, period, respond, Period, Tabular};
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::place_key;
@@ -25,9 +25,9 @@ pub struct HotspotsQuery {
     pub to: Option<NaiveDate>,
     /// How many areas (1 to 200; default 20).
     pub limit: Option<usize>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
-    /// For CSV: `areas` (default) or `repeated`.
+    /// For CSV and XLSX: `areas` (default) or `repeated`.
     pub table: Option<String>,
 }
 
@@ -110,7 +110,7 @@ pub async fn hotspots(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
-    let csv = wants_csv(q.format.as_deref())?;
+    let fmt = format_of(q.format.as_deref())?;
     let repeated_table = match q.table.as_deref().map(str::trim) {
         None | Some("") | Some("areas") => false,
         Some("repeated") => true,
@@ -194,12 +194,12 @@ pub async fn hotspots(
     };
     if repeated_table {
         respond(
-            csv,
+            fmt,
             &format!("hotspots-repeated-{from}-{to}"),
             &view,
             &view.repeated,
         )
     } else {
-        respond(csv, &format!("hotspots-{from}-{to}"), &view, &view.areas)
+        respond(fmt, &format!("hotspots-{from}-{to}"), &view, &view.areas)
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::export::{cell, period, respond, wants_csv, Period, Tabular};
+use super::export::{cell, format_of, period, respond, Period, Tabular};
 use super::sla::PeriodQuery;
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
@@ -80,7 +80,7 @@ pub async fn routing(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
-    let csv = wants_csv(q.format.as_deref())?;
+    let fmt = format_of(q.format.as_deref())?;
     let Period {
         from,
         to,
@@ -152,5 +152,5 @@ pub async fn routing(
         .collect();
     rows.sort_by_key(|a| std::cmp::Reverse(a.reroutes));
     let view = RoutingView { from, to, rows };
-    respond(csv, &format!("routing-{from}-{to}"), &view, &view.rows)
+    respond(fmt, &format!("routing-{from}-{to}"), &view, &view.rows)
 }

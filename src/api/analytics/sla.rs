@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::export::{cell, period, respond, wants_csv, Period, Tabular};
+use super::export::{cell, format_of, period, respond, Period, Tabular};
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::policy::Permission;
@@ -21,7 +21,7 @@ pub struct PeriodQuery {
     /// Last local day, inclusive (default: today).
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<NaiveDate>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
 }
 
@@ -80,7 +80,7 @@ pub async fn sla(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
-    let csv = wants_csv(q.format.as_deref())?;
+    let fmt = format_of(q.format.as_deref())?;
     let Period {
         from,
         to,
@@ -128,5 +128,5 @@ pub async fn sla(
         to,
         rows: cells.into_values().collect(),
     };
-    respond(csv, &format!("sla-{from}-{to}"), &view, &view.rows)
+    respond(fmt, &format!("sla-{from}-{to}"), &view, &view.rows)
 }

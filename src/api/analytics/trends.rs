@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::export::{cell, period, respond, wants_csv, Period, Tabular};
+use super::export::{cell, format_of, period, respond, Period, Tabular};
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::{bucket_label, bucket_start, Bucket, GroupBy, Metric};
@@ -28,7 +28,7 @@ pub struct TrendsQuery {
     pub group_by: Option<GroupBy>,
     /// Default `filed`.
     pub metric: Option<Metric>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
 }
 
@@ -89,7 +89,7 @@ pub async fn trends(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
-    let csv = wants_csv(q.format.as_deref())?;
+    let fmt = format_of(q.format.as_deref())?;
     let tz = caller.timezone();
     let Period {
         from,
@@ -157,5 +157,5 @@ pub async fn trends(
         timezone: tz.name().to_string(),
         rows,
     };
-    respond(csv, &name, &view, &view.rows)
+    respond(fmt, &name, &view, &view.rows)
 }
