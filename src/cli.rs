@@ -25,6 +25,40 @@ pub fn seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `aduan seed --synthetic N`: into the first jurisdiction, a thousand tickets per transaction.
+pub fn synthetic(settings: &Settings, tickets: usize, days: i64, seed: u64) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=3660).contains(&days), "--days must be from 1 to 3660");
+    // As on a first start: migrations, the bundled reference data, the bootstrap admin.
+    let db = crate::bootstrap::prepare(settings.clone())?.db;
+    let jur = db
+        .write_blocking(|c| crate::db::models::jurisdiction::first(c).map_err(DbError::from))?
+        .ok_or_else(|| anyhow::anyhow!("the database has no jurisdiction"))?;
+    let started = std::time::Instant::now();
+    let now = chrono::Utc::now();
+    let mut done = 0;
+    while done < tickets {
+        let n = (tickets - done).min(1000);
+        let opts = crate::synthetic::Options {
+            tickets: n,
+            days,
+            seed: seed.wrapping_add(done as u64),
+            now,
+        };
+        let j = jur.clone();
+        db.write_blocking(move |c| {
+            crate::synthetic::generate(c, &j, &opts)
+                .map_err(|e| DbError::from(diesel::result::Error::QueryBuilderError(e.into())))
+        })?;
+        done += n;
+    }
+    println!(
+        "{}: added {tickets} synthetic tickets over {days} days in {:.1} s",
+        jur.name,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub struct NewUser {
     pub username: String,
     pub role: String,

@@ -22,6 +22,7 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod synthetic;
 pub mod telemetry;
 pub mod webhooks;
 

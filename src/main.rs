@@ -28,10 +28,21 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
-    /// Load a reference-data file (adds what is missing; existing codes are left alone).
+    /// Load a reference-data file (adds what is missing; existing codes are left alone), or
+    /// make synthetic tickets with `--synthetic N`.
     Seed {
         /// A TOML file like seed/subang.toml.
-        file: std::path::PathBuf,
+        #[arg(required_unless_present = "synthetic")]
+        file: Option<std::path::PathBuf>,
+        /// Make N synthetic tickets with their whole history (for demos and benchmarks).
+        #[arg(long, value_name = "N", conflicts_with = "file")]
+        synthetic: Option<usize>,
+        /// Spread their filing over this many days before now.
+        #[arg(long, default_value_t = 365, requires = "synthetic")]
+        days: i64,
+        /// The random seed (the same seed makes the same stories).
+        #[arg(long, default_value_t = 1, requires = "synthetic")]
+        random_seed: u64,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -87,7 +98,16 @@ fn main() -> ExitCode {
         Command::Migrate => aduan::bootstrap::connect_and_migrate(&settings).map(|_| {
             println!("migrations are up to date");
         }),
-        Command::Seed { file } => aduan::cli::seed(&settings, &file),
+        Command::Seed {
+            file,
+            synthetic,
+            days,
+            random_seed,
+        } => match (file, synthetic) {
+            (Some(file), _) => aduan::cli::seed(&settings, &file),
+            (None, Some(n)) => aduan::cli::synthetic(&settings, n, days, random_seed),
+            (None, None) => Err(anyhow::anyhow!("seed needs a FILE or --synthetic N")),
+        },
         Command::User {
             action:
                 UserCommand::Add {

@@ -238,3 +238,41 @@ fn user_add_and_seed_subcommands() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("taken"));
 }
+
+#[test]
+fn seed_synthetic_makes_tickets_in_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        aduan()
+            .current_dir(dir.path())
+            .args(args)
+            .env("RUST_LOG", "off")
+            .env("ADUAN_ADMIN_PASSWORD", "admin-password-123")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "seed",
+        "--synthetic",
+        "150",
+        "--days",
+        "30",
+        "--random-seed",
+        "9",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("added 150 synthetic tickets over 30 days"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["seed"]);
+    assert!(!out.status.success());
+    let out = run(&["seed", "--synthetic", "5", "--days", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--days"));
+}
