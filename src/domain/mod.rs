@@ -6,6 +6,7 @@ pub mod duty;
 pub mod lifecycle;
 pub mod policy;
 pub mod privacy;
+pub mod recap;
 pub mod reference;
 pub mod sla;
 pub mod source;
