@@ -56,6 +56,9 @@ pub struct Settings {
     pub webhook_retry_hours: u64,
     /// `ADUAN_WEBHOOK_TIMEOUT_MS`: how long a receiver may take to answer. Default 10000.
     pub webhook_timeout_ms: u64,
+    /// `ADUAN_RECAP_ANCHOR`: a Monday; recap periods are the fortnights from it. Default
+    /// 2025-01-06.
+    pub recap_anchor: chrono::NaiveDate,
 }
 
 /// A setting that could not be used, with the variable's name.
@@ -161,6 +164,15 @@ impl Settings {
             )?,
             webhook_retry_hours: number(&get, "ADUAN_WEBHOOK_RETRY_HOURS", 25, 1, 24 * 30)?,
             webhook_timeout_ms: number(&get, "ADUAN_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)?,
+            recap_anchor: match get("ADUAN_RECAP_ANCHOR") {
+                None => chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap_or_default(),
+                Some(v) => chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| crate::domain::recap::is_anchor(*d))
+                    .ok_or_else(|| {
+                        err("ADUAN_RECAP_ANCHOR", "must be a Monday such as 2025-01-06")
+                    })?,
+            },
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod ids;
 pub mod journal;
 pub mod media;
 pub mod openapi;
+pub mod recap;
 pub mod seed;
 pub mod server;
 pub mod state;

@@ -27,6 +27,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`. Lists
         (name = "webhooks", description = "Signed notifications of ticket events, with retries and a delivery log"),
         (name = "duties", description = "PIC duties: patrol check-ins per slot and the activity log (reposts, own content)"),
         (name = "analytics", description = "Aggregates for planners and leaders (no personal data)"),
+        (name = "recaps", description = "The bi-weekly recap of every agency's and PIC's work, scored and ranked"),
         (name = "public", description = "A ticket's public status by tracking code, without sign-in"),
         (name = "operations", description = "Liveness and readiness"),
     ),

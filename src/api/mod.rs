@@ -16,6 +16,7 @@ pub mod ops;
 pub mod pagination;
 pub mod patrols;
 pub mod public;
+pub mod recaps;
 pub mod regions;
 pub mod sla;
 pub mod tickets;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             patrols::configure(v1);
             activities::configure(v1);
             analytics::configure(v1);
+            recaps::configure(v1);
             public::configure(v1);
         }));
 }

@@ -90,6 +90,8 @@ pub enum Permission {
     ReadDuties,
     /// Read aggregate analytics (no personal data).
     ReadAnalytics,
+    /// Read recaps (they name PICs).
+    ReadRecaps,
 }
 
 use Role::*;
@@ -121,6 +123,7 @@ const GRANTS: &[(Permission, &[Role])] = &[
         Permission::ReadAnalytics,
         &[Admin, Coordinator, Leader, Planner],
     ),
+    (Permission::ReadRecaps, &[Admin, Coordinator, Leader]),
 ];
 
 /// May a user with `role` do `permission`?
@@ -160,6 +163,7 @@ mod tests {
                 &[Admin, Coordinator, Leader, AgencyHead, DivisionHead, Pic],
             ),
             (ReadAnalytics, &[Admin, Coordinator, Leader, Planner]),
+            (ReadRecaps, &[Admin, Coordinator, Leader]),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {

@@ -198,11 +198,19 @@ pub fn canonicalise(channel: Channel, raw: &str) -> Result<CanonicalUrl, String>
     let p = platform.as_str();
     let (canonical_host, located) = match platform {
         SocialPlatform::Instagram => {
-            let comment = after(&segs, &["r"])
-                .or_else(|| after(&segs, &["c"]))
+            let post_at = segs.iter().position(|s| {
+                ["p", "reel", "reels", "tv"].contains(&s.to_ascii_lowercase().as_str())
+            });
+            let post = post_at
+                .and_then(|i| segs.get(i + 1))
+                .cloned()
+                .filter(|c| is_id(c));
+            // `c/<id>` and `r/<id>` come after the post's shortcode, which may itself be `c`.
+            let rest = &segs[post_at.map_or(0, |i| (i + 2).min(segs.len()))..];
+            let comment = after(rest, &["r"])
+                .or_else(|| after(rest, &["c"]))
                 .or_else(|| query(&u, "comment_id"))
                 .filter(|c| is_id(c));
-            let post = after(&segs, &["p", "reel", "reels", "tv"]).filter(|c| is_id(c));
             let located = match (comment, post) {
                 (Some(c), _) => Located::Comment(format!("{p}:comment:{c}")),
                 (None, Some(post)) => Located::Page(format!("{p}:post:{post}")),
@@ -395,6 +403,16 @@ mod tests {
             ),
             "instagram:comment:18099"
         );
+        // A shortcode that reads like the path's own words is still a shortcode.
+        assert_eq!(
+            key(
+                Channel::Instagram,
+                "https://www.instagram.com/p/R/c/18034567890000001/"
+            ),
+            "instagram:comment:18034567890000001"
+        );
+        assert!(key(Channel::Instagram, "https://www.instagram.com/p/c/")
+            .starts_with("instagram:post:c#"));
         // Shortcodes are case-sensitive: two posts.
         let a = key(Channel::Instagram, "https://www.instagram.com/p/AbC/");
         let b = key(Channel::Instagram, "https://www.instagram.com/p/abc/");

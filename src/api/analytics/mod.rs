@@ -2,7 +2,7 @@
 //! Computed from the raw tables; CSV with stable columns on each (`format=csv`).
 
 mod backlog;
-mod export;
+pub mod export;
 mod hotspots;
 mod routing;
 mod sla;

@@ -1,0 +1,405 @@
+//! Gathers a recap's figures from the raw tables for a period and scores them with
+//! `domain::recap`: per agency and per PIC, every count with the ids behind it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{
+    activities, agencies, patrols, ticket_clocks, ticket_events, tickets, users,
+};
+use crate::db::DbConnection;
+use crate::domain::recap::{median, rank, score, Figures, Weights};
+
+/// The ids behind each figure (drill-down).
+#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+pub struct Evidence {
+    pub filed: Vec<String>,
+    pub replied_in_time: Vec<String>,
+    pub received: Vec<String>,
+    pub returned: Vec<String>,
+    pub resolved: Vec<String>,
+    pub closed_with_reply: Vec<String>,
+    pub clocks_met: Vec<String>,
+    pub clocks_breached: Vec<String>,
+    pub reopens: Vec<String>,
+    pub patrols: Vec<String>,
+    pub reposts: Vec<String>,
+    pub content: Vec<String>,
+}
+
+/// One ranked line of a recap: an agency or a PIC.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecapLine {
+    /// Agency code, or the PIC's username.
+    pub key: String,
+    pub name: String,
+    /// The PIC's agency code (for PIC lines).
+    pub agency: Option<String>,
+    pub filed: usize,
+    pub received: usize,
+    pub returned: usize,
+    pub resolved: usize,
+    pub closed_with_reply: usize,
+    pub median_first_reply_minutes: Option<f64>,
+    pub clocks_met: usize,
+    pub clocks_breached: usize,
+    pub reopens: usize,
+    pub patrols_done: usize,
+    pub patrols_expected: usize,
+    pub reposts: usize,
+    pub content: usize,
+    /// Components, 0 to 1 (null: nothing to judge; left out of the weighting).
+    pub response: Option<f64>,
+    pub completion: Option<f64>,
+    pub clocks: Option<f64>,
+    pub patrols: Option<f64>,
+    pub activity: Option<f64>,
+    /// 0 to 100.
+    pub score: f64,
+    pub rank: u32,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recap {
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    pub weights: Weights,
+    pub agencies: Vec<RecapLine>,
+    pub pics: Vec<RecapLine>,
+}
+
+/// An action in the period: `(ticket_id, action, actor_id, data, ticket's agency_id)`.
+type ActionFact = (String, String, Option<String>, String, Option<String>);
+
+/// Picks the evidence list a fact adds to.
+type Pick = fn(&mut Evidence) -> &mut Vec<String>;
+
+#[derive(Default)]
+struct Acc {
+    ev: Evidence,
+    first_reply: Vec<i64>,
+    expected: usize,
+}
+
+/// Computes the recap of `[from, to]` (local days; UTC bounds `[start, end)`).
+#[allow(clippy::too_many_arguments)]
+pub fn compute(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    slots: usize,
+    weights: &Weights,
+) -> QueryResult<Recap> {
+    let people: Vec<(String, String, String, String, Option<String>, bool)> = users::table
+        .filter(users::jurisdiction_id.eq(jurisdiction_id))
+        .select((
+            users::id,
+            users::username,
+            users::display_name,
+            users::role,
+            users::agency_id,
+            users::active,
+        ))
+        .load(conn)?;
+    let agency_rows: Vec<(String, String, String)> = agencies::table
+        .filter(agencies::jurisdiction_id.eq(jurisdiction_id))
+        .select((agencies::id, agencies::code, agencies::name))
+        .load(conn)?;
+    let agency_of: HashMap<&str, Option<&str>> = people
+        .iter()
+        .map(|p| (p.0.as_str(), p.4.as_deref()))
+        .collect();
+    let days = ((to - from).num_days() + 1) as usize;
+    let mut by_agency: HashMap<String, Acc> = HashMap::new();
+    let mut by_pic: HashMap<String, Acc> = HashMap::new();
+    for p in people.iter().filter(|p| p.3 == "pic" && p.5) {
+        if let Some(a) = &p.4 {
+            by_agency.entry(a.clone()).or_default().expected += slots * days;
+            by_pic.entry(p.0.clone()).or_default().expected += slots * days;
+        }
+    }
+    // Tickets filed in the period (ids are UUIDv7 of the filing time).
+    let filed: Vec<(String, String, String, NaiveDateTime, Option<String>)> = tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.ge(crate::db::id_floor(start.and_utc())))
+        .filter(tickets::id.lt(crate::db::id_floor(end.and_utc())))
+        .select((
+            tickets::id,
+            tickets::filed_by,
+            tickets::status,
+            tickets::created_at,
+            tickets::agency_id,
+        ))
+        .load(conn)?;
+    let filed_ids: Vec<&str> = filed.iter().map(|t| t.0.as_str()).collect();
+    let mut first_reply: HashMap<String, NaiveDateTime> = HashMap::new();
+    let mut in_time: HashSet<String> = HashSet::new();
+    for chunk in filed_ids.chunks(5000) {
+        let replies: Vec<(String, NaiveDateTime)> = ticket_events::table
+            .filter(ticket_events::ticket_id.eq_any(chunk))
+            .filter(ticket_events::action.eq_any(["reply", "close"]))
+            .select((ticket_events::ticket_id, ticket_events::at))
+            .load(conn)?;
+        for (t, at) in replies {
+            let e = first_reply.entry(t).or_insert(at);
+            *e = (*e).min(at);
+        }
+        let met: Vec<String> = ticket_clocks::table
+            .filter(ticket_clocks::ticket_id.eq_any(chunk))
+            .filter(ticket_clocks::clock.eq("first_response"))
+            .filter(ticket_clocks::state.eq("met"))
+            .select(ticket_clocks::ticket_id)
+            .load(conn)?;
+        in_time.extend(met);
+    }
+    for (id, filer, status, created, _) in &filed {
+        if status == "rejected" || status == "merged" {
+            continue;
+        }
+        let minutes = first_reply.get(id).map(|r| (*r - *created).num_minutes());
+        let add = |acc: &mut Acc| {
+            acc.ev.filed.push(id.clone());
+            if in_time.contains(id) {
+                acc.ev.replied_in_time.push(id.clone());
+            }
+            acc.first_reply.extend(minutes);
+        };
+        add(by_pic.entry(filer.clone()).or_default());
+        if let Some(Some(a)) = agency_of.get(filer.as_str()) {
+            add(by_agency.entry(a.to_string()).or_default());
+        }
+    }
+    // Actions in the period.
+    let acts: Vec<ActionFact> = ticket_events::table
+        .inner_join(tickets::table)
+        .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
+        .filter(ticket_events::at.ge(start))
+        .filter(ticket_events::at.lt(end))
+        .filter(ticket_events::action.eq_any(["route", "return", "resolve", "close", "reopen"]))
+        .select((
+            ticket_events::ticket_id,
+            ticket_events::action,
+            ticket_events::actor_id,
+            ticket_events::data,
+            tickets::agency_id,
+        ))
+        .load(conn)?;
+    for (ticket, action, actor, data, current) in acts {
+        let named = || {
+            serde_json::from_str::<serde_json::Value>(&data)
+                .ok()
+                .and_then(|v| v.get("agency_id")?.as_str().map(str::to_string))
+        };
+        let actor_agency = actor
+            .as_deref()
+            .and_then(|a| agency_of.get(a).copied().flatten())
+            .map(str::to_string);
+        let (agency, list): (Option<String>, Pick) = match action.as_str() {
+            "route" => (named(), |e| &mut e.received),
+            "return" => (named(), |e| &mut e.returned),
+            "resolve" => (actor_agency, |e| &mut e.resolved),
+            "close" => (actor_agency, |e| &mut e.closed_with_reply),
+            _ => (current, |e| &mut e.reopens),
+        };
+        if let Some(a) = agency {
+            list(&mut by_agency.entry(a).or_default().ev).push(ticket.clone());
+        }
+        if action == "close" {
+            if let Some(u) = &actor {
+                if by_pic.contains_key(u) {
+                    list(&mut by_pic.entry(u.clone()).or_default().ev).push(ticket.clone());
+                }
+            }
+        }
+    }
+    // Clocks stopped (or found breached) in the period: first_response counts for the filer,
+    // follow_up and resolve for the ticket's agency; verify is the coordinators'.
+    let clocks: Vec<(String, String, String, String, Option<String>)> = ticket_clocks::table
+        .inner_join(tickets::table.on(tickets::id.eq(ticket_clocks::ticket_id)))
+        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
+        .filter(
+            ticket_clocks::stopped_at
+                .ge(start)
+                .and(ticket_clocks::stopped_at.lt(end))
+                .or(ticket_clocks::stopped_at
+                    .is_null()
+                    .and(ticket_clocks::state.eq("breached"))
+                    .and(ticket_clocks::due_at.ge(start))
+                    .and(ticket_clocks::due_at.lt(end))),
+        )
+        .filter(ticket_clocks::clock.ne("verify"))
+        .select((
+            ticket_clocks::ticket_id,
+            ticket_clocks::clock,
+            ticket_clocks::state,
+            tickets::filed_by,
+            tickets::agency_id,
+        ))
+        .load(conn)?;
+    for (ticket, clock, state, filer, agency) in clocks {
+        let list: Pick = if state == "met" {
+            |e| &mut e.clocks_met
+        } else if state == "breached" {
+            |e| &mut e.clocks_breached
+        } else {
+            continue;
+        };
+        let key = format!("{ticket}:{clock}");
+        if clock == "first_response" {
+            if let Some(a) = agency_of.get(filer.as_str()).copied().flatten() {
+                list(&mut by_agency.entry(a.to_string()).or_default().ev).push(key.clone());
+            }
+            if let Some(acc) = by_pic.get_mut(&filer) {
+                list(&mut acc.ev).push(key);
+            }
+        } else if let Some(a) = agency {
+            list(&mut by_agency.entry(a).or_default().ev).push(key);
+        }
+    }
+    let done: Vec<(String, String, String)> = patrols::table
+        .filter(patrols::jurisdiction_id.eq(jurisdiction_id))
+        .filter(patrols::day.ge(from))
+        .filter(patrols::day.le(to))
+        .select((patrols::id, patrols::pic_id, patrols::agency_id))
+        .load(conn)?;
+    for (id, pic, agency) in done {
+        by_agency
+            .entry(agency)
+            .or_default()
+            .ev
+            .patrols
+            .push(id.clone());
+        by_pic.entry(pic).or_default().ev.patrols.push(id);
+    }
+    let posts: Vec<(String, String, String, String)> = activities::table
+        .filter(activities::jurisdiction_id.eq(jurisdiction_id))
+        .filter(activities::posted_at.ge(start))
+        .filter(activities::posted_at.lt(end))
+        .select((
+            activities::id,
+            activities::kind,
+            activities::recorded_by,
+            activities::agency_id,
+        ))
+        .load(conn)?;
+    for (id, kind, by, agency) in posts {
+        for acc in [
+            by_agency.entry(agency).or_default(),
+            by_pic.entry(by).or_default(),
+        ] {
+            if kind == "repost" {
+                acc.ev.reposts.push(id.clone());
+            } else {
+                acc.ev.content.push(id.clone());
+            }
+        }
+    }
+
+    let line = |key: String, name: String, agency: Option<String>, acc: Acc, pic: bool| {
+        let e = acc.ev;
+        let n = |v: &Vec<String>| v.len() as u32;
+        let mut f = Figures {
+            filed: n(&e.filed),
+            replied_in_time: n(&e.replied_in_time),
+            received: n(&e.received),
+            returned: n(&e.returned),
+            resolved: n(&e.resolved),
+            closed_with_reply: n(&e.closed_with_reply),
+            first_reply_minutes: acc.first_reply.clone(),
+            clocks_met: n(&e.clocks_met),
+            clocks_breached: n(&e.clocks_breached),
+            reopens: n(&e.reopens),
+            patrols_done: n(&e.patrols),
+            patrols_expected: acc.expected as u32,
+            reposts: n(&e.reposts),
+            content: n(&e.content),
+            days: days as u32,
+        };
+        if pic {
+            // A PIC is judged on response, clocks, patrols and posts; completion is the agency's.
+            f.received = 0;
+        }
+        let s = score(&f, weights);
+        RecapLine {
+            key,
+            name,
+            agency,
+            filed: e.filed.len(),
+            received: e.received.len(),
+            returned: e.returned.len(),
+            resolved: e.resolved.len(),
+            closed_with_reply: e.closed_with_reply.len(),
+            median_first_reply_minutes: median(&acc.first_reply),
+            clocks_met: e.clocks_met.len(),
+            clocks_breached: e.clocks_breached.len(),
+            reopens: e.reopens.len(),
+            patrols_done: e.patrols.len(),
+            patrols_expected: acc.expected,
+            reposts: e.reposts.len(),
+            content: e.content.len(),
+            response: s.response,
+            completion: s.completion,
+            clocks: s.clocks,
+            patrols: s.patrols,
+            activity: s.activity,
+            score: s.score,
+            rank: 0,
+            evidence: e,
+        }
+    };
+    let codes: HashMap<&str, (&str, &str)> = agency_rows
+        .iter()
+        .map(|(i, c, n)| (i.as_str(), (c.as_str(), n.as_str())))
+        .collect();
+    let mut agency_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
+    for (id, code, name) in &agency_rows {
+        let acc = by_agency.remove(id).unwrap_or_default();
+        agency_lines.insert(
+            code.clone(),
+            line(code.clone(), name.clone(), None, acc, false),
+        );
+    }
+    let mut pic_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
+    for p in people.iter().filter(|p| p.3 == "pic") {
+        let Some(acc) = by_pic.remove(&p.0) else {
+            continue;
+        };
+        let agency =
+            p.4.as_deref()
+                .and_then(|a| codes.get(a))
+                .map(|(c, _)| c.to_string());
+        pic_lines.insert(
+            p.1.clone(),
+            line(p.1.clone(), p.2.clone(), agency, acc, true),
+        );
+    }
+    let ranked = |lines: BTreeMap<String, RecapLine>| {
+        let scores: Vec<(&str, f64)> = lines.values().map(|l| (l.key.as_str(), l.score)).collect();
+        let order = rank(&scores);
+        order
+            .iter()
+            .map(|(k, _, r)| {
+                let mut l = lines[*k].clone();
+                l.rank = *r;
+                l
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(Recap {
+        from,
+        to,
+        weights: *weights,
+        agencies: ranked(agency_lines),
+        pics: ranked(pic_lines),
+    })
+}
