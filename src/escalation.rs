@@ -140,19 +140,11 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
     let claimed = clock::claim_breaching(conn, now, BATCH)?;
     let mut cache = HashMap::new();
     let mut marked = 0;
-    for (ticket_id, clock_name) in &claimed {
-        let Some(jid) = ticket_jurisdiction(conn, ticket_id)? else {
+    for (ticket_id, clock_name, jid, due) in &claimed {
+        let jur = jurisdiction_of(conn, &mut cache, jid)?.clone();
+        let Some(t) = ticket::find(conn, jid, ticket_id)? else {
             continue;
         };
-        let jur = jurisdiction_of(conn, &mut cache, &jid)?.clone();
-        let Some(t) = ticket::find(conn, &jid, ticket_id)? else {
-            continue;
-        };
-        let due: NaiveDateTime = ticket_clocks::table
-            .filter(ticket_clocks::ticket_id.eq(ticket_id))
-            .filter(ticket_clocks::clock.eq(clock_name))
-            .select(ticket_clocks::due_at)
-            .first(conn)?;
         let on_hold = hold::find(conn, &t.id)?.is_some();
         if lifecycle::system_transition(Action::SlaBreached, &facts_held(&t, on_hold)).is_none() {
             // A clock left running on an ended ticket: stop it without an event.
@@ -194,14 +186,6 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
         marked += 1;
     }
     Ok((marked, claimed.len()))
-}
-
-fn ticket_jurisdiction(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Option<String>> {
-    crate::db::schema::tickets::table
-        .find(ticket_id)
-        .select(crate::db::schema::tickets::jurisdiction_id)
-        .first(conn)
-        .optional()
 }
 
 /// Withdraws up to [`BATCH`] tickets per jurisdiction held past its limit; gives (withdrawn,

@@ -37,25 +37,17 @@ pub fn event_name(action: Action) -> &'static str {
     }
 }
 
-/// Every event a webhook can subscribe to.
-pub const EVENTS: &[&str] = &[
-    "filed",
-    "routed",
-    "returned",
-    "assigned",
-    "started",
-    "visited",
-    "resolved",
-    "replied",
-    "closed",
-    "reopened",
-    "rejected",
-    "referred",
-    "merged",
-    "held",
-    "resumed",
-    "sla_breached",
-];
+/// Every event a webhook can subscribe to: the names of the lifecycle's actions, once each.
+pub fn events() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for a in Action::ALL {
+        let n = event_name(*a);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
 
 /// Appends `event` for `ticket` (as it is after the action) with the clocks of `plan` (made by
 /// `clocks::plan` before the ticket was written, so that its `next_due_at` is in the ticket
@@ -131,4 +123,35 @@ pub fn payload(jur: &Jurisdiction, ticket: &Ticket, name: &str, e: &Event) -> Va
         "to_status": e.to_status,
         "data": serde_json::from_str::<Value>(&e.data).unwrap_or_else(|_| json!({})),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_events_are_the_documented_ones() {
+        let mut got = events();
+        got.sort();
+        let mut documented = vec![
+            "filed",
+            "routed",
+            "returned",
+            "assigned",
+            "started",
+            "visited",
+            "resolved",
+            "replied",
+            "closed",
+            "reopened",
+            "rejected",
+            "referred",
+            "merged",
+            "held",
+            "resumed",
+            "sla_breached",
+        ];
+        documented.sort();
+        assert_eq!(got, documented);
+    }
 }

@@ -315,7 +315,6 @@ pub fn compute(
             returned: n(&e.returned),
             resolved: n(&e.resolved),
             closed_with_reply: n(&e.closed_with_reply),
-            first_reply_minutes: acc.first_reply.clone(),
             clocks_met: n(&e.clocks_met),
             clocks_breached: n(&e.clocks_breached),
             reopens: n(&e.reopens),

@@ -18,7 +18,7 @@ pub fn is_anchor(anchor: NaiveDate) -> bool {
 }
 
 /// What an agency (or a PIC) did in a period; every count can be traced to ids.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Figures {
     /// Valid tickets filed (not rejected, not merged as duplicates).
     pub filed: u32,
@@ -30,8 +30,6 @@ pub struct Figures {
     pub returned: u32,
     pub resolved: u32,
     pub closed_with_reply: u32,
-    /// Minutes from filing to the first public reply, per replied ticket.
-    pub first_reply_minutes: Vec<i64>,
     pub clocks_met: u32,
     pub clocks_breached: u32,
     pub reopens: u32,
@@ -218,7 +216,7 @@ mod tests {
             resolved: 60,
             clocks_met: 90,
             clocks_breached: 30,
-            ..f.clone()
+            ..f
         };
         assert_eq!(score(&big, &Weights::default()).score, s.score);
 

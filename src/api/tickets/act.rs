@@ -178,11 +178,9 @@ where
                     "the ticket was changed by another request at the same moment; reload it and try again",
                 ));
             }
-            let reload = |c: &mut DbConnection| {
-                ticket::find(c, &caller.jurisdiction_id, &t.id)?
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))
-            };
-            let updated = reload(c)?;
+            // Final already: next_due_at went into the UPDATE, the clock rows are not the ticket's.
+            let updated = ticket::find(c, &caller.jurisdiction_id, &t.id)?
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
             journal::record(
                 c,
                 &caller.jurisdiction,
@@ -201,7 +199,6 @@ where
                 },
                 &plan,
             )?;
-            let updated = reload(c)?;
             Ok((view(c, &caller, updated)?, extra))
         })
         .await?;

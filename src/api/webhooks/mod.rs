@@ -24,7 +24,6 @@ use crate::api::tickets::utc;
 use crate::db::models::webhook::{Delivery, Webhook};
 use crate::domain::reference::check_http_url;
 use crate::error::ApiError;
-use crate::journal::EVENTS;
 
 /// A registered receiver (its secret is never shown again).
 #[derive(Debug, Serialize, ToSchema)]
@@ -138,15 +137,16 @@ pub fn check_events(events: &[String]) -> Result<String, ApiError> {
         }
         return Ok("*".to_string());
     }
+    let known = crate::journal::events();
     let mut out: Vec<&str> = Vec::new();
     for e in events {
-        match EVENTS.iter().find(|k| **k == e.as_str()) {
+        match known.iter().find(|k| **k == e.as_str()) {
             Some(k) if !out.contains(k) => out.push(k),
             Some(_) => {}
             None => {
                 return Err(ApiError::invalid(
                     "events",
-                    format!("'{e}' is not an event; events are {}", EVENTS.join(", ")),
+                    format!("'{e}' is not an event; events are {}", known.join(", ")),
                 ))
             }
         }

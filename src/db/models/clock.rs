@@ -63,20 +63,28 @@ pub fn save(conn: &mut DbConnection, row: &ClockRow) -> QueryResult<()> {
     Ok(())
 }
 
-/// Running clocks whose due time has passed, oldest due first: `(ticket_id, clock)`. On
+/// A clock claimed for breaching: `(ticket_id, clock, jurisdiction_id, due_at)`.
+pub type Claimed = (String, String, String, NaiveDateTime);
+
+/// Running clocks whose due time has passed, oldest due first. On
 /// PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so that instances sharing the
 /// database claim different clocks; SQLite has one writer at a time anyway.
 pub fn claim_breaching(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
-) -> QueryResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<Claimed>> {
     let q = ticket_clocks::table
         .filter(ticket_clocks::state.eq("running"))
         .filter(ticket_clocks::due_at.lt(now))
         .order(ticket_clocks::due_at.asc())
         .limit(limit)
-        .select((ticket_clocks::ticket_id, ticket_clocks::clock));
+        .select((
+            ticket_clocks::ticket_id,
+            ticket_clocks::clock,
+            ticket_clocks::jurisdiction_id,
+            ticket_clocks::due_at,
+        ));
     match conn {
         DbConnection::Postgres(pg) => q.for_update().skip_locked().load(pg),
         DbConnection::Sqlite(lite) => q.load(lite),
