@@ -26,6 +26,10 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let db = connect_and_migrate(&settings)?;
     seed_if_empty(&db, &settings)?;
     ensure_admin(&db, settings.admin_password.as_deref())?;
+    let built = db.write_blocking(|c| crate::rollups::ensure_built(c).map_err(DbError::from))?;
+    if !built.is_empty() {
+        tracing::info!(jurisdictions = built.len(), "built the trend rollups");
+    }
     let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let blobs = crate::storage::FsBlobStore::open(&settings.data_dir).with_context(|| {
         format!(

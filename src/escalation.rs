@@ -117,6 +117,7 @@ fn system_event(
     journal::record(
         conn,
         jur,
+        Some(t),
         &updated,
         action,
         &Event {

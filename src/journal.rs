@@ -49,17 +49,20 @@ pub fn events() -> Vec<&'static str> {
     names
 }
 
-/// Appends `event` for `ticket` (as it is after the action) with the clocks of `plan` (made by
-/// `clocks::plan` before the ticket was written, so that its `next_due_at` is in the ticket
-/// already) and the deliveries of the webhooks that want it.
+/// Appends `event` for `ticket` (as it is after the action; `before` is it before, none for a
+/// filing) with the clocks of `plan` (made by `clocks::plan` before the ticket was written, so
+/// that its `next_due_at` is in the ticket already), the trend rollups it changes, and the
+/// deliveries of the webhooks that want it.
 pub fn record(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
+    before: Option<&Ticket>,
     ticket: &Ticket,
     action: Action,
     e: &Event,
     plan: &clocks::Plan,
 ) -> Result<(), ApiError> {
+    crate::rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
     event::insert(conn, e)?;
     clocks::write(conn, ticket, action, plan)?;
     let name = event_name(action);

@@ -19,12 +19,14 @@ pub mod journal;
 pub mod media;
 pub mod openapi;
 pub mod recap;
+pub mod rollups;
 pub mod seed;
 pub mod server;
 pub mod state;
 pub mod storage;
 pub mod synthetic;
 pub mod telemetry;
+pub mod trends;
 pub mod webhooks;
 
 pub use server::{build_app, openapi_document};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::schema::{
@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::domain::recap::{median, rank, score, Figures, Weights};
 
 /// The ids behind each figure (drill-down).
-#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Evidence {
     pub filed: Vec<String>,
     pub replied_in_time: Vec<String>,
@@ -31,8 +31,28 @@ pub struct Evidence {
     pub content: Vec<String>,
 }
 
+impl Evidence {
+    /// Every figure's name with its ids, in a stable order.
+    pub fn figures(&self) -> [(&'static str, &Vec<String>); 12] {
+        [
+            ("filed", &self.filed),
+            ("replied_in_time", &self.replied_in_time),
+            ("received", &self.received),
+            ("returned", &self.returned),
+            ("resolved", &self.resolved),
+            ("closed_with_reply", &self.closed_with_reply),
+            ("clocks_met", &self.clocks_met),
+            ("clocks_breached", &self.clocks_breached),
+            ("reopens", &self.reopens),
+            ("patrols", &self.patrols),
+            ("reposts", &self.reposts),
+            ("content", &self.content),
+        ]
+    }
+}
+
 /// One ranked line of a recap: an agency or a PIC.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecapLine {
     /// Agency code, or the PIC's username.
     pub key: String,
@@ -64,7 +84,7 @@ pub struct RecapLine {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Recap {
     #[schema(value_type = String, format = Date)]
     pub from: NaiveDate,
@@ -141,27 +161,34 @@ pub fn compute(
             tickets::agency_id,
         ))
         .load(conn)?;
-    let filed_ids: Vec<&str> = filed.iter().map(|t| t.0.as_str()).collect();
+    // Their replies and met first_response clocks: one range scan each over the primary keys
+    // (ticket_id first), as the tickets' ids are the range [lo, hi).
+    let (lo, hi) = (
+        crate::db::id_floor(start.and_utc()),
+        crate::db::id_floor(end.and_utc()),
+    );
+    let replies: Vec<(String, NaiveDateTime)> = ticket_events::table
+        .filter(ticket_events::ticket_id.ge(&lo))
+        .filter(ticket_events::ticket_id.lt(&hi))
+        .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
+        .filter(ticket_events::action.eq_any(["reply", "close"]))
+        .select((ticket_events::ticket_id, ticket_events::at))
+        .load(conn)?;
     let mut first_reply: HashMap<String, NaiveDateTime> = HashMap::new();
-    let mut in_time: HashSet<String> = HashSet::new();
-    for chunk in filed_ids.chunks(5000) {
-        let replies: Vec<(String, NaiveDateTime)> = ticket_events::table
-            .filter(ticket_events::ticket_id.eq_any(chunk))
-            .filter(ticket_events::action.eq_any(["reply", "close"]))
-            .select((ticket_events::ticket_id, ticket_events::at))
-            .load(conn)?;
-        for (t, at) in replies {
-            let e = first_reply.entry(t).or_insert(at);
-            *e = (*e).min(at);
-        }
-        let met: Vec<String> = ticket_clocks::table
-            .filter(ticket_clocks::ticket_id.eq_any(chunk))
-            .filter(ticket_clocks::clock.eq("first_response"))
-            .filter(ticket_clocks::state.eq("met"))
-            .select(ticket_clocks::ticket_id)
-            .load(conn)?;
-        in_time.extend(met);
+    for (t, at) in replies {
+        let e = first_reply.entry(t).or_insert(at);
+        *e = (*e).min(at);
     }
+    let in_time: HashSet<String> = ticket_clocks::table
+        .filter(ticket_clocks::ticket_id.ge(&lo))
+        .filter(ticket_clocks::ticket_id.lt(&hi))
+        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
+        .filter(ticket_clocks::clock.eq("first_response"))
+        .filter(ticket_clocks::state.eq("met"))
+        .select(ticket_clocks::ticket_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
     for (id, filer, status, created, _) in &filed {
         if status == "rejected" || status == "merged" {
             continue;

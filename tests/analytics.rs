@@ -60,6 +60,8 @@ fn ticket_at(app: &TestApp, at: &str, category: Option<&str>, region: Option<&st
         next_due_at: None,
     };
     ticket::insert(&mut conn, &row).unwrap();
+    // Written behind the service's back, as a bulk load would: rebuild the trend rollups.
+    aduan::rollups::rebuild(&mut conn, &row.jurisdiction_id, chrono_tz::Asia::Jakarta).unwrap();
     id
 }
 
@@ -342,6 +344,16 @@ fn ticket_with(app: &TestApp, at: chrono::DateTime<Utc>, spot: Spot) -> String {
         aduan::db::DbConnection::Postgres(c) => c.batch_execute(&sql).unwrap(),
         aduan::db::DbConnection::Sqlite(c) => c.batch_execute(&sql).unwrap(),
     }
+    let jur: String = {
+        use aduan::db::schema::tickets;
+        use diesel::prelude::*;
+        tickets::table
+            .filter(tickets::id.eq(&id))
+            .select(tickets::jurisdiction_id)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    aduan::rollups::rebuild(&mut conn, &jur, chrono_tz::Asia::Jakarta).unwrap();
     id
 }
 

@@ -280,4 +280,235 @@ async fn recap_by_hand(app: TestApp) {
         .assert_problem(400, "invalid_query");
 }
 
-on_both_backends!(recap_by_hand);
+async fn put(app: &TestApp, token: &str, body: Value) -> common::Resp {
+    app.call(
+        actix_web::http::Method::PUT,
+        "/api/v1/recaps/weights",
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+/// A frozen recap keeps its numbers (and weights) whatever happens later; the weights are
+/// configurable; snapshots are listed, downloaded and drilled down.
+async fn frozen_recaps_and_weights(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, pic) = app.user_in(&admin, "pic", "dinkes", None).await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let (leader_id, leader) = app.user_in(&admin, "leader", "setda.prokompim", None).await;
+    let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;
+    let ok = |r: common::Resp| {
+        assert!(r.status.is_success(), "{}", r.text);
+        r.id()
+    };
+    let file = |n: &str| json!({"source": {"platform": "instagram", "comment_url": format!("https://www.instagram.com/p/S/c/1803456790{n:0>7}/"), "text": format!("aduan {n}")}, "category": "jalan"});
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
+    let yesterday = today - Duration::days(1);
+    let period = json!({"from": yesterday, "to": today});
+
+    // Dinkes's PIC files T1 and T2 and answers T1 at once.
+    let t1 = ok(app.post("/api/v1/tickets", &pic, file("1")).await);
+    let t2 = ok(app.post("/api/v1/tickets", &pic, file("2")).await);
+    ok(app
+        .post(
+            &format!("/api/v1/tickets/{t1}/replies"),
+            &pic,
+            json!({"reply_url": "https://www.instagram.com/p/S/c/9/"}),
+        )
+        .await);
+
+    // Weights: the defaults until an admin sets them; bad ones change nothing.
+    let w = app.get("/api/v1/recaps/weights", &leader).await;
+    assert_eq!(
+        w.body,
+        json!({"response": 30.0, "completion": 25.0, "clocks": 20.0, "patrols": 15.0, "activity": 10.0})
+    );
+    let only_response =
+        json!({"response": 1.0, "completion": 0.0, "clocks": 0.0, "patrols": 0.0, "activity": 0.0});
+    put(&app, &coord, only_response.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    let r = put(
+        &app,
+        &admin,
+        json!({"response": -1, "completion": 0, "clocks": 1e9, "patrols": 0, "activity": 0}),
+    )
+    .await;
+    r.assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["response", "clocks"]);
+    put(
+        &app,
+        &admin,
+        json!({"response": 0, "completion": 0, "clocks": 0, "patrols": 0, "activity": 0}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    assert_eq!(app.get("/api/v1/recaps/weights", &admin).await.body, w.body);
+
+    // Freezing: leader, coordinator, admin only; a refused request stores nothing.
+    for token in [&planner, &pic] {
+        app.post("/api/v1/recaps", token, period.clone())
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    app.post(
+        "/api/v1/recaps",
+        &leader,
+        json!({"from": "2026-01-01", "to": "2026-12-31"}),
+    )
+    .await
+    .assert_problem(400, "invalid_query");
+    assert_eq!(app.count("recaps"), 0);
+
+    // S1 with the default weights. Dinkes: response ½ (30), clocks 1 met (20), patrols 0 of
+    // 1 PIC × 3 slots × 2 days (15), no posts (10), nothing received (completion left out):
+    // 100 × (15 + 20) ÷ 75 = 46.67.
+    let r = app.post("/api/v1/recaps", &leader, period.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let s1 = r.body.clone();
+    let s1_id = s1["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        r.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("/api/v1/recaps/{s1_id}").as_str())
+    );
+    assert_eq!(s1["created_by"], leader_id.as_str());
+    assert_eq!(s1["complete"], false);
+    assert_eq!(s1["recap"]["weights"], w.body);
+    let d = line(&s1["recap"], "agencies", "dinkes");
+    assert_eq!(d["filed"], 2);
+    assert_eq!(d["patrols_expected"], 6);
+    // (Scores are given to two decimals.)
+    assert_eq!(d["score"], 46.67, "{d}");
+
+    // New weights, and a third ticket after the freeze.
+    let r = put(&app, &admin, only_response.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let t3 = ok(app.post("/api/v1/tickets", &pic, file("3")).await);
+
+    // The preview moves (3 filed, 1 answered in time, response only: 33.33)…
+    let p = app
+        .get(
+            &format!("/api/v1/recaps/preview?from={yesterday}&to={today}"),
+            &leader,
+        )
+        .await;
+    let d = line(&p.body, "agencies", "dinkes");
+    assert_eq!(d["filed"], 3);
+    assert_eq!(d["score"], 33.33, "{d}");
+    assert_eq!(p.body["weights"]["completion"], 0.0);
+    // …the snapshot does not: the same body, weights and score as when it was frozen.
+    let g = app.get(&format!("/api/v1/recaps/{s1_id}"), &coord).await;
+    assert_eq!(g.status, 200, "{}", g.text);
+    assert_eq!(g.body, s1);
+
+    // The database itself refuses to change or delete a frozen recap.
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.state.db.conn().unwrap();
+        for sql in [
+            format!("UPDATE recaps SET body = '{{}}' WHERE id = '{s1_id}'"),
+            format!("DELETE FROM recaps WHERE id = '{s1_id}'"),
+        ] {
+            let refused = match &mut *conn {
+                aduan::db::DbConnection::Postgres(c) => c.batch_execute(&sql).is_err(),
+                aduan::db::DbConnection::Sqlite(c) => c.batch_execute(&sql).is_err(),
+            };
+            assert!(refused, "{sql} was allowed");
+        }
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/recaps/{s1_id}"), &admin)
+            .await
+            .body,
+        s1
+    );
+
+    // S2 of the same period has today's numbers and weights.
+    let r = app.post("/api/v1/recaps", &coord, period.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let s2_id = r.body["id"].as_str().unwrap().to_string();
+    assert_eq!(r.body["recap"]["agencies"], p.body["agencies"]);
+    assert_eq!(r.body["recap"]["weights"], only_response);
+
+    // Lists: newest first, by a day they cover, paged.
+    let l = app.get("/api/v1/recaps", &leader).await;
+    let ids: Vec<&str> = l.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [s2_id.as_str(), s1_id.as_str()]);
+    assert!(l.body["items"][0].get("recap").is_none());
+    let page = app.get("/api/v1/recaps?limit=1", &leader).await;
+    assert_eq!(page.body["items"][0]["id"], s2_id.as_str());
+    let next = page.body["next_cursor"].as_str().unwrap();
+    let page2 = app
+        .get(&format!("/api/v1/recaps?limit=1&cursor={next}"), &leader)
+        .await;
+    assert_eq!(page2.body["items"][0]["id"], s1_id.as_str());
+    assert!(page2.body["next_cursor"].is_null());
+    let covering = app
+        .get(&format!("/api/v1/recaps?covering={yesterday}"), &leader)
+        .await;
+    assert_eq!(covering.body["items"].as_array().unwrap().len(), 2);
+    let none = app.get("/api/v1/recaps?covering=2020-01-01", &leader).await;
+    assert_eq!(none.body["items"], json!([]));
+    app.get("/api/v1/recaps", &planner)
+        .await
+        .assert_problem(403, "forbidden");
+
+    // Downloads of the frozen numbers, and the drill-down as a table: S1 names T1 and T2
+    // behind Dinkes's filed figure, and not T3.
+    let csv = app
+        .get(&format!("/api/v1/recaps/{s1_id}?format=csv"), &leader)
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.text.starts_with("rank,key,name,agency,score,"));
+    assert!(csv.text.contains(",dinkes,Dinas Kesehatan,,46.67,0.5000,"));
+    let ev = app
+        .get(
+            &format!("/api/v1/recaps/{s1_id}?format=csv&table=evidence"),
+            &leader,
+        )
+        .await;
+    assert!(ev.text.starts_with("table,key,figure,id\n"), "{}", ev.text);
+    for t in [&t1, &t2] {
+        assert!(ev.text.contains(&format!("agencies,dinkes,filed,{t}")));
+    }
+    assert!(ev
+        .text
+        .contains(&format!("agencies,dinkes,replied_in_time,{t1}")));
+    assert!(!ev.text.contains(&t3));
+    let x = app
+        .get(
+            &format!("/api/v1/recaps/{s1_id}?format=xlsx&table=pics"),
+            &leader,
+        )
+        .await;
+    assert_eq!(x.status, 200);
+    assert!(x.bytes.starts_with(b"PK"));
+    app.get(&format!("/api/v1/recaps/{s1_id}?table=users"), &leader)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get(
+        "/api/v1/recaps/0190a0a0-0000-7000-8000-000000000000",
+        &leader,
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.get("/api/v1/recaps/not-a-recap", &leader)
+        .await
+        .assert_problem(404, "not_found");
+}
+
+on_both_backends!(recap_by_hand, frozen_recaps_and_weights);

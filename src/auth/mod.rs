@@ -33,10 +33,7 @@ pub struct AuthUser {
 impl AuthUser {
     /// The jurisdiction's time zone (for calendars, tracking-code years, photo times).
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.jurisdiction
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Jakarta)
+        self.jurisdiction.tz()
     }
 }
 

@@ -329,6 +329,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recap_weights (jurisdiction_id) {
+        jurisdiction_id -> Text,
+        response -> Double,
+        completion -> Double,
+        clocks -> Double,
+        patrols -> Double,
+        activity -> Double,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recaps (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        from_day -> Date,
+        to_day -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe) {
+        jurisdiction_id -> Text,
+        metric -> Text,
+        dim -> Text,
+        day -> Date,
+        key -> Text,
+        stripe -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    rollup_state (jurisdiction_id) {
+        jurisdiction_id -> Text,
+        timezone -> Text,
+        built_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     agencies,
@@ -352,4 +397,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     patrol_slots,
     patrols,
     activities,
+    recap_weights,
+    recaps,
+    ticket_rollups,
+    rollup_state,
 );

@@ -41,7 +41,11 @@ text_enum!(
 
 /// The first day of the bucket that holds `t`, in `tz`.
 pub fn bucket_start(t: DateTime<Utc>, tz: Tz, bucket: Bucket) -> NaiveDate {
-    let day = t.with_timezone(&tz).date_naive();
+    bucket_of_day(t.with_timezone(&tz).date_naive(), bucket)
+}
+
+/// The first day of the bucket that holds the local day `day` (buckets are made of whole days).
+pub fn bucket_of_day(day: NaiveDate, bucket: Bucket) -> NaiveDate {
     match bucket {
         Bucket::Day => day,
         Bucket::Week => day - chrono::Days::new(day.weekday().num_days_from_monday() as u64),

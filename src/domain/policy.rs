@@ -92,6 +92,10 @@ pub enum Permission {
     ReadAnalytics,
     /// Read recaps (they name PICs).
     ReadRecaps,
+    /// Freeze a recap as published.
+    FreezeRecaps,
+    /// Set the recap score's weights.
+    ConfigureRecaps,
 }
 
 use Role::*;
@@ -124,6 +128,8 @@ const GRANTS: &[(Permission, &[Role])] = &[
         &[Admin, Coordinator, Leader, Planner],
     ),
     (Permission::ReadRecaps, &[Admin, Coordinator, Leader]),
+    (Permission::FreezeRecaps, &[Admin, Coordinator, Leader]),
+    (Permission::ConfigureRecaps, &[Admin]),
 ];
 
 /// May a user with `role` do `permission`?
@@ -164,6 +170,8 @@ mod tests {
             ),
             (ReadAnalytics, &[Admin, Coordinator, Leader, Planner]),
             (ReadRecaps, &[Admin, Coordinator, Leader]),
+            (FreezeRecaps, &[Admin, Coordinator, Leader]),
+            (ConfigureRecaps, &[Admin]),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {

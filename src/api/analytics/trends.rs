@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -7,11 +5,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::export::{cell, format_of, period, respond, Period, Tabular};
 use crate::auth::AuthUser;
-use crate::db::models::analytics;
-use crate::domain::analytics::{bucket_label, bucket_start, Bucket, GroupBy, Metric};
+use crate::domain::analytics::{bucket_label, Bucket, GroupBy, Metric};
 use crate::domain::policy::Permission;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use crate::trends::{self as trend_cells, Question};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -103,30 +101,24 @@ pub async fn trends(
         q.metric.unwrap_or(Metric::Filed),
     );
     let jur = caller.jurisdiction_id.clone();
-    let (facts, names) = state
+    let question = Question {
+        metric,
+        group_by,
+        bucket,
+        from,
+        to,
+        start,
+        end,
+    };
+    let (cells, names) = state
         .db
         .read(move |c| {
-            let facts = analytics::facts(c, &jur, metric, start, end)?;
-            let names = match group_by {
-                GroupBy::Category => analytics::category_names(c, &jur)?,
-                GroupBy::Region => analytics::kecamatan_names(c, &jur)?,
-                GroupBy::Agency => analytics::agency_names(c, &jur)?,
-            };
-            Ok::<_, ApiError>((facts, names))
+            let names = trend_cells::names(c, &jur, group_by)?;
+            let source = trend_cells::best_source(c, &jur, tz)?;
+            let cells = trend_cells::cells(c, &jur, tz, &question, &names, source)?;
+            Ok::<_, ApiError>((cells, names))
         })
         .await?;
-    let mut cells: BTreeMap<(NaiveDate, Option<String>), i64> = BTreeMap::new();
-    for (at, category, region, agency) in facts {
-        let key = match group_by {
-            GroupBy::Category => category,
-            GroupBy::Region => region,
-            GroupBy::Agency => agency,
-        };
-        let code = key.and_then(|k| names.get(&k).map(|(c, _)| c.clone()));
-        *cells
-            .entry((bucket_start(at.and_utc(), tz, bucket), code))
-            .or_default() += 1;
-    }
     let by_code: std::collections::HashMap<&str, &str> = names
         .values()
         .map(|(c, n)| (c.as_str(), n.as_str()))

@@ -1,10 +1,199 @@
-//! Recaps: `/api/v1/recaps` — the regent's bi-weekly recap of every agency's and PIC's work.
-//! So far the live preview; frozen snapshots follow (issue 5).
+//! Recaps: `/api/v1/recaps` — the regent's bi-weekly recap of every agency's and PIC's work:
+//! the live preview, frozen snapshots (stored as computed, never changed), their downloads, and
+//! the score's weights.
 
+mod freeze;
+mod get_recap;
+mod list_recaps;
 mod preview;
+mod weights;
 
+use actix_web::HttpResponse;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use freeze::FreezeRecap;
+pub use list_recaps::RecapsQuery;
 pub use preview::RecapQuery;
 
+use crate::api::analytics::export::{period, respond, Format, Period, Tabular};
+use crate::api::tickets::utc;
+use crate::auth::AuthUser;
+use crate::db::models::recap::Snapshot;
+use crate::domain::recap::period_of;
+use crate::error::ApiError;
+use crate::recap::{Recap, RecapLine};
+use crate::state::AppState;
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(preview::preview);
+    // Fixed paths before `/recaps/{id}`.
+    cfg.service(preview::preview)
+        .service(weights::get_weights)
+        .service(weights::put_weights)
+        .service(freeze::freeze)
+        .service(list_recaps::list_recaps)
+        .service(get_recap::get_recap);
+}
+
+/// The longest recap, in days.
+pub const MAX_DAYS: i64 = 93;
+
+/// The period of a recap: `from`/`to` as given (both or neither), else the two-week period
+/// from the configured anchor Monday that holds today.
+pub fn recap_period(
+    state: &AppState,
+    caller: &AuthUser,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Period, ApiError> {
+    let tz = caller.timezone();
+    let (from, to) = match (from, to) {
+        (None, None) => {
+            let today = Utc::now().with_timezone(&tz).date_naive();
+            let (f, t) = period_of(state.settings.recap_anchor, today);
+            (Some(f), Some(t))
+        }
+        (f, t) => (f, t),
+    };
+    let p = period(tz, from, to)?;
+    if (p.to - p.from).num_days() >= MAX_DAYS {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("a recap covers at most {MAX_DAYS} days"),
+        ));
+    }
+    Ok(p)
+}
+
+/// Which table a CSV or XLSX download holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Agencies,
+    Pics,
+    /// One row per id behind a figure: the drill-down as a table.
+    Evidence,
+}
+
+impl Table {
+    pub fn parse(v: Option<&str>) -> Result<Table, ApiError> {
+        match v.map(str::trim) {
+            None | Some("") | Some("agencies") => Ok(Table::Agencies),
+            Some("pics") => Ok(Table::Pics),
+            Some("evidence") => Ok(Table::Evidence),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_query",
+                "table must be agencies, pics or evidence",
+            )),
+        }
+    }
+}
+
+/// One id behind one figure of one line. Stable columns: `table, key, figure, id`.
+#[derive(Debug, Serialize)]
+pub struct EvidenceRow {
+    /// `agencies` or `pics`.
+    pub table: &'static str,
+    /// Agency code or PIC username.
+    pub key: String,
+    /// The figure (`filed`, `resolved`, `clocks_met`, `patrols`, …).
+    pub figure: &'static str,
+    /// A ticket id, `ticket:clock`, patrol id or activity id.
+    pub id: String,
+}
+
+impl Tabular for EvidenceRow {
+    const COLUMNS: &'static [&'static str] = &["table", "key", "figure", "id"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.table.to_string(),
+            self.key.clone(),
+            self.figure.to_string(),
+            self.id.clone(),
+        ]
+    }
+}
+
+fn evidence_rows(recap: &Recap) -> Vec<EvidenceRow> {
+    let mut rows = Vec::new();
+    let lines: [(&'static str, &Vec<RecapLine>); 2] =
+        [("agencies", &recap.agencies), ("pics", &recap.pics)];
+    for (table, lines) in lines {
+        for l in lines {
+            for (figure, ids) in l.evidence.figures() {
+                rows.extend(ids.iter().map(|id| EvidenceRow {
+                    table,
+                    key: l.key.clone(),
+                    figure,
+                    id: id.clone(),
+                }));
+            }
+        }
+    }
+    rows
+}
+
+/// Answers `view` as JSON, or one of `recap`'s tables as CSV or XLSX.
+pub fn respond_recap<V: Serialize>(
+    fmt: Format,
+    name: &str,
+    view: &V,
+    recap: &Recap,
+    table: Table,
+) -> Result<HttpResponse, ApiError> {
+    match table {
+        Table::Agencies => respond(fmt, name, view, &recap.agencies),
+        Table::Pics => respond(fmt, &format!("{name}-pics"), view, &recap.pics),
+        Table::Evidence => respond(
+            fmt,
+            &format!("{name}-evidence"),
+            view,
+            &evidence_rows(recap),
+        ),
+    }
+}
+
+/// A frozen recap without its body (for lists).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecapSummary {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    /// Who froze it.
+    #[schema(format = Uuid)]
+    pub created_by: String,
+    /// Whether the period had ended when it was frozen (in the jurisdiction's time zone).
+    pub complete: bool,
+}
+
+/// A frozen recap: the numbers as they were when it was frozen, forever.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecapSnapshot {
+    #[serde(flatten)]
+    pub summary: RecapSummary,
+    pub recap: Recap,
+}
+
+fn summary_of(s: &Snapshot, tz: chrono_tz::Tz) -> RecapSummary {
+    let frozen_on = utc(s.created_at).with_timezone(&tz).date_naive();
+    RecapSummary {
+        id: s.id.clone(),
+        from: s.from_day,
+        to: s.to_day,
+        created_at: utc(s.created_at),
+        created_by: s.created_by.clone(),
+        complete: frozen_on > s.to_day,
+    }
+}
+
+fn snapshot_of(s: Snapshot, tz: chrono_tz::Tz) -> Result<RecapSnapshot, ApiError> {
+    let recap: Recap = serde_json::from_str(&s.body).map_err(ApiError::internal)?;
+    Ok(RecapSnapshot {
+        summary: summary_of(&s, tz),
+        recap,
+    })
 }

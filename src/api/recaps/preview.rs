@@ -1,13 +1,14 @@
 use actix_web::{get, web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::analytics::export::{format_of, period, respond, Period, Tabular};
+use super::{recap_period, respond_recap, Table};
+use crate::api::analytics::export::{format_of, Period, Tabular};
 use crate::api::patrols::slots_of;
 use crate::auth::AuthUser;
+use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::domain::recap::{period_of, Weights};
 use crate::error::{ApiError, Problem};
 use crate::recap::{compute, Recap, RecapLine};
 use crate::state::AppState;
@@ -23,7 +24,8 @@ pub struct RecapQuery {
     pub to: Option<NaiveDate>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
-    /// For CSV and XLSX: `agencies` (default) or `pics`.
+    /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
+    /// figure).
     pub table: Option<String>,
 }
 
@@ -118,58 +120,21 @@ pub async fn preview(
     caller.require(Permission::ReadRecaps)?;
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
-    let pics = match q.table.as_deref().map(str::trim) {
-        None | Some("") | Some("agencies") => false,
-        Some("pics") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                "table must be agencies or pics",
-            ))
-        }
-    };
-    let tz = caller.timezone();
-    let (from, to) = match (q.from, q.to) {
-        (None, None) => {
-            let today = Utc::now().with_timezone(&tz).date_naive();
-            let (f, t) = period_of(state.settings.recap_anchor, today);
-            (Some(f), Some(t))
-        }
-        (f, t) => (f, t),
-    };
+    let table = Table::parse(q.table.as_deref())?;
     let Period {
         from,
         to,
         start,
         end,
-    } = period(tz, from, to)?;
-    if (to - from).num_days() > 92 {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "a recap covers at most 93 days",
-        ));
-    }
+    } = recap_period(&state, &caller, q.from, q.to)?;
     let jur = caller.jurisdiction_id.clone();
     let recap = state
         .db
         .read(move |c| {
             let slots = slots_of(c, &jur)?.len();
-            Ok::<_, ApiError>(compute(
-                c,
-                &jur,
-                from,
-                to,
-                start,
-                end,
-                slots,
-                &Weights::default(),
-            )?)
+            let weights = recap_rows::weights(c, &jur)?;
+            Ok::<_, ApiError>(compute(c, &jur, from, to, start, end, slots, &weights)?)
         })
         .await?;
-    let name = format!("recap-{from}-{to}");
-    if pics {
-        respond(fmt, &name, &recap, &recap.pics)
-    } else {
-        respond(fmt, &name, &recap, &recap.agencies)
-    }
+    respond_recap(fmt, &format!("recap-{from}-{to}"), &recap, &recap, table)
 }

@@ -184,6 +184,7 @@ where
             journal::record(
                 c,
                 &caller.jurisdiction,
+                Some(&t),
                 &updated,
                 action,
                 &Event {

@@ -328,6 +328,7 @@ fn file(
     crate::journal::record(
         c,
         &caller.jurisdiction,
+        None,
         &row,
         Action::File,
         &Event {

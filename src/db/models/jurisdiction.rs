@@ -21,6 +21,13 @@ pub struct Jurisdiction {
     pub hold_limit_days: i32,
 }
 
+impl Jurisdiction {
+    /// The time zone (Asia/Jakarta if the stored name is not one).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+    }
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Jurisdiction> {
     jurisdictions::table
         .find(id)

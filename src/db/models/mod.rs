@@ -15,6 +15,7 @@ pub mod hold;
 pub mod holiday;
 pub mod jurisdiction;
 pub mod patrol;
+pub mod recap;
 pub mod region;
 pub mod sla_target;
 pub mod ticket;

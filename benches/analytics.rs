@@ -1,0 +1,447 @@
+//! Analytics benchmark at scale: prints figures, asserts nothing.
+//!
+//! For each backend it fills a database with synthetic tickets (`aduan seed --synthetic`'s
+//! generator: whole histories with events and clocks, spread over a year) up to
+//! `ADUAN_BENCH_TICKETS` (default 1,000,000), rebuilds the rollups, starts the real server on a
+//! local port and times over HTTP, each beside the plain SQL that answers the same question on
+//! the raw tables (run on the same database, results discarded) and the ratio:
+//! 1. one year of trends, month × category, filed (and month × agency, resolved);
+//! 2. the recap preview of the last complete two-week period.
+//!
+//! The filled databases are kept between runs (filling a million tickets takes minutes):
+//! SQLite in `ADUAN_BENCH_DATA` (default `target/bench-analytics`), PostgreSQL as the database
+//! `aduan_bench_analytics_<N>` on `ADUAN_BENCH_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); `ADUAN_BENCH_FRESH=1` starts them again.
+//! `ADUAN_BENCH_BACKENDS` (`sqlite,postgres`), `ADUAN_BENCH_RUNS` (requests per figure, 30).
+//!
+//! `cargo bench --bench analytics`
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use aduan::config::Settings;
+use aduan::state::AppState;
+
+const PASSWORD: &str = "bench-password-123";
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+fn p(sorted: &[Duration], q: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(state: &AppState, sql: &str) -> i64 {
+    let mut c = state.db.conn().expect("connection");
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut *c)
+        .map(|r| r.n)
+        .unwrap_or(0)
+}
+
+/// The database URL for `backend`, created (or emptied with `ADUAN_BENCH_FRESH=1`).
+fn database(backend: &str, tickets: usize) -> String {
+    let fresh = env("ADUAN_BENCH_FRESH", "") == "1";
+    if backend == "sqlite" {
+        let dir = std::path::PathBuf::from(env("ADUAN_BENCH_DATA", "target/bench-analytics"));
+        std::fs::create_dir_all(&dir).expect("bench folder");
+        let file = dir.join(format!("analytics-{tickets}.db"));
+        if fresh {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        return format!("sqlite://{}", file.display());
+    }
+    let admin = env(
+        "ADUAN_BENCH_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    );
+    let name = format!("aduan_bench_analytics_{tickets}");
+    let mut c = diesel::PgConnection::establish(&admin).expect("PostgreSQL");
+    if fresh {
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .expect("drop");
+    }
+    let _ = c.batch_execute(&format!("CREATE DATABASE {name}"));
+    let mut u = url::Url::parse(&admin).expect("URL");
+    u.set_path(&name);
+    u.to_string()
+}
+
+fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
+    let have = count(state, "SELECT COUNT(*) AS n FROM tickets") as usize;
+    if have >= target {
+        println!("  {backend:<8} {have} tickets already there");
+        return;
+    }
+    let jur = {
+        let mut c = state.db.conn().expect("connection");
+        aduan::db::models::jurisdiction::first(&mut c)
+            .expect("jurisdiction")
+            .expect("a jurisdiction")
+    };
+    let started = Instant::now();
+    let now = Utc::now();
+    let mut done = have;
+    while done < target {
+        let n = (target - done).min(5000);
+        let opts = aduan::synthetic::Options {
+            tickets: n,
+            days,
+            seed: 0xA11CE + done as u64,
+            now,
+        };
+        let j = jur.clone();
+        state
+            .db
+            .write_blocking(move |c| {
+                c.transaction(|c| {
+                    aduan::synthetic::generate(c, &j, &opts)
+                        .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))
+                })
+                .map_err(aduan::db::DbError::from)
+            })
+            .expect("synthetic batch");
+        done += n;
+        if done % 100_000 < 5000 {
+            println!(
+                "  {backend:<8} {done} tickets ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let filled = started.elapsed();
+    let t = Instant::now();
+    let rows = state
+        .db
+        .write_blocking(|c| {
+            aduan::rollups::rebuild(c, &jur.id, jur.tz()).map_err(aduan::db::DbError::from)
+        })
+        .expect("rebuild");
+    let mut c = state.db.conn().expect("connection");
+    c.batch_execute(if backend == "postgres" {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    })
+    .expect("analyze");
+    println!(
+        "  {backend:<8} filled to {target} tickets in {:.0} s; rollups rebuilt in {:.1} s ({rows} rows)",
+        filled.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
+}
+
+async fn start(backend: &str, url: String, dir: &std::path::Path) -> (AppState, String) {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", url),
+        ("ADUAN_DATA_DIR", dir.display().to_string()),
+        ("ADUAN_ADMIN_PASSWORD", PASSWORD.to_string()),
+        (
+            "ADUAN_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret".to_string(),
+        ),
+        // The escalation task would otherwise sweep a million clocks while we time.
+        ("ADUAN_ESCALATION_INTERVAL_MS", "3600000".to_string()),
+    ]);
+    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
+    let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
+        .await
+        .expect("join")
+        .unwrap_or_else(|e| panic!("{backend}: {e:#}"));
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || aduan::build_app(app_state.clone()))
+        .workers(2)
+        .bind("127.0.0.1:0")
+        .expect("bind");
+    let addr = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    (state, format!("http://{addr}"))
+}
+
+async fn token(client: &awc::Client, base: &str, admin: &str, role: &str, agency: &str) -> String {
+    let name = format!(
+        "{role}-{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    );
+    let mut r = client
+        .get(format!("{base}/api/v1/agencies?q={agency}&limit=1"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .expect("agency");
+    let v: serde_json::Value = r.json().await.expect("agencies");
+    let agency_id = v["items"][0]["id"].clone();
+    let r = client
+        .post(format!("{base}/api/v1/users"))
+        .bearer_auth(admin)
+        .send_json(&serde_json::json!({"username": name, "password": PASSWORD, "display_name": name, "role": role, "agency_id": agency_id}))
+        .await
+        .expect("user");
+    assert_eq!(r.status(), 201);
+    sign_in(client, base, &name).await
+}
+
+async fn sign_in(client: &awc::Client, base: &str, username: &str) -> String {
+    let mut r = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .send_json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .await
+        .expect("sign in");
+    let v: serde_json::Value = r.json().await.expect("token");
+    v["access_token"].as_str().expect("token").to_string()
+}
+
+/// p50 and p99 of `runs` GETs of `path`, in ms, and the body size of the last.
+async fn time_get(client: &awc::Client, url: &str, token: &str, runs: usize) -> (f64, f64, usize) {
+    let mut lat = Vec::with_capacity(runs);
+    let mut size = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut r = client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
+        let body = r.body().limit(256 << 20).await.expect("body");
+        lat.push(t.elapsed());
+        assert_eq!(r.status(), 200, "{url}: {}", String::from_utf8_lossy(&body));
+        size = body.len();
+    }
+    lat.sort();
+    (p(&lat, 0.5), p(&lat, 0.99), size)
+}
+
+/// p50 of running `sqls` one after another (results read and discarded), in ms.
+fn time_sql(state: &AppState, sqls: &[String], runs: usize) -> f64 {
+    let mut c = state.db.conn().expect("connection");
+    let mut lat = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        for s in sqls {
+            c.batch_execute(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    p(&lat, 0.5)
+}
+
+/// The plain SQL of each question, per backend: local time, JSON and time literals differ.
+struct Sql {
+    pg: bool,
+    jur: String,
+}
+
+impl Sql {
+    fn local(&self, col: &str, fmt_pg: &str, fmt_lite: &str) -> String {
+        if self.pg {
+            format!("to_char({col} AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Jakarta', '{fmt_pg}')")
+        } else {
+            format!("strftime('{fmt_lite}', {col}, '+7 hours')")
+        }
+    }
+    fn agency_in(&self, col: &str) -> String {
+        if self.pg {
+            format!("CAST({col} AS json)->>'agency_id'")
+        } else {
+            format!("json_extract({col}, '$.agency_id')")
+        }
+    }
+    /// Filed per month and category.
+    fn trends_filed(&self, start: &str, end: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT {m} AS month, category_id, COUNT(*) FROM tickets \
+             WHERE jurisdiction_id = '{j}' AND created_at >= '{start}' AND created_at < '{end}' \
+             GROUP BY 1, 2",
+            m = self.local("created_at", "YYYY-MM", "%Y-%m"),
+            j = self.jur
+        )]
+    }
+    /// Resolve events per month and the ticket's agency.
+    fn trends_resolved(&self, start: &str, end: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT {m} AS month, t.agency_id, COUNT(*) FROM ticket_events e \
+             JOIN tickets t ON t.id = e.ticket_id \
+             WHERE e.jurisdiction_id = '{j}' AND e.action = 'resolve' \
+             AND e.at >= '{start}' AND e.at < '{end}' GROUP BY 1, 2",
+            m = self.local("e.at", "YYYY-MM", "%Y-%m"),
+            j = self.jur
+        )]
+    }
+    /// The recap's counts per agency (no ids, medians, scores or PIC lines).
+    fn recap(&self, start: &str, end: &str, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+        let j = &self.jur;
+        vec![
+            // Filed (valid) and answered within first_response, by the filer's agency.
+            format!(
+                "SELECT u.agency_id, COUNT(*), COUNT(c.ticket_id) FROM tickets t \
+                 JOIN users u ON u.id = t.filed_by \
+                 LEFT JOIN ticket_clocks c ON c.ticket_id = t.id AND c.clock = 'first_response' AND c.state = 'met' \
+                 WHERE t.jurisdiction_id = '{j}' AND t.created_at >= '{start}' AND t.created_at < '{end}' \
+                 AND t.status NOT IN ('rejected', 'merged') GROUP BY 1"
+            ),
+            // Received and returned, by the agency the event names.
+            format!(
+                "SELECT e.action, {a}, COUNT(*) FROM ticket_events e \
+                 WHERE e.jurisdiction_id = '{j}' AND e.action IN ('route', 'return') \
+                 AND e.at >= '{start}' AND e.at < '{end}' GROUP BY 1, 2",
+                a = self.agency_in("e.data")
+            ),
+            // Resolved and closed, by the actor's agency; reopens by the ticket's.
+            format!(
+                "SELECT e.action, u.agency_id, COUNT(*) FROM ticket_events e \
+                 JOIN users u ON u.id = e.actor_id \
+                 WHERE e.jurisdiction_id = '{j}' AND e.action IN ('resolve', 'close') \
+                 AND e.at >= '{start}' AND e.at < '{end}' GROUP BY 1, 2"
+            ),
+            format!(
+                "SELECT t.agency_id, COUNT(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+                 WHERE e.jurisdiction_id = '{j}' AND e.action = 'reopen' \
+                 AND e.at >= '{start}' AND e.at < '{end}' GROUP BY 1"
+            ),
+            // Clocks met and breached, by the ticket's agency.
+            format!(
+                "SELECT t.agency_id, c.state, COUNT(*) FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id \
+                 WHERE c.jurisdiction_id = '{j}' AND c.clock <> 'verify' AND \
+                 ((c.stopped_at >= '{start}' AND c.stopped_at < '{end}') OR \
+                  (c.stopped_at IS NULL AND c.state = 'breached' AND c.due_at >= '{start}' AND c.due_at < '{end}')) \
+                 GROUP BY 1, 2"
+            ),
+            format!(
+                "SELECT agency_id, COUNT(*) FROM patrols WHERE jurisdiction_id = '{j}' \
+                 AND day >= '{from}' AND day <= '{to}' GROUP BY 1"
+            ),
+            format!(
+                "SELECT agency_id, kind, COUNT(*) FROM activities WHERE jurisdiction_id = '{j}' \
+                 AND posted_at >= '{start}' AND posted_at < '{end}' GROUP BY 1, 2"
+            ),
+        ]
+    }
+}
+
+async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
+    let url = database(backend, tickets);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (state, base) = start(backend, url, dir.path()).await;
+    {
+        let s = state.clone();
+        let b = backend.to_string();
+        tokio::task::spawn_blocking(move || fill(&s, &b, tickets, days))
+            .await
+            .expect("fill");
+    }
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .finish();
+    let admin = sign_in(&client, &base, "admin").await;
+    let planner = token(&client, &base, &admin, "planner", "bp4d").await;
+    let leader = token(&client, &base, &admin, "leader", "setda.prokompim").await;
+    let jur = {
+        let mut c = state.db.conn().expect("connection");
+        aduan::db::models::jurisdiction::first(&mut c)
+            .expect("jurisdiction")
+            .expect("a jurisdiction")
+    };
+    let tz = jur.tz();
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let bounds = |from: NaiveDate, to: NaiveDate| {
+        let utc = |d: NaiveDate| {
+            (d.and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::hours(7))
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        };
+        (utc(from), utc(to + Days::new(1)))
+    };
+    let sql = Sql {
+        pg: backend == "postgres",
+        jur: jur.id.clone(),
+    };
+    let year_from = today - Days::new(364);
+    let (ys, ye) = bounds(year_from, today);
+    let anchor = state.settings.recap_anchor;
+    let (rf, rt) = aduan::domain::recap::period_of(anchor, today - Days::new(14));
+    let (rs, re) = bounds(rf, rt);
+    let n = count(&state, "SELECT COUNT(*) AS n FROM tickets");
+    let events = count(&state, "SELECT COUNT(*) AS n FROM ticket_events");
+    let in_year = count(
+        &state,
+        &format!(
+            "SELECT COUNT(*) AS n FROM tickets WHERE created_at >= '{ys}' AND created_at < '{ye}'"
+        ),
+    );
+    let in_recap = count(
+        &state,
+        &format!(
+            "SELECT COUNT(*) AS n FROM tickets WHERE created_at >= '{rs}' AND created_at < '{re}'"
+        ),
+    );
+    println!(
+        "  {backend:<8} {n} tickets, {events} events; {in_year} filed in the year timed, {in_recap} in the recap's fortnight {rf}..{rt}"
+    );
+    let cases: Vec<(&str, String, &str, Vec<String>)> = vec![
+        (
+            "trends year month×category filed",
+            format!("/api/v1/analytics/trends?from={year_from}&to={today}&bucket=month&group_by=category&metric=filed"),
+            planner.as_str(),
+            sql.trends_filed(&ys, &ye),
+        ),
+        (
+            "trends year month×agency resolved",
+            format!("/api/v1/analytics/trends?from={year_from}&to={today}&bucket=month&group_by=agency&metric=resolved"),
+            planner.as_str(),
+            sql.trends_resolved(&ys, &ye),
+        ),
+        (
+            "recap preview two weeks",
+            format!("/api/v1/recaps/preview?from={rf}&to={rt}"),
+            leader.as_str(),
+            sql.recap(&rs, &re, rf, rt),
+        ),
+    ];
+    for (name, path, token, raw) in cases {
+        // One warm-up each, so both sides start from a warm cache.
+        let _ = time_get(&client, &format!("{base}{path}"), token, 1).await;
+        let (p50, p99, size) = time_get(&client, &format!("{base}{path}"), token, runs).await;
+        let s = state.clone();
+        let raw_p50 = tokio::task::spawn_blocking(move || {
+            time_sql(&s, &raw, 1);
+            time_sql(&s, &raw, runs)
+        })
+        .await
+        .expect("raw");
+        println!(
+            "  {backend:<8} {name:<36} aduan p50 {p50:>8.2} ms  p99 {p99:>8.2} ms ({size} bytes)  plain SQL on raw tables p50 {raw_p50:>8.2} ms  ratio raw/aduan {:>6.2}",
+            raw_p50 / p50
+        );
+    }
+}
+
+fn main() {
+    let backends = env("ADUAN_BENCH_BACKENDS", "sqlite,postgres");
+    let tickets: usize = env("ADUAN_BENCH_TICKETS", "1000000")
+        .parse()
+        .expect("ADUAN_BENCH_TICKETS");
+    let days: i64 = env("ADUAN_BENCH_DAYS", "365").parse().expect("days");
+    let runs: usize = env("ADUAN_BENCH_RUNS", "30").parse().expect("runs");
+    actix_web::rt::System::new().block_on(async {
+        for backend in backends.split(',').map(str::trim) {
+            bench(backend, tickets, days, runs).await;
+        }
+    });
+}

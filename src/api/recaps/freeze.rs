@@ -1,0 +1,79 @@
+use actix_web::http::header;
+use actix_web::{post, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{recap_period, snapshot_of, RecapSnapshot};
+use crate::api::analytics::export::Period;
+use crate::api::patrols::slots_of;
+use crate::auth::AuthUser;
+use crate::db::models::recap::{self as recap_rows, Snapshot};
+use crate::domain::policy::Permission;
+use crate::error::{ApiError, Problem};
+use crate::recap::compute;
+use crate::state::AppState;
+
+/// The period to freeze: both days or neither (then the current two-week period).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeRecap {
+    #[schema(value_type = Option<String>, format = Date, example = "2026-11-16")]
+    pub from: Option<NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date, example = "2026-11-29")]
+    pub to: Option<NaiveDate>,
+}
+
+/// Freeze the recap of a period as published (leader, coordinator, admin): computed now with the
+/// current weights and stored whole — figures, evidence ids, components, scores, ranks — so that
+/// it reads the same forever, whatever happens to the tickets later. Freezing the same period
+/// again makes another snapshot; each keeps its own numbers.
+#[utoipa::path(tag = "recaps", security(("bearer" = [])), request_body = FreezeRecap, responses(
+    (status = 201, body = RecapSnapshot),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/recaps")]
+pub async fn freeze(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: Option<web::Json<FreezeRecap>>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::FreezeRecaps)?;
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let Period {
+        from,
+        to,
+        start,
+        end,
+    } = recap_period(&state, &caller, b.from, b.to)?;
+    let jur = caller.jurisdiction_id.clone();
+    let by = caller.id.clone();
+    let tz = caller.timezone();
+    let snapshot = state
+        .db
+        .write(move |c| {
+            let slots = slots_of(c, &jur)?.len();
+            let weights = recap_rows::weights(c, &jur)?;
+            let recap = compute(c, &jur, from, to, start, end, slots, &weights)?;
+            let now = crate::db::now();
+            let row = Snapshot {
+                id: crate::db::new_id_at(now),
+                jurisdiction_id: jur.clone(),
+                from_day: from,
+                to_day: to,
+                created_by: by,
+                created_at: now,
+                body: serde_json::to_string(&recap).map_err(ApiError::internal)?,
+            };
+            recap_rows::insert(c, &row)?;
+            snapshot_of(row, tz)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/recaps/{}", snapshot.summary.id),
+        ))
+        .json(snapshot))
+}

@@ -1,0 +1,59 @@
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{respond_recap, snapshot_of, RecapSnapshot, Table};
+use crate::api::analytics::export::format_of;
+use crate::auth::AuthUser;
+use crate::db::models::recap as recap_rows;
+use crate::domain::policy::Permission;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecapDownload {
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<String>,
+    /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
+    /// figure).
+    pub table: Option<String>,
+}
+
+/// A frozen recap with every figure's ids (leader, coordinator, admin); `format=csv|xlsx`
+/// downloads one of its tables.
+#[utoipa::path(tag = "recaps", security(("bearer" = [])), params(
+    ("id" = String, Path, format = Uuid), RecapDownload
+), responses(
+    (status = 200, body = RecapSnapshot),
+    (status = 200, description = "With `format=csv`", content_type = "text/csv", body = String),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/recaps/{id}")]
+pub async fn get_recap(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    query: web::Query<RecapDownload>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ReadRecaps)?;
+    let q = query.into_inner();
+    let fmt = format_of(q.format.as_deref())?;
+    let table = Table::parse(q.table.as_deref())?;
+    let id = id.into_inner();
+    let missing = || ApiError::not_found("no such recap");
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(missing());
+    }
+    let jur = caller.jurisdiction_id.clone();
+    let row = state
+        .db
+        .read(move |c| recap_rows::find(c, &jur, &id).map_err(ApiError::from))
+        .await?
+        .ok_or_else(missing)?;
+    let name = format!("recap-{}-{}-{}", row.from_day, row.to_day, &row.id[..8]);
+    let snapshot = snapshot_of(row, caller.timezone())?;
+    respond_recap(fmt, &name, &snapshot, &snapshot.recap, table)
+}

@@ -1,0 +1,264 @@
+//! The trend rollups stay exactly equal to the raw tables: random synthetic history (rebuilt),
+//! then random actions through the API (maintained in each action's transaction), compared for
+//! every metric and grouping, day by day, on both backends.
+
+mod common;
+
+use aduan::domain::analytics::{Bucket, GroupBy, Metric};
+use aduan::trends::{self, Question, Source};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use common::TestApp;
+use serde_json::{json, Value};
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn jurisdiction(app: &TestApp) -> aduan::db::models::jurisdiction::Jurisdiction {
+    let mut conn = app.state.db.conn().unwrap();
+    aduan::db::models::jurisdiction::first(&mut conn)
+        .unwrap()
+        .unwrap()
+}
+
+/// Every trend cell by day, from `source`, for all metrics and groupings.
+fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let jur = jurisdiction(app);
+    let tz = jur.tz();
+    let midnight = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+            .unwrap()
+            .naive_utc()
+    };
+    let mut conn = app.state.db.conn().unwrap();
+    let mut out = Vec::new();
+    for metric in [Metric::Filed, Metric::Resolved, Metric::Closed] {
+        for group_by in [GroupBy::Category, GroupBy::Region, GroupBy::Agency] {
+            let q = Question {
+                metric,
+                group_by,
+                bucket: Bucket::Day,
+                from,
+                to,
+                start: midnight(from),
+                end: midnight(to + Duration::days(1)),
+            };
+            let names = trends::names(&mut conn, &jur.id, group_by).unwrap();
+            for ((day, group), n) in
+                trends::cells(&mut conn, &jur.id, tz, &q, &names, source).unwrap()
+            {
+                out.push(format!(
+                    "{} {} {day} {} {n}",
+                    metric.as_str(),
+                    group_by.as_str(),
+                    group.unwrap_or_else(|| "-".into())
+                ));
+            }
+        }
+    }
+    out
+}
+
+async fn rollups_equal_raw(app: TestApp) {
+    let jur = jurisdiction(&app);
+    let now = Utc::now();
+    let today = now.with_timezone(&jur.tz()).date_naive();
+    let from = today - Duration::days(100);
+
+    // A random history written in bulk, then the rollups rebuilt from it.
+    {
+        let mut conn = app.state.db.conn().unwrap();
+        let opts = aduan::synthetic::Options {
+            tickets: 400,
+            days: 90,
+            seed: 11,
+            now,
+        };
+        aduan::synthetic::generate(&mut conn, &jur, &opts).unwrap();
+        assert!(!aduan::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        assert!(aduan::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+    }
+    let raw = everything(&app, Source::Raw, from, today);
+    assert!(raw.len() > 100, "{} cells", raw.len());
+    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+
+    // Random actions through the API: filings, routes and re-routes, returns, resolves,
+    // closes, reopens — moving tickets and their past resolutions between agencies.
+    let admin = app.admin_token().await;
+    let (_, pic) = app.user_in(&admin, "pic", "dpupr", None).await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let (_, dpupr_head) = app.user_in(&admin, "agency_head", "dpupr", None).await;
+    let (_, dinkes_head) = app.user_in(&admin, "agency_head", "dinkes", None).await;
+    let (_, divhead) = app
+        .user_in(&admin, "division_head", "dpupr", Some("dpupr.bina-marga"))
+        .await;
+    let dpupr = app.agency_id(&admin, "dpupr").await;
+    let dinkes = app.agency_id(&admin, "dinkes").await;
+    let division = app.division_id(&admin, "dpupr", "dpupr.bina-marga").await;
+    let categories = ["jalan", "sampah", "banjir-drainase"];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut done: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut tickets = Vec::new();
+    for n in 0..24 {
+        let r = app
+            .post(
+                "/api/v1/tickets",
+                &pic,
+                json!({"source": {"platform": "instagram", "comment_url": format!("https://www.instagram.com/p/RU/c/18090000{n:0>9}/"), "text": format!("aduan acak {n}")}, "category": categories[rng.below(3)]}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        tickets.push(r.id());
+    }
+    let steps: Vec<(&str, &str, Value)> = vec![
+        ("route", coord.as_str(), json!({"agency_id": dpupr})),
+        ("route", coord.as_str(), json!({"agency_id": dinkes})),
+        (
+            "return",
+            dinkes_head.as_str(),
+            json!({"reason": "bukan kewenangan"}),
+        ),
+        (
+            "return",
+            dpupr_head.as_str(),
+            json!({"reason": "bukan kewenangan"}),
+        ),
+        (
+            "assign",
+            dpupr_head.as_str(),
+            json!({"division_id": division}),
+        ),
+        ("start", divhead.as_str(), json!({})),
+        (
+            "resolve",
+            divhead.as_str(),
+            json!({"summary": "Ditambal", "no_visit_reason": "rekanan"}),
+        ),
+        (
+            "close",
+            pic.as_str(),
+            json!({"reply_url": "https://www.instagram.com/p/RU/c/1/"}),
+        ),
+        ("reopen", coord.as_str(), json!({"reason": "Masih rusak"})),
+    ];
+    // Each round: a random ticket, and the steps in a random order until one is allowed.
+    for _ in 0..150 {
+        let t = &tickets[rng.below(tickets.len())];
+        let mut order: Vec<usize> = (0..steps.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        for i in order {
+            let (action, token, body) = &steps[i];
+            let r = app
+                .post(
+                    &format!("/api/v1/tickets/{t}/{action}"),
+                    token,
+                    body.clone(),
+                )
+                .await;
+            if r.status.is_success() {
+                *done.entry(action).or_default() += 1;
+                break;
+            }
+            assert!(
+                [403, 404, 409].contains(&r.status.as_u16()),
+                "{action}: {}",
+                r.text
+            );
+        }
+    }
+    for action in ["route", "return", "resolve", "close", "reopen"] {
+        assert!(
+            done.get(action).copied().unwrap_or(0) > 0,
+            "no {action} in {done:?}"
+        );
+    }
+
+    // Maintained in each transaction: still equal to the raw tables, and to a fresh rebuild.
+    let raw = everything(&app, Source::Raw, from, today);
+    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    {
+        let mut conn = app.state.db.conn().unwrap();
+        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+    }
+    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+
+    // No action moves a resolved ticket to another agency today, but the rollups are ready
+    // for one: move a resolved and closed ticket to another agency and region the way an action
+    // would (rollups first, then the row, in one transaction).
+    {
+        use aduan::db::schema::{ticket_events, tickets};
+        use diesel::prelude::*;
+        let mut conn = app.state.db.conn().unwrap();
+        let id: String = ticket_events::table
+            .filter(ticket_events::action.eq("close"))
+            .select(ticket_events::ticket_id)
+            .first(&mut *conn)
+            .unwrap();
+        let before = aduan::db::models::ticket::find(&mut conn, &jur.id, &id)
+            .unwrap()
+            .unwrap();
+        let mut after = before.clone();
+        after.agency_id = Some(if before.agency_id.as_deref() == Some(dinkes.as_str()) {
+            dpupr.clone()
+        } else {
+            dinkes.clone()
+        });
+        after.region_id = None;
+        conn.transaction::<_, diesel::result::Error, _>(|c| {
+            aduan::rollups::on_write(
+                c,
+                jur.tz(),
+                Some(&before),
+                &after,
+                aduan::domain::lifecycle::Action::Route,
+                aduan::db::now(),
+            )?;
+            diesel::update(tickets::table.filter(tickets::id.eq(&id)))
+                .set((
+                    tickets::agency_id.eq(&after.agency_id),
+                    tickets::region_id.eq(&after.region_id),
+                ))
+                .execute(c)
+        })
+        .unwrap();
+    }
+    let moved = everything(&app, Source::Raw, from, today);
+    assert_ne!(moved, raw);
+    assert_eq!(everything(&app, Source::Rollups, from, today), moved);
+    let raw = moved;
+
+    // The endpoint answers from the rollups, month by category, the same as the raw count.
+    let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;
+    let r = app
+        .get(
+            &format!("/api/v1/analytics/trends?from={from}&to={today}&bucket=month&metric=resolved&group_by=agency"),
+            &planner,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let total: i64 = r.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["count"].as_i64().unwrap())
+        .sum();
+    let raw_total: i64 = raw
+        .iter()
+        .filter(|l| l.starts_with("resolved agency "))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, raw_total);
+    assert!(total > 0);
+}
+
+on_both_backends!(rollups_equal_raw);
