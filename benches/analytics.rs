@@ -12,7 +12,8 @@
 //! SQLite in `ADUAN_BENCH_DATA` (default `target/bench-analytics`), PostgreSQL as the database
 //! `aduan_bench_analytics_<N>` on `ADUAN_BENCH_DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`); `ADUAN_BENCH_FRESH=1` starts them again.
-//! `ADUAN_BENCH_BACKENDS` (`sqlite,postgres`), `ADUAN_BENCH_RUNS` (requests per figure, 30).
+//! `ADUAN_BENCH_BACKENDS` (`sqlite,postgres`), `ADUAN_BENCH_RUNS` (requests per figure, 30),
+//! `ADUAN_BENCH_ONLY` (run only the figures whose name contains this, e.g. `recap`).
 //!
 //! `cargo bench --bench analytics`
 
@@ -414,7 +415,11 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
             sql.recap(&rs, &re, rf, rt),
         ),
     ];
+    let only = env("ADUAN_BENCH_ONLY", "");
     for (name, path, token, raw) in cases {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
         // One warm-up each, so both sides start from a warm cache.
         let _ = time_get(&client, &format!("{base}{path}"), token, 1).await;
         let (p50, p99, size) = time_get(&client, &format!("{base}{path}"), token, runs).await;

@@ -81,7 +81,9 @@ pub struct RecapLine {
     /// 0 to 100.
     pub score: f64,
     pub rank: u32,
-    pub evidence: Evidence,
+    /// The ids behind each figure (with `evidence=true`; always kept in a frozen recap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -95,11 +97,35 @@ pub struct Recap {
     pub pics: Vec<RecapLine>,
 }
 
+impl Recap {
+    /// What a reader asked for: without the ids unless `evidence`, and only the lines of `key`
+    /// (an agency code or a PIC's username) when given.
+    pub fn shaped(mut self, evidence: bool, key: Option<&str>) -> Recap {
+        for lines in [&mut self.agencies, &mut self.pics] {
+            if let Some(k) = key {
+                lines.retain(|l| l.key == k);
+            }
+            if !evidence {
+                for l in lines.iter_mut() {
+                    l.evidence = None;
+                }
+            }
+        }
+        self
+    }
+}
+
 /// An action in the period: `(ticket_id, action, actor_id, data, ticket's agency_id)`.
 type ActionFact = (String, String, Option<String>, String, Option<String>);
 
 /// Picks the evidence list a fact adds to.
 type Pick = fn(&mut Evidence) -> &mut Vec<String>;
+
+/// Clocks a recap counts: stopped in the period, or breached in it and still running.
+enum ClockQuery {
+    Stopped,
+    BreachedRunning,
+}
 
 #[derive(Default)]
 struct Acc {
@@ -167,10 +193,11 @@ pub fn compute(
         crate::db::id_floor(start.and_utc()),
         crate::db::id_floor(end.and_utc()),
     );
+    // (No jurisdiction filter: it would tempt PostgreSQL into also reading the action index;
+    // only the filed tickets, all of this jurisdiction, are looked up below.)
     let replies: Vec<(String, NaiveDateTime)> = ticket_events::table
         .filter(ticket_events::ticket_id.ge(&lo))
         .filter(ticket_events::ticket_id.lt(&hi))
-        .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
         .filter(ticket_events::action.eq_any(["reply", "close"]))
         .select((ticket_events::ticket_id, ticket_events::at))
         .load(conn)?;
@@ -182,7 +209,6 @@ pub fn compute(
     let in_time: HashSet<String> = ticket_clocks::table
         .filter(ticket_clocks::ticket_id.ge(&lo))
         .filter(ticket_clocks::ticket_id.lt(&hi))
-        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
         .filter(ticket_clocks::clock.eq("first_response"))
         .filter(ticket_clocks::state.eq("met"))
         .select(ticket_clocks::ticket_id)
@@ -207,20 +233,39 @@ pub fn compute(
         }
     }
     // Actions in the period.
-    let acts: Vec<ActionFact> = ticket_events::table
-        .inner_join(tickets::table)
+    // Route, return, resolve and close name their agency in the event (or through the actor);
+    // only reopens need the ticket's current agency, so only they join the tickets.
+    let mut acts: Vec<ActionFact> = ticket_events::table
         .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
         .filter(ticket_events::at.ge(start))
         .filter(ticket_events::at.lt(end))
-        .filter(ticket_events::action.eq_any(["route", "return", "resolve", "close", "reopen"]))
+        .filter(ticket_events::action.eq_any(["route", "return", "resolve", "close"]))
         .select((
             ticket_events::ticket_id,
             ticket_events::action,
             ticket_events::actor_id,
             ticket_events::data,
-            tickets::agency_id,
         ))
-        .load(conn)?;
+        .load::<(String, String, Option<String>, String)>(conn)?
+        .into_iter()
+        .map(|(t, a, by, d)| (t, a, by, d, None))
+        .collect();
+    acts.extend(
+        ticket_events::table
+            .inner_join(tickets::table)
+            .filter(ticket_events::jurisdiction_id.eq(jurisdiction_id))
+            .filter(ticket_events::at.ge(start))
+            .filter(ticket_events::at.lt(end))
+            .filter(ticket_events::action.eq("reopen"))
+            .select((
+                ticket_events::ticket_id,
+                ticket_events::action,
+                ticket_events::actor_id,
+                ticket_events::data,
+                tickets::agency_id,
+            ))
+            .load::<ActionFact>(conn)?,
+    );
     for (ticket, action, actor, data, current) in acts {
         let named = || {
             serde_json::from_str::<serde_json::Value>(&data)
@@ -251,28 +296,35 @@ pub fn compute(
     }
     // Clocks stopped (or found breached) in the period: first_response counts for the filer,
     // follow_up and resolve for the ticket's agency; verify is the coordinators'.
-    let clocks: Vec<(String, String, String, String, Option<String>)> = ticket_clocks::table
-        .inner_join(tickets::table.on(tickets::id.eq(ticket_clocks::ticket_id)))
-        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
-        .filter(
-            ticket_clocks::stopped_at
-                .ge(start)
-                .and(ticket_clocks::stopped_at.lt(end))
-                .or(ticket_clocks::stopped_at
-                    .is_null()
-                    .and(ticket_clocks::state.eq("breached"))
-                    .and(ticket_clocks::due_at.ge(start))
-                    .and(ticket_clocks::due_at.lt(end))),
-        )
-        .filter(ticket_clocks::clock.ne("verify"))
-        .select((
-            ticket_clocks::ticket_id,
-            ticket_clocks::clock,
-            ticket_clocks::state,
-            tickets::filed_by,
-            tickets::agency_id,
-        ))
-        .load(conn)?;
+    type ClockFact = (String, String, String, String, Option<String>);
+    let mut clock_facts = |q: ClockQuery| -> QueryResult<Vec<ClockFact>> {
+        let base = ticket_clocks::table
+            .inner_join(tickets::table.on(tickets::id.eq(ticket_clocks::ticket_id)))
+            .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
+            .filter(ticket_clocks::clock.ne("verify"))
+            .select((
+                ticket_clocks::ticket_id,
+                ticket_clocks::clock,
+                ticket_clocks::state,
+                tickets::filed_by,
+                tickets::agency_id,
+            ))
+            .into_boxed();
+        match q {
+            ClockQuery::Stopped => base
+                .filter(ticket_clocks::stopped_at.ge(start))
+                .filter(ticket_clocks::stopped_at.lt(end)),
+            ClockQuery::BreachedRunning => base
+                .filter(ticket_clocks::state.eq("breached"))
+                .filter(ticket_clocks::stopped_at.is_null())
+                .filter(ticket_clocks::due_at.ge(start))
+                .filter(ticket_clocks::due_at.lt(end)),
+        }
+        .load(conn)
+    };
+    // Two queries rather than one with OR, so that each uses its index.
+    let mut clocks = clock_facts(ClockQuery::Stopped)?;
+    clocks.extend(clock_facts(ClockQuery::BreachedRunning)?);
     for (ticket, clock, state, filer, agency) in clocks {
         let list: Pick = if state == "met" {
             |e| &mut e.clocks_met
@@ -380,7 +432,7 @@ pub fn compute(
             activity: s.activity,
             score: s.score,
             rank: 0,
-            evidence: e,
+            evidence: Some(e),
         }
     };
     let codes: HashMap<&str, (&str, &str)> = agency_rows

@@ -125,12 +125,36 @@ async fn recap_by_hand(app: TestApp) {
 
     let r = app
         .get(
-            &format!("/api/v1/recaps/preview?from={yesterday}&to={today}"),
+            &format!("/api/v1/recaps/preview?from={yesterday}&to={today}&evidence=true"),
             &leader,
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let recap = r.body;
+    // Without `evidence=true` the same figures without the ids; `key` narrows to one line.
+    let plain = app
+        .get(
+            &format!("/api/v1/recaps/preview?from={yesterday}&to={today}"),
+            &leader,
+        )
+        .await;
+    assert!(plain.body["agencies"][0].get("evidence").is_none());
+    assert_eq!(
+        plain.body["agencies"][0]["score"],
+        recap["agencies"][0]["score"]
+    );
+    let one = app
+        .get(
+            &format!("/api/v1/recaps/preview?from={yesterday}&to={today}&evidence=true&key=dpupr"),
+            &leader,
+        )
+        .await;
+    assert_eq!(one.body["agencies"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        one.body["agencies"][0],
+        line(&recap, "agencies", "dpupr").clone()
+    );
+    assert_eq!(one.body["pics"], json!([]));
 
     // Dinkes: filed 2 (1 answered in time), received 1, returned 1, resolved 0, closed 1,
     // clocks 1 met (T1's first_response; T2's follow_up left with its agency), patrols 2 of
@@ -409,6 +433,23 @@ async fn frozen_recaps_and_weights(app: TestApp) {
     let g = app.get(&format!("/api/v1/recaps/{s1_id}"), &coord).await;
     assert_eq!(g.status, 200, "{}", g.text);
     assert_eq!(g.body, s1);
+    // With the ids behind the figures (frozen too): T1 and T2, not T3.
+    let e = app
+        .get(
+            &format!("/api/v1/recaps/{s1_id}?evidence=true&key=dinkes"),
+            &coord,
+        )
+        .await;
+    assert_eq!(e.body["recap"]["agencies"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        sorted(&e.body["recap"]["agencies"][0]["evidence"]["filed"]),
+        {
+            let mut v = vec![t1.clone(), t2.clone()];
+            v.sort();
+            v
+        }
+    );
+    assert!(s1["recap"]["agencies"][0].get("evidence").is_none());
 
     // The database itself refuses to change or delete a frozen recap.
     {

@@ -1,3 +1,4 @@
+DROP INDEX ticket_clocks_stopped;
 DROP INDEX ticket_events_action_at;
 DROP TABLE rollup_state;
 DROP TABLE ticket_rollups;

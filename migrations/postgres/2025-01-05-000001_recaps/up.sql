@@ -56,5 +56,6 @@ CREATE TABLE rollup_state (
     built_at TIMESTAMP NOT NULL
 );
 
--- The recap reads events of the period by action and time.
+-- The recap reads events of the period by action and time, and clocks stopped in the period.
 CREATE INDEX ticket_events_action_at ON ticket_events (jurisdiction_id, action, at);
+CREATE INDEX ticket_clocks_stopped ON ticket_clocks (jurisdiction_id, stopped_at);

@@ -27,7 +27,8 @@ pub struct FreezeRecap {
 /// Freeze the recap of a period as published (leader, coordinator, admin): computed now with the
 /// current weights and stored whole — figures, evidence ids, components, scores, ranks — so that
 /// it reads the same forever, whatever happens to the tickets later. Freezing the same period
-/// again makes another snapshot; each keeps its own numbers.
+/// again makes another snapshot; each keeps its own numbers. The answer leaves the ids out
+/// (`GET /recaps/{id}?evidence=true` has them).
 #[utoipa::path(tag = "recaps", security(("bearer" = [])), request_body = FreezeRecap, responses(
     (status = 201, body = RecapSnapshot),
     (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -67,7 +68,7 @@ pub async fn freeze(
                 body: serde_json::to_string(&recap).map_err(ApiError::internal)?,
             };
             recap_rows::insert(c, &row)?;
-            snapshot_of(row, tz)
+            snapshot_of(row, tz, false, None)
         })
         .await?;
     Ok(HttpResponse::Created()

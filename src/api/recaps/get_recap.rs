@@ -2,7 +2,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{respond_recap, snapshot_of, RecapSnapshot, Table};
+use super::{keep_evidence, respond_recap, snapshot_of, RecapSnapshot, Table};
 use crate::api::analytics::export::format_of;
 use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
@@ -18,10 +18,16 @@ pub struct RecapDownload {
     /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
     /// figure).
     pub table: Option<String>,
+    /// Include the ids behind each figure (default false; CSV/XLSX `table=evidence` has them
+    /// always).
+    pub evidence: Option<bool>,
+    /// Only the lines of this agency code or PIC username (a drill-down).
+    pub key: Option<String>,
 }
 
-/// A frozen recap with every figure's ids (leader, coordinator, admin); `format=csv|xlsx`
-/// downloads one of its tables.
+/// A frozen recap (leader, coordinator, admin), as it was frozen; `evidence=true` adds the ids
+/// behind every figure, `key` narrows it to one agency or PIC, `format=csv|xlsx` downloads one
+/// of its tables.
 #[utoipa::path(tag = "recaps", security(("bearer" = [])), params(
     ("id" = String, Path, format = Uuid), RecapDownload
 ), responses(
@@ -54,6 +60,12 @@ pub async fn get_recap(
         .await?
         .ok_or_else(missing)?;
     let name = format!("recap-{}-{}-{}", row.from_day, row.to_day, &row.id[..8]);
-    let snapshot = snapshot_of(row, caller.timezone())?;
+    let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let snapshot = snapshot_of(
+        row,
+        caller.timezone(),
+        keep_evidence(fmt, table, q.evidence),
+        key,
+    )?;
     respond_recap(fmt, &name, &snapshot, &snapshot.recap, table)
 }

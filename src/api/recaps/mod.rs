@@ -120,7 +120,10 @@ fn evidence_rows(recap: &Recap) -> Vec<EvidenceRow> {
         [("agencies", &recap.agencies), ("pics", &recap.pics)];
     for (table, lines) in lines {
         for l in lines {
-            for (figure, ids) in l.evidence.figures() {
+            let Some(evidence) = &l.evidence else {
+                continue;
+            };
+            for (figure, ids) in evidence.figures() {
                 rows.extend(ids.iter().map(|id| EvidenceRow {
                     table,
                     key: l.key.clone(),
@@ -131,6 +134,14 @@ fn evidence_rows(recap: &Recap) -> Vec<EvidenceRow> {
         }
     }
     rows
+}
+
+/// Whether the ids must be kept: asked for in JSON, or the evidence table of a download.
+pub fn keep_evidence(fmt: Format, table: Table, asked: Option<bool>) -> bool {
+    match fmt {
+        Format::Json => asked.unwrap_or(false),
+        Format::Csv | Format::Xlsx => table == Table::Evidence,
+    }
 }
 
 /// Answers `view` as JSON, or one of `recap`'s tables as CSV or XLSX.
@@ -190,10 +201,16 @@ fn summary_of(s: &Snapshot, tz: chrono_tz::Tz) -> RecapSummary {
     }
 }
 
-fn snapshot_of(s: Snapshot, tz: chrono_tz::Tz) -> Result<RecapSnapshot, ApiError> {
+/// A stored recap as a reader asked for it (see `Recap::shaped`).
+fn snapshot_of(
+    s: Snapshot,
+    tz: chrono_tz::Tz,
+    evidence: bool,
+    key: Option<&str>,
+) -> Result<RecapSnapshot, ApiError> {
     let recap: Recap = serde_json::from_str(&s.body).map_err(ApiError::internal)?;
     Ok(RecapSnapshot {
         summary: summary_of(&s, tz),
-        recap,
+        recap: recap.shaped(evidence, key),
     })
 }

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{recap_period, respond_recap, Table};
+use super::{keep_evidence, recap_period, respond_recap, Table};
 use crate::api::analytics::export::{format_of, Period, Tabular};
 use crate::api::patrols::slots_of;
 use crate::auth::AuthUser;
@@ -27,6 +27,11 @@ pub struct RecapQuery {
     /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
     /// figure).
     pub table: Option<String>,
+    /// Include the ids behind each figure (default false; CSV/XLSX `table=evidence` has them
+    /// always).
+    pub evidence: Option<bool>,
+    /// Only the lines of this agency code or PIC username (a drill-down).
+    pub key: Option<String>,
 }
 
 fn num(v: Option<f64>) -> String {
@@ -100,8 +105,9 @@ impl Tabular for RecapLine {
 }
 
 /// The recap of a period as it stands now (leader, coordinator, admin): per agency and per
-/// PIC, each figure with the ticket, clock, patrol or activity ids behind it (`evidence`), the
-/// score's components beside it, and the rank. Score = 100 × Σ weight × component ÷ Σ weight
+/// PIC, each figure, the score's components beside it, the score and the rank; with
+/// `evidence=true` the ticket, clock, patrol or activity ids behind each figure (narrow it to
+/// one line with `key`). Score = 100 × Σ weight × component ÷ Σ weight
 /// over the components that can be judged: response (share of filed tickets answered within the
 /// first_response target, weight 30), completion (resolved ÷ received, 25), clocks (met ÷
 /// met + breached, 20), patrols (done ÷ expected slots, 15), activity (posts per day, one a day
@@ -136,5 +142,7 @@ pub async fn preview(
             Ok::<_, ApiError>(compute(c, &jur, from, to, start, end, slots, &weights)?)
         })
         .await?;
+    let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let recap = recap.shaped(keep_evidence(fmt, table, q.evidence), key);
     respond_recap(fmt, &format!("recap-{from}-{to}"), &recap, &recap, table)
 }
