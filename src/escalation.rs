@@ -159,6 +159,7 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
                 ticket_clocks::stopped_at.eq(Some(now)),
             ))
             .execute(conn)?;
+            crate::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
             continue;
         }
         let status = t.status.clone();
@@ -184,6 +185,8 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
                 "clock {clock_name} of {ticket_id} was no longer running"
             )));
         }
+        // The breach is a recap fact too (the event's refresh ran before the flip).
+        crate::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
         marked += 1;
     }
     Ok((marked, claimed.len()))

@@ -51,8 +51,8 @@ pub fn events() -> Vec<&'static str> {
 
 /// Appends `event` for `ticket` (as it is after the action; `before` is it before, none for a
 /// filing) with the clocks of `plan` (made by `clocks::plan` before the ticket was written, so
-/// that its `next_due_at` is in the ticket already), the trend rollups it changes, and the
-/// deliveries of the webhooks that want it.
+/// that its `next_due_at` is in the ticket already), the trend rollups it changes, the
+/// ticket's recap facts, and the deliveries of the webhooks that want it.
 pub fn record(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
@@ -65,6 +65,18 @@ pub fn record(
     crate::rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
     event::insert(conn, e)?;
     clocks::write(conn, ticket, action, plan)?;
+    if before.is_none() {
+        // A filing: its event and clocks are at hand.
+        let rows: Vec<_> = plan
+            .runs
+            .iter()
+            .filter(|r| plan.changed.contains(&r.clock))
+            .map(|r| clocks::row_of(ticket, r))
+            .collect();
+        crate::recap_facts::write_new(conn, jur.tz(), ticket, e, &rows)?;
+    } else {
+        crate::recap_facts::refresh_of(conn, jur.tz(), ticket)?;
+    }
     let name = event_name(action);
     let hooks: Vec<_> = webhook::active(conn, &jur.id)?
         .into_iter()

@@ -19,6 +19,7 @@ pub mod journal;
 pub mod media;
 pub mod openapi;
 pub mod recap;
+pub mod recap_facts;
 pub mod rollups;
 pub mod seed;
 pub mod server;

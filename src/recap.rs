@@ -32,6 +32,25 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The list of `figure`.
+    fn list(&mut self, figure: &str) -> Option<&mut Vec<String>> {
+        Some(match figure {
+            "filed" => &mut self.filed,
+            "replied_in_time" => &mut self.replied_in_time,
+            "received" => &mut self.received,
+            "returned" => &mut self.returned,
+            "resolved" => &mut self.resolved,
+            "closed_with_reply" => &mut self.closed_with_reply,
+            "clocks_met" => &mut self.clocks_met,
+            "clocks_breached" => &mut self.clocks_breached,
+            "reopens" => &mut self.reopens,
+            "patrols" => &mut self.patrols,
+            "reposts" => &mut self.reposts,
+            "content" => &mut self.content,
+            _ => return None,
+        })
+    }
+
     /// Every figure's name with its ids, in a stable order.
     pub fn figures(&self) -> [(&'static str, &Vec<String>); 12] {
         [
@@ -130,8 +149,55 @@ enum ClockQuery {
 #[derive(Default)]
 struct Acc {
     ev: Evidence,
+    /// Counts known without their ids (from the facts' counts), added to the lists' lengths.
+    extra: HashMap<&'static str, usize>,
     first_reply: Vec<i64>,
     expected: usize,
+}
+
+impl Acc {
+    /// Adds `n` to `figure`, with its id when known.
+    fn add(&mut self, figure: &'static str, id: Option<String>, n: usize) {
+        match (id, self.ev.list(figure)) {
+            (Some(id), Some(list)) => list.push(id),
+            _ => *self.extra.entry(figure).or_default() += n,
+        }
+    }
+
+    fn count(&self, figure: &str) -> usize {
+        let listed = self
+            .ev
+            .figures()
+            .iter()
+            .find(|(f, _)| *f == figure)
+            .map(|(_, l)| l.len())
+            .unwrap_or(0);
+        listed + self.extra.get(figure).copied().unwrap_or(0)
+    }
+}
+
+/// Where a recap's ticket figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The tickets, events and clocks themselves.
+    Raw,
+    /// The materialised facts (`recap_facts`), with or without the ids behind the figures.
+    Facts { evidence: bool },
+}
+
+/// The facts when they are complete for the jurisdiction (see `rollups::ready`), else the raw
+/// tables.
+pub fn best_source(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: chrono_tz::Tz,
+    evidence: bool,
+) -> QueryResult<Source> {
+    Ok(if crate::rollups::ready(conn, jurisdiction_id, tz)? {
+        Source::Facts { evidence }
+    } else {
+        Source::Raw
+    })
 }
 
 /// Computes the recap of `[from, to]` (local days; UTC bounds `[start, end)`).
@@ -145,6 +211,7 @@ pub fn compute(
     end: NaiveDateTime,
     slots: usize,
     weights: &Weights,
+    source: Source,
 ) -> QueryResult<Recap> {
     let people: Vec<(String, String, String, String, Option<String>, bool)> = users::table
         .filter(users::jurisdiction_id.eq(jurisdiction_id))
@@ -174,6 +241,176 @@ pub fn compute(
             by_pic.entry(p.0.clone()).or_default().expected += slots * days;
         }
     }
+    match source {
+        Source::Raw => raw_tickets(
+            conn,
+            jurisdiction_id,
+            start,
+            end,
+            &agency_of,
+            &mut by_agency,
+            &mut by_pic,
+        )?,
+        Source::Facts { evidence } => from_facts(
+            conn,
+            jurisdiction_id,
+            from,
+            to,
+            evidence,
+            &agency_of,
+            &mut by_agency,
+            &mut by_pic,
+        )?,
+    }
+    let done: Vec<(String, String, String)> = patrols::table
+        .filter(patrols::jurisdiction_id.eq(jurisdiction_id))
+        .filter(patrols::day.ge(from))
+        .filter(patrols::day.le(to))
+        .select((patrols::id, patrols::pic_id, patrols::agency_id))
+        .load(conn)?;
+    for (id, pic, agency) in done {
+        by_agency
+            .entry(agency)
+            .or_default()
+            .ev
+            .patrols
+            .push(id.clone());
+        by_pic.entry(pic).or_default().ev.patrols.push(id);
+    }
+    let posts: Vec<(String, String, String, String)> = activities::table
+        .filter(activities::jurisdiction_id.eq(jurisdiction_id))
+        .filter(activities::posted_at.ge(start))
+        .filter(activities::posted_at.lt(end))
+        .select((
+            activities::id,
+            activities::kind,
+            activities::recorded_by,
+            activities::agency_id,
+        ))
+        .load(conn)?;
+    for (id, kind, by, agency) in posts {
+        for acc in [
+            by_agency.entry(agency).or_default(),
+            by_pic.entry(by).or_default(),
+        ] {
+            if kind == "repost" {
+                acc.ev.reposts.push(id.clone());
+            } else {
+                acc.ev.content.push(id.clone());
+            }
+        }
+    }
+
+    let line = |key: String, name: String, agency: Option<String>, acc: Acc, pic: bool| {
+        let c = |figure: &str| acc.count(figure);
+        let n = |figure: &str| c(figure) as u32;
+        let mut f = Figures {
+            filed: n("filed"),
+            replied_in_time: n("replied_in_time"),
+            received: n("received"),
+            returned: n("returned"),
+            resolved: n("resolved"),
+            closed_with_reply: n("closed_with_reply"),
+            clocks_met: n("clocks_met"),
+            clocks_breached: n("clocks_breached"),
+            reopens: n("reopens"),
+            patrols_done: n("patrols"),
+            patrols_expected: acc.expected as u32,
+            reposts: n("reposts"),
+            content: n("content"),
+            days: days as u32,
+        };
+        if pic {
+            // A PIC is judged on response, clocks, patrols and posts; completion is the agency's.
+            f.received = 0;
+        }
+        let s = score(&f, weights);
+        RecapLine {
+            key,
+            name,
+            agency,
+            filed: c("filed"),
+            received: c("received"),
+            returned: c("returned"),
+            resolved: c("resolved"),
+            closed_with_reply: c("closed_with_reply"),
+            median_first_reply_minutes: median(&acc.first_reply),
+            clocks_met: c("clocks_met"),
+            clocks_breached: c("clocks_breached"),
+            reopens: c("reopens"),
+            patrols_done: c("patrols"),
+            patrols_expected: acc.expected,
+            reposts: c("reposts"),
+            content: c("content"),
+            response: s.response,
+            completion: s.completion,
+            clocks: s.clocks,
+            patrols: s.patrols,
+            activity: s.activity,
+            score: s.score,
+            rank: 0,
+            evidence: Some(acc.ev),
+        }
+    };
+    let codes: HashMap<&str, (&str, &str)> = agency_rows
+        .iter()
+        .map(|(i, c, n)| (i.as_str(), (c.as_str(), n.as_str())))
+        .collect();
+    let mut agency_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
+    for (id, code, name) in &agency_rows {
+        let acc = by_agency.remove(id).unwrap_or_default();
+        agency_lines.insert(
+            code.clone(),
+            line(code.clone(), name.clone(), None, acc, false),
+        );
+    }
+    let mut pic_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
+    for p in people.iter().filter(|p| p.3 == "pic") {
+        let Some(acc) = by_pic.remove(&p.0) else {
+            continue;
+        };
+        let agency =
+            p.4.as_deref()
+                .and_then(|a| codes.get(a))
+                .map(|(c, _)| c.to_string());
+        pic_lines.insert(
+            p.1.clone(),
+            line(p.1.clone(), p.2.clone(), agency, acc, true),
+        );
+    }
+    let ranked = |lines: BTreeMap<String, RecapLine>| {
+        let scores: Vec<(&str, f64)> = lines.values().map(|l| (l.key.as_str(), l.score)).collect();
+        let order = rank(&scores);
+        order
+            .iter()
+            .map(|(k, _, r)| {
+                let mut l = lines[*k].clone();
+                l.rank = *r;
+                l
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(Recap {
+        from,
+        to,
+        weights: *weights,
+        agencies: ranked(agency_lines),
+        pics: ranked(pic_lines),
+    })
+}
+
+/// The ticket figures from the tickets, events and clocks themselves (the definition the facts
+/// are tested against).
+#[allow(clippy::too_many_arguments)]
+fn raw_tickets(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    agency_of: &HashMap<&str, Option<&str>>,
+    by_agency: &mut HashMap<String, Acc>,
+    by_pic: &mut HashMap<String, Acc>,
+) -> QueryResult<()> {
     // Tickets filed in the period (ids are UUIDv7 of the filing time).
     let filed: Vec<(String, String, String, NaiveDateTime, Option<String>)> = tickets::table
         .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
@@ -345,139 +582,98 @@ pub fn compute(
             list(&mut by_agency.entry(a).or_default().ev).push(key);
         }
     }
-    let done: Vec<(String, String, String)> = patrols::table
-        .filter(patrols::jurisdiction_id.eq(jurisdiction_id))
-        .filter(patrols::day.ge(from))
-        .filter(patrols::day.le(to))
-        .select((patrols::id, patrols::pic_id, patrols::agency_id))
-        .load(conn)?;
-    for (id, pic, agency) in done {
-        by_agency
-            .entry(agency)
+    Ok(())
+}
+
+/// The ticket figures from the materialised facts: counts grouped in the database, or every
+/// fact with its id when `evidence`. Added to the same lines by the same rules as `raw_tickets`:
+/// the filer's and actor's agency as it is now, a PIC line for a closer or a first_response
+/// clock only when the PIC is on duty or filed in the period.
+#[allow(clippy::too_many_arguments)]
+fn from_facts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    evidence: bool,
+    agency_of: &HashMap<&str, Option<&str>>,
+    by_agency: &mut HashMap<String, Acc>,
+    by_pic: &mut HashMap<String, Acc>,
+) -> QueryResult<()> {
+    use crate::recap_facts;
+    type Item = (String, String, &'static str, Option<String>, usize);
+    let figure = |f: &str| -> Option<&'static str> {
+        [
+            "filed",
+            "replied_in_time",
+            "received",
+            "returned",
+            "resolved",
+            "closed_with_reply",
+            "clocks_met",
+            "clocks_breached",
+            "reopens",
+        ]
+        .into_iter()
+        .find(|x| *x == f)
+    };
+    let items: Vec<Item> = if evidence {
+        recap_facts::all(conn, jurisdiction_id, from, to)?
+            .into_iter()
+            .filter_map(|(kind, subject, f, ticket, detail)| {
+                let id = if detail.is_empty() {
+                    ticket
+                } else {
+                    format!("{ticket}:{detail}")
+                };
+                Some((kind, subject, figure(&f)?, Some(id), 1))
+            })
+            .collect()
+    } else {
+        recap_facts::counts(conn, jurisdiction_id, from, to)?
+            .into_iter()
+            .filter_map(|(kind, subject, f, n)| {
+                Some((kind, subject, figure(&f)?, None, n as usize))
+            })
+            .collect()
+    };
+    let agency = |user: &str| agency_of.get(user).copied().flatten().map(str::to_string);
+    // Filings first: they decide which PICs have a line (as in `raw_tickets`).
+    for (_, subject, f, id, n) in items
+        .iter()
+        .filter(|i| i.0 == "user" && matches!(i.2, "filed" | "replied_in_time"))
+    {
+        by_pic
+            .entry(subject.clone())
             .or_default()
-            .ev
-            .patrols
-            .push(id.clone());
-        by_pic.entry(pic).or_default().ev.patrols.push(id);
+            .add(f, id.clone(), *n);
+        if let Some(a) = agency(subject) {
+            by_agency.entry(a).or_default().add(f, id.clone(), *n);
+        }
     }
-    let posts: Vec<(String, String, String, String)> = activities::table
-        .filter(activities::jurisdiction_id.eq(jurisdiction_id))
-        .filter(activities::posted_at.ge(start))
-        .filter(activities::posted_at.lt(end))
-        .select((
-            activities::id,
-            activities::kind,
-            activities::recorded_by,
-            activities::agency_id,
-        ))
-        .load(conn)?;
-    for (id, kind, by, agency) in posts {
-        for acc in [
-            by_agency.entry(agency).or_default(),
-            by_pic.entry(by).or_default(),
-        ] {
-            if kind == "repost" {
-                acc.ev.reposts.push(id.clone());
-            } else {
-                acc.ev.content.push(id.clone());
+    for (filer, minutes) in recap_facts::first_replies(conn, jurisdiction_id, from, to)? {
+        let Some(m) = minutes else { continue };
+        by_pic.entry(filer.clone()).or_default().first_reply.push(m);
+        if let Some(a) = agency(&filer) {
+            by_agency.entry(a).or_default().first_reply.push(m);
+        }
+    }
+    for (kind, subject, f, id, n) in items
+        .into_iter()
+        .filter(|i| !(i.0 == "user" && matches!(i.2, "filed" | "replied_in_time")))
+    {
+        if kind == "agency" {
+            by_agency.entry(subject).or_default().add(f, id, n);
+            continue;
+        }
+        if let Some(a) = agency(&subject) {
+            by_agency.entry(a).or_default().add(f, id.clone(), n);
+        }
+        if matches!(f, "closed_with_reply" | "clocks_met" | "clocks_breached") {
+            if let Some(acc) = by_pic.get_mut(&subject) {
+                acc.add(f, id, n);
             }
         }
     }
-
-    let line = |key: String, name: String, agency: Option<String>, acc: Acc, pic: bool| {
-        let e = acc.ev;
-        let n = |v: &Vec<String>| v.len() as u32;
-        let mut f = Figures {
-            filed: n(&e.filed),
-            replied_in_time: n(&e.replied_in_time),
-            received: n(&e.received),
-            returned: n(&e.returned),
-            resolved: n(&e.resolved),
-            closed_with_reply: n(&e.closed_with_reply),
-            clocks_met: n(&e.clocks_met),
-            clocks_breached: n(&e.clocks_breached),
-            reopens: n(&e.reopens),
-            patrols_done: n(&e.patrols),
-            patrols_expected: acc.expected as u32,
-            reposts: n(&e.reposts),
-            content: n(&e.content),
-            days: days as u32,
-        };
-        if pic {
-            // A PIC is judged on response, clocks, patrols and posts; completion is the agency's.
-            f.received = 0;
-        }
-        let s = score(&f, weights);
-        RecapLine {
-            key,
-            name,
-            agency,
-            filed: e.filed.len(),
-            received: e.received.len(),
-            returned: e.returned.len(),
-            resolved: e.resolved.len(),
-            closed_with_reply: e.closed_with_reply.len(),
-            median_first_reply_minutes: median(&acc.first_reply),
-            clocks_met: e.clocks_met.len(),
-            clocks_breached: e.clocks_breached.len(),
-            reopens: e.reopens.len(),
-            patrols_done: e.patrols.len(),
-            patrols_expected: acc.expected,
-            reposts: e.reposts.len(),
-            content: e.content.len(),
-            response: s.response,
-            completion: s.completion,
-            clocks: s.clocks,
-            patrols: s.patrols,
-            activity: s.activity,
-            score: s.score,
-            rank: 0,
-            evidence: Some(e),
-        }
-    };
-    let codes: HashMap<&str, (&str, &str)> = agency_rows
-        .iter()
-        .map(|(i, c, n)| (i.as_str(), (c.as_str(), n.as_str())))
-        .collect();
-    let mut agency_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
-    for (id, code, name) in &agency_rows {
-        let acc = by_agency.remove(id).unwrap_or_default();
-        agency_lines.insert(
-            code.clone(),
-            line(code.clone(), name.clone(), None, acc, false),
-        );
-    }
-    let mut pic_lines: BTreeMap<String, RecapLine> = BTreeMap::new();
-    for p in people.iter().filter(|p| p.3 == "pic") {
-        let Some(acc) = by_pic.remove(&p.0) else {
-            continue;
-        };
-        let agency =
-            p.4.as_deref()
-                .and_then(|a| codes.get(a))
-                .map(|(c, _)| c.to_string());
-        pic_lines.insert(
-            p.1.clone(),
-            line(p.1.clone(), p.2.clone(), agency, acc, true),
-        );
-    }
-    let ranked = |lines: BTreeMap<String, RecapLine>| {
-        let scores: Vec<(&str, f64)> = lines.values().map(|l| (l.key.as_str(), l.score)).collect();
-        let order = rank(&scores);
-        order
-            .iter()
-            .map(|(k, _, r)| {
-                let mut l = lines[*k].clone();
-                l.rank = *r;
-                l
-            })
-            .collect::<Vec<_>>()
-    };
-    Ok(Recap {
-        from,
-        to,
-        weights: *weights,
-        agencies: ranked(agency_lines),
-        pics: ranked(pic_lines),
-    })
+    Ok(())
 }

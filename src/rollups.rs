@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
 use crate::db::models::ticket::Ticket;
-use crate::db::schema::{rollup_state, ticket_events, ticket_rollups, tickets};
+use crate::db::schema::{recap_facts, rollup_state, ticket_events, ticket_rollups, tickets};
 use crate::db::DbConnection;
 use crate::domain::analytics::{GroupBy, Metric};
 use crate::domain::lifecycle::Action;
@@ -193,8 +193,8 @@ struct Row {
 /// Tickets read per query while rebuilding.
 const PAGE: i64 = 20_000;
 
-/// Replaces a jurisdiction's rollups by counts made from the tickets and their events, and
-/// marks them complete for `tz`. Runs in its own transaction; on PostgreSQL it locks the rollups
+/// Replaces a jurisdiction's rollups by counts made from the tickets and their events (and its
+/// recap facts, `recap_facts::build_page`), and marks them complete for `tz`. Runs in its own transaction; on PostgreSQL it locks the rollups
 /// against concurrent writers first, so that a filing racing the rebuild is counted once.
 pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<usize> {
     conn.transaction(|c| {
@@ -205,6 +205,8 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
             ticket_rollups::table.filter(ticket_rollups::jurisdiction_id.eq(jurisdiction_id)),
         )
         .execute(c)?;
+        diesel::delete(recap_facts::table.filter(recap_facts::jurisdiction_id.eq(jurisdiction_id)))
+            .execute(c)?;
         type Facts = (
             String,
             NaiveDateTime,
@@ -215,19 +217,30 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
         let mut totals: BTreeMap<(Key, i32), i64> = BTreeMap::new();
         let mut after = String::new();
         loop {
-            let page: Vec<Facts> = tickets::table
+            let rows: Vec<(Facts, (String, String))> = tickets::table
                 .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
                 .filter(tickets::id.gt(&after))
                 .order(tickets::id.asc())
                 .limit(PAGE)
                 .select((
-                    tickets::id,
-                    tickets::created_at,
-                    tickets::category_id,
-                    tickets::region_id,
-                    tickets::agency_id,
+                    (
+                        tickets::id,
+                        tickets::created_at,
+                        tickets::category_id,
+                        tickets::region_id,
+                        tickets::agency_id,
+                    ),
+                    (tickets::status, tickets::filed_by),
                 ))
                 .load(c)?;
+            let recap_page: Vec<_> = rows
+                .iter()
+                .map(|(f, (status, filer))| {
+                    (f.0.clone(), status.clone(), filer.clone(), f.1, f.4.clone())
+                })
+                .collect();
+            crate::recap_facts::build_page(c, tz, jurisdiction_id, &recap_page)?;
+            let page: Vec<Facts> = rows.into_iter().map(|(f, _)| f).collect();
             let (Some(first), Some(last)) = (page.first(), page.last()) else {
                 break;
             };

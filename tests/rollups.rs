@@ -66,6 +66,66 @@ fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> 
     out
 }
 
+/// The recap of `[from, to]` from `source`, as JSON with every id list sorted.
+fn recap_json(
+    app: &TestApp,
+    source: aduan::recap::Source,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Value {
+    let jur = jurisdiction(app);
+    let tz = jur.tz();
+    let midnight = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+            .unwrap()
+            .naive_utc()
+    };
+    let mut conn = app.state.db.conn().unwrap();
+    let recap = aduan::recap::compute(
+        &mut conn,
+        &jur.id,
+        from,
+        to,
+        midnight(from),
+        midnight(to + Duration::days(1)),
+        3,
+        &Default::default(),
+        source,
+    )
+    .unwrap();
+    let mut v = serde_json::to_value(recap).unwrap();
+    for table in ["agencies", "pics"] {
+        for line in v[table].as_array_mut().unwrap() {
+            for (_, ids) in line["evidence"].as_object_mut().unwrap() {
+                ids.as_array_mut()
+                    .unwrap()
+                    .sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+        }
+    }
+    v
+}
+
+/// The recap from the facts equals the recap from the raw tables, with and without the ids.
+fn recaps_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) {
+    use aduan::recap::Source;
+    let raw = recap_json(app, Source::Raw, from, to);
+    assert_eq!(
+        recap_json(app, Source::Facts { evidence: true }, from, to),
+        raw
+    );
+    let mut counted = recap_json(app, Source::Facts { evidence: false }, from, to);
+    let mut plain = raw.clone();
+    for v in [&mut counted, &mut plain] {
+        for table in ["agencies", "pics"] {
+            for line in v[table].as_array_mut().unwrap() {
+                line.as_object_mut().unwrap().remove("evidence");
+            }
+        }
+    }
+    assert_eq!(counted, plain);
+}
+
 async fn rollups_equal_raw(app: TestApp) {
     let jur = jurisdiction(&app);
     let now = Utc::now();
@@ -89,6 +149,9 @@ async fn rollups_equal_raw(app: TestApp) {
     let raw = everything(&app, Source::Raw, from, today);
     assert!(raw.len() > 100, "{} cells", raw.len());
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    let quarter = today - Duration::days(89);
+    recaps_agree(&app, quarter, today);
+    recaps_agree(&app, today - Duration::days(20), today - Duration::days(7));
 
     // Random actions through the API: filings, routes and re-routes, returns, resolves,
     // closes, reopens — moving tickets and their past resolutions between agencies.
@@ -186,6 +249,27 @@ async fn rollups_equal_raw(app: TestApp) {
     // Maintained in each transaction: still equal to the raw tables, and to a fresh rebuild.
     let raw = everything(&app, Source::Raw, from, today);
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    recaps_agree(&app, quarter, today);
+    // A clock breached by the escalation task counts too.
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.state.db.conn().unwrap();
+        let sql =
+            format!(
+            "UPDATE ticket_clocks SET due_at = '{}' WHERE state = 'running' AND clock = 'resolve'",
+            (Utc::now() - Duration::hours(1)).naive_utc().format("%Y-%m-%d %H:%M:%S")
+        );
+        match &mut *conn {
+            aduan::db::DbConnection::Postgres(c) => c.batch_execute(&sql).unwrap(),
+            aduan::db::DbConnection::Sqlite(c) => c.batch_execute(&sql).unwrap(),
+        }
+    }
+    let before = recap_json(&app, aduan::recap::Source::Raw, quarter, today);
+    let breached = aduan::escalation::tick(&app.state).await.unwrap();
+    assert!(breached.breached > 0, "{}", breached.breached);
+    let after = recap_json(&app, aduan::recap::Source::Raw, quarter, today);
+    assert_ne!(before, after);
+    recaps_agree(&app, quarter, today);
     {
         let mut conn = app.state.db.conn().unwrap();
         aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
@@ -236,6 +320,12 @@ async fn rollups_equal_raw(app: TestApp) {
     assert_ne!(moved, raw);
     assert_eq!(everything(&app, Source::Rollups, from, today), moved);
     let raw = moved;
+    // Facts made afresh for everything agree as well.
+    {
+        let mut conn = app.state.db.conn().unwrap();
+        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+    }
+    recaps_agree(&app, quarter, today);
 
     // The endpoint answers from the rollups, month by category, the same as the raw count.
     let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;

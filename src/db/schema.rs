@@ -374,6 +374,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recap_facts (ticket_id, figure, detail, day) {
+        jurisdiction_id -> Text,
+        day -> Date,
+        kind -> Text,
+        subject -> Text,
+        figure -> Text,
+        ticket_id -> Text,
+        detail -> Text,
+        minutes -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     agencies,
@@ -401,4 +414,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recaps,
     ticket_rollups,
     rollup_state,
+    recap_facts,
 );

@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::db::models::recap::{self as recap_rows, Snapshot};
 use crate::domain::policy::Permission;
 use crate::error::{ApiError, Problem};
-use crate::recap::compute;
+use crate::recap::{best_source, compute};
 use crate::state::AppState;
 
 /// The period to freeze: both days or neither (then the current two-week period).
@@ -56,7 +56,9 @@ pub async fn freeze(
         .write(move |c| {
             let slots = slots_of(c, &jur)?.len();
             let weights = recap_rows::weights(c, &jur)?;
-            let recap = compute(c, &jur, from, to, start, end, slots, &weights)?;
+            // Stored whole: with the ids behind every figure.
+            let source = best_source(c, &jur, tz, true)?;
+            let recap = compute(c, &jur, from, to, start, end, slots, &weights, source)?;
             let now = crate::db::now();
             let row = Snapshot {
                 id: crate::db::new_id_at(now),

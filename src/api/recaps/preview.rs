@@ -10,7 +10,7 @@ use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
 use crate::error::{ApiError, Problem};
-use crate::recap::{compute, Recap, RecapLine};
+use crate::recap::{best_source, compute, Recap, RecapLine};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -134,15 +134,20 @@ pub async fn preview(
         end,
     } = recap_period(&state, &caller, q.from, q.to)?;
     let jur = caller.jurisdiction_id.clone();
+    let tz = caller.timezone();
+    let keep = keep_evidence(fmt, table, q.evidence);
     let recap = state
         .db
         .read(move |c| {
             let slots = slots_of(c, &jur)?.len();
             let weights = recap_rows::weights(c, &jur)?;
-            Ok::<_, ApiError>(compute(c, &jur, from, to, start, end, slots, &weights)?)
+            let source = best_source(c, &jur, tz, keep)?;
+            Ok::<_, ApiError>(compute(
+                c, &jur, from, to, start, end, slots, &weights, source,
+            )?)
         })
         .await?;
     let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let recap = recap.shaped(keep_evidence(fmt, table, q.evidence), key);
+    let recap = recap.shaped(keep, key);
     respond_recap(fmt, &format!("recap-{from}-{to}"), &recap, &recap, table)
 }

@@ -1,0 +1,2 @@
+DROP TABLE recap_facts;
+DELETE FROM rollup_state;
