@@ -370,14 +370,16 @@ pub fn first_replies(
         .load(conn)
 }
 
-/// Every fact of the local days `[from, to]` (for the ids behind the figures):
-/// `(kind, subject, figure, ticket_id, detail)`.
+/// A fact with its id: `(kind, subject, figure, ticket_id, detail)`.
+pub type Listed = (String, String, String, String, String);
+
+/// Every fact of the local days `[from, to]` (for the ids behind the figures).
 pub fn all(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<(String, String, String, String, String)>> {
+) -> QueryResult<Vec<Listed>> {
     recap_facts::table
         .filter(recap_facts::jurisdiction_id.eq(jurisdiction_id))
         .filter(recap_facts::day.ge(from))
