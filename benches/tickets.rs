@@ -583,6 +583,10 @@ SELECT jurisdiction_id, scope, clock, enabled, target, unit, updated_at FROM sla
 SELECT DISTINCT date FROM holidays WHERE jurisdiction_id = :jur AND date >= current_date - 1;
 INSERT INTO ticket_clocks (ticket_id, clock, jurisdiction_id, state, target, unit, started_at, due_at, stopped_at, paused_at) VALUES ('pgb-' || :client_id || '-' || :n, 'first_response', :jur, 'running', 24, 'hours', now(), now() + interval '24 hours', NULL, NULL);
 INSERT INTO ticket_clocks (ticket_id, clock, jurisdiction_id, state, target, unit, started_at, due_at, stopped_at, paused_at) VALUES ('pgb-' || :client_id || '-' || :n, 'verify', :jur, 'running', 3, 'working_days', now(), now() + interval '3 days', NULL, NULL);
+INSERT INTO ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe, count) VALUES (:jur, 'filed', 'agency', current_date, '', :n % 8, 1) ON CONFLICT (jurisdiction_id, metric, dim, day, key, stripe) DO UPDATE SET count = ticket_rollups.count + 1;
+INSERT INTO ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe, count) VALUES (:jur, 'filed', 'category', current_date, :cat, :n % 8, 1) ON CONFLICT (jurisdiction_id, metric, dim, day, key, stripe) DO UPDATE SET count = ticket_rollups.count + 1;
+INSERT INTO ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe, count) VALUES (:jur, 'filed', 'region', current_date, :reg, :n % 8, 1) ON CONFLICT (jurisdiction_id, metric, dim, day, key, stripe) DO UPDATE SET count = ticket_rollups.count + 1;
+INSERT INTO recap_facts (jurisdiction_id, day, kind, subject, figure, ticket_id, detail, minutes) VALUES (:jur, current_date, 'user', :user, 'filed', 'pgb-' || :client_id || '-' || :n, '', NULL);
 SELECT id, url, secret, events FROM webhooks WHERE jurisdiction_id = :jur AND active;
 COMMIT;
 "#;

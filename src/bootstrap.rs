@@ -28,7 +28,11 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     ensure_admin(&db, settings.admin_password.as_deref())?;
     let built = db.write_blocking(|c| crate::rollups::ensure_built(c).map_err(DbError::from))?;
     if !built.is_empty() {
-        tracing::info!(jurisdictions = built.len(), "built the trend rollups");
+        crate::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
+        tracing::info!(
+            jurisdictions = built.len(),
+            "built the trend rollups and recap facts"
+        );
     }
     let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let blobs = crate::storage::FsBlobStore::open(&settings.data_dir).with_context(|| {

@@ -55,6 +55,7 @@ pub fn synthetic(settings: &Settings, tickets: usize, days: i64, seed: u64) -> a
     let rows = db.write_blocking(move |c| {
         crate::rollups::rebuild(c, &j.id, j.tz()).map_err(DbError::from)
     })?;
+    crate::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
     tracing::info!(rows, "rebuilt the trend rollups");
     println!(
         "{}: added {tickets} synthetic tickets over {days} days in {:.1} s",

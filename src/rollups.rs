@@ -330,6 +330,21 @@ pub fn ready(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryRes
     Ok(zone.as_deref() == Some(tz.name()))
 }
 
+/// After a rebuild: refreshes the planner's statistics of the rebuilt tables (and, on
+/// PostgreSQL, their visibility maps, so that a recap's scans stay index-only). Outside any
+/// transaction.
+pub fn tidy(conn: &mut DbConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConnection::Postgres(pg) => {
+            pg.batch_execute("VACUUM ANALYZE ticket_rollups, recap_facts")
+        }
+        DbConnection::Sqlite(lite) => {
+            lite.batch_execute("ANALYZE ticket_rollups; ANALYZE recap_facts")
+        }
+    }
+}
+
 /// Builds the rollups of every jurisdiction that has none (or has them in another time zone).
 /// Gives the jurisdictions rebuilt.
 pub fn ensure_built(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
