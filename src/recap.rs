@@ -1,5 +1,6 @@
-//! Gathers a recap's figures from the raw tables for a period and scores them with
-//! `domain::recap`: per agency and per PIC, every count with the ids behind it.
+//! Gathers a recap's figures for a period — from the materialised facts (`recap_facts`) when
+//! they are complete, else from the raw tables — and scores them with `domain::recap`: per
+//! agency and per PIC, every count, with the ids behind it when asked.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -272,35 +272,21 @@ impl<'a> TicketFacts<'a> {
     }
 }
 
-/// Makes the facts of the tickets with ids in `[first, last]` of one page (the rebuild's).
+/// Makes the facts of one page of the rebuild: `tickets` in id order, with their events (read
+/// once by the rebuild, which counts the same events for the trend rollups).
 pub fn build_page(
     conn: &mut DbConnection,
     tz: Tz,
-    jurisdiction_id: &str,
-    page: &[(String, String, String, NaiveDateTime, Option<String>)],
+    tickets: &[TicketFacts],
+    events: &HashMap<&str, Vec<EventFacts>>,
 ) -> QueryResult<usize> {
-    let (Some(first), Some(last)) = (page.first(), page.last()) else {
+    let (Some(first), Some(last)) = (tickets.first(), tickets.last()) else {
         return Ok(0);
     };
-    let mut events: HashMap<String, Vec<EventFacts>> = HashMap::new();
-    let rows: Vec<(String, String, Option<String>, NaiveDateTime, String)> = ticket_events::table
-        .filter(ticket_events::ticket_id.ge(&first.0))
-        .filter(ticket_events::ticket_id.le(&last.0))
-        .select((
-            ticket_events::ticket_id,
-            ticket_events::action,
-            ticket_events::actor_id,
-            ticket_events::at,
-            ticket_events::data,
-        ))
-        .load(conn)?;
-    for (t, a, by, at, d) in rows {
-        events.entry(t).or_default().push((a, by, at, d));
-    }
     let mut clocks: HashMap<String, Vec<ClockFacts>> = HashMap::new();
     let rows: Vec<ClockRow> = ticket_clocks::table
-        .filter(ticket_clocks::ticket_id.ge(&first.0))
-        .filter(ticket_clocks::ticket_id.le(&last.0))
+        .filter(ticket_clocks::ticket_id.ge(first.id))
+        .filter(ticket_clocks::ticket_id.le(last.id))
         .select(ClockRow::as_select())
         .load(conn)?;
     for c in rows {
@@ -310,19 +296,12 @@ pub fn build_page(
             .push((c.clock, c.state, c.due_at, c.stopped_at));
     }
     let mut facts = Vec::new();
-    for (id, status, filed_by, created_at, agency) in page {
+    for t in tickets {
         facts.extend(facts_of(
             tz,
-            &TicketFacts {
-                id,
-                jurisdiction_id,
-                status,
-                filed_by,
-                created_at: *created_at,
-                agency_id: agency.as_deref(),
-            },
-            events.get(id).map(Vec::as_slice).unwrap_or(&[]),
-            clocks.get(id).map(Vec::as_slice).unwrap_or(&[]),
+            t,
+            events.get(t.id).map(Vec::as_slice).unwrap_or(&[]),
+            clocks.get(t.id).map(Vec::as_slice).unwrap_or(&[]),
         ));
     }
     insert_all(conn, &facts)?;

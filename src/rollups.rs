@@ -14,7 +14,7 @@
 //! A row is split into `STRIPES` by ticket id so that concurrent writers of one day and key do
 //! not all wait on one row; deltas are applied in key order, so two writers never deadlock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -233,31 +233,46 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
                     (tickets::status, tickets::filed_by),
                 ))
                 .load(c)?;
-            let recap_page: Vec<_> = rows
-                .iter()
-                .map(|(f, (status, filer))| {
-                    (f.0.clone(), status.clone(), filer.clone(), f.1, f.4.clone())
-                })
-                .collect();
-            crate::recap_facts::build_page(c, tz, jurisdiction_id, &recap_page)?;
-            let page: Vec<Facts> = rows.into_iter().map(|(f, _)| f).collect();
-            let (Some(first), Some(last)) = (page.first(), page.last()) else {
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
                 break;
             };
-            let events: Vec<(String, String, NaiveDateTime)> = ticket_events::table
-                .filter(ticket_events::ticket_id.ge(&first.0))
-                .filter(ticket_events::ticket_id.le(&last.0))
-                .filter(ticket_events::action.eq_any(["resolve", "close"]))
-                .select((
-                    ticket_events::ticket_id,
-                    ticket_events::action,
-                    ticket_events::at,
-                ))
-                .load(c)?;
-            let mut facts: BTreeMap<&str, &Facts> = BTreeMap::new();
-            for t in &page {
-                facts.insert(t.0.as_str(), t);
+            // Every event of the page, once: resolve and close for the counts here, all of
+            // them for the recap facts.
+            let events: Vec<(String, String, Option<String>, NaiveDateTime, String)> =
+                ticket_events::table
+                    .filter(ticket_events::ticket_id.ge(&first.0 .0))
+                    .filter(ticket_events::ticket_id.le(&last.0 .0))
+                    .select((
+                        ticket_events::ticket_id,
+                        ticket_events::action,
+                        ticket_events::actor_id,
+                        ticket_events::at,
+                        ticket_events::data,
+                    ))
+                    .load(c)?;
+            let mut by_ticket: HashMap<&str, Vec<crate::recap_facts::EventFacts>> = HashMap::new();
+            for (t, a, by, at, d) in &events {
+                by_ticket.entry(t.as_str()).or_default().push((
+                    a.clone(),
+                    by.clone(),
+                    *at,
+                    d.clone(),
+                ));
             }
+            let recap_page: Vec<crate::recap_facts::TicketFacts> = rows
+                .iter()
+                .map(|(f, (status, filer))| crate::recap_facts::TicketFacts {
+                    id: &f.0,
+                    jurisdiction_id,
+                    status,
+                    filed_by: filer,
+                    created_at: f.1,
+                    agency_id: f.4.as_deref(),
+                })
+                .collect();
+            crate::recap_facts::build_page(c, tz, &recap_page, &by_ticket)?;
+            let page: Vec<&Facts> = rows.iter().map(|(f, _)| f).collect();
+            let facts: HashMap<&str, &Facts> = page.iter().map(|t| (t.0.as_str(), *t)).collect();
             let mut count = |metric: Metric, day: NaiveDate, t: &Facts| {
                 let stripe = stripe_of(&t.0);
                 for (dim, key) in [("category", &t.2), ("region", &t.3), ("agency", &t.4)] {
@@ -268,12 +283,12 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
             for t in &page {
                 count(Metric::Filed, local_day(t.1, tz), t);
             }
-            for (ticket, action, at) in &events {
+            for (ticket, action, _, at, _) in &events {
                 if let (Some(m), Some(t)) = (metric_of(action), facts.get(ticket.as_str())) {
                     count(m, local_day(*at, tz), t);
                 }
             }
-            after = last.0.clone();
+            after = last.0 .0.clone();
         }
         let rows: Vec<Row> = totals
             .into_iter()
