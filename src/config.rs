@@ -59,6 +59,9 @@ pub struct Settings {
     /// `ADUAN_RECAP_ANCHOR`: a Monday; recap periods are the fortnights from it. Default
     /// 2025-01-06.
     pub recap_anchor: chrono::NaiveDate,
+    /// `ADUAN_OPEN311_CONTACT`: who Open311 client developers may contact (shown in
+    /// `/open311/v2/discovery`). Default: a line asking them to contact the administrators.
+    pub open311_contact: String,
 }
 
 /// A setting that could not be used, with the variable's name.
@@ -173,6 +176,12 @@ impl Settings {
                         err("ADUAN_RECAP_ANCHOR", "must be a Monday such as 2025-01-06")
                     })?,
             },
+            open311_contact: get("ADUAN_OPEN311_CONTACT")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| {
+                    "Contact the administrators of this aduan server (Diskominfo).".to_string()
+                }),
         })
     }
 }

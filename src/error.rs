@@ -311,16 +311,23 @@ pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 /// Safety net for error responses made outside our handlers (actix internals, middleware):
-/// any 4xx/5xx that is not already problem+json is rewritten into one.
+/// any 4xx/5xx that is not already problem+json is rewritten into one. The Open311 facade's
+/// own error documents (XML or JSON, as its specification asks) are left as they are.
 pub fn problem_safety_net<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-    if is_problem {
+        .and_then(|v| v.to_str().ok());
+    let is_problem = content_type.is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let is_open311 = res.request().path().starts_with(crate::open311::BASE)
+        && content_type.is_some_and(|v| {
+            [crate::open311::Format::Json, crate::open311::Format::Xml]
+                .iter()
+                .any(|f| v == f.content_type())
+        });
+    if is_problem || is_open311 {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -17,6 +17,7 @@ pub mod escalation;
 pub mod ids;
 pub mod journal;
 pub mod media;
+pub mod open311;
 pub mod openapi;
 pub mod recap;
 pub mod recap_facts;

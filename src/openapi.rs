@@ -14,7 +14,9 @@ use crate::error::{FieldError, Problem};
 was found to its resolution in the field and the public reply that closes it.\n\n\
 Sign in with `POST /api/v1/auth/token` and send the token as `Authorization: Bearer <token>`. \
 Every error is `application/problem+json` (RFC 9457) with a stable `code`. Lists answer \
-`{items, next_cursor}`; pass `next_cursor` back as `cursor` for the next page.",
+`{items, next_cursor}`; pass `next_cursor` back as `cursor` for the next page.\n\n\
+An Open311 GeoReport v2 endpoint (XML and JSON) is served at `/open311/v2/` (discovery at \
+`/open311/v2/discovery.json`); it is described in the README, not here.",
         license(name = "AGPL-3.0-or-later"),
     ),
     tags(
@@ -25,6 +27,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`. Lists
         (name = "calendar", description = "Working week, holidays (national, cuti bersama, local) and due times"),
         (name = "sla", description = "Deadline targets: the jurisdiction's default and per-category overrides"),
         (name = "webhooks", description = "Signed notifications of ticket events, with retries and a delivery log"),
+        (name = "api keys", description = "Keys for external clients: Open311 GeoReport v2 apps file requests at /open311/v2/ with one (see the README)"),
         (name = "duties", description = "PIC duties: patrol check-ins per slot and the activity log (reposts, own content)"),
         (name = "analytics", description = "Aggregates for planners and leaders (no personal data)"),
         (name = "recaps", description = "The bi-weekly recap of every agency's and PIC's work, scored and ranked"),

@@ -77,6 +77,11 @@ pub struct SeedCategory {
     pub agency: Option<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// What the category covers, for the public (Open311's service description).
+    pub description: Option<String>,
+    /// Extra questions (Open311 service attributes).
+    #[serde(default)]
+    pub questions: Vec<crate::domain::questions::Question>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +209,9 @@ impl SeedFile {
             check(format!("categories[{i}].code"), check_code(&c.code));
             check(format!("categories[{i}].name"), check_name(&c.name));
             check(format!("categories[{i}].agency"), known_agency(&c.agency));
+            for (field, message) in crate::domain::questions::check_questions(&c.questions) {
+                check(format!("categories[{i}].{field}"), Err(message.as_str()));
+            }
         }
         for (i, a) in self.accounts.iter().enumerate() {
             let platform = SocialPlatform::parse(&a.platform);
@@ -352,6 +360,9 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
                 keywords: category::keywords_json(&keywords),
                 created_at: t,
                 updated_at: t,
+                description: c.description.clone(),
+                questions: serde_json::to_string(&c.questions)
+                    .unwrap_or_else(|_| "[]".to_string()),
             },
         )?;
         report.categories += 1;

@@ -51,7 +51,8 @@ pub fn build_app(
         .app_data(QueryConfig::default().error_handler(query_error))
         .configure(crate::api::configure)
         .split_for_parts();
-    app.service(web::redirect("/docs", "/docs/"))
+    app.configure(crate::open311::configure)
+        .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(no_route))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod agencies;
 pub mod analytics;
+pub mod api_keys;
 pub mod attachments;
 pub mod auth;
 pub mod calendar;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             attachments::configure(v1);
             sla::configure(v1);
             webhooks::configure(v1);
+            api_keys::configure(v1);
             patrols::configure(v1);
             activities::configure(v1);
             analytics::configure(v1);

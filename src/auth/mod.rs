@@ -100,6 +100,9 @@ impl FromRequest for AuthUser {
             }
             let role = Role::parse(&row.role)
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown role {}", row.role)))?;
+            if !role.signs_in() {
+                return Err(revoked());
+            }
             Ok(AuthUser {
                 id: row.id.clone(),
                 jurisdiction_id: row.jurisdiction_id.clone(),

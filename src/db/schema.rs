@@ -49,6 +49,8 @@ diesel::table! {
         keywords -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        description -> Nullable<Text>,
+        questions -> Text,
     }
 }
 
@@ -387,6 +389,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    open311_requests (ticket_id) {
+        ticket_id -> Text,
+        jurisdiction_id -> Text,
+        api_key_id -> Text,
+        email -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        address_id -> Nullable<Text>,
+        media_url -> Nullable<Text>,
+        attachment_id -> Nullable<Text>,
+        answers -> Text,
+    }
+}
+
+diesel::joinable!(open311_requests -> api_keys (api_key_id));
+diesel::joinable!(open311_requests -> tickets (ticket_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     jurisdictions,
     agencies,
@@ -415,4 +454,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_rollups,
     rollup_state,
     recap_facts,
+    api_keys,
+    open311_requests,
 );

@@ -134,6 +134,8 @@ pub enum Who {
     Pic,
     /// The PIC who filed the ticket: the reply goes out from the account where the comment was.
     Filer,
+    /// An Open311 client, through its API key (files only).
+    ApiClient,
 }
 
 /// One row of the transition table.
@@ -157,7 +159,7 @@ pub const RULES: &[Rule] = &[
         action: Action::File,
         from: &[],
         to: Some(New),
-        who: &[Pic, Coordinator, Admin],
+        who: &[Pic, Coordinator, Admin, ApiClient],
     },
     Rule {
         action: Action::Route,
@@ -313,7 +315,7 @@ pub fn visibility(actor: &Actor) -> Visibility {
             },
             None => Visibility::Nothing,
         },
-        Role::Planner => Visibility::Nothing,
+        Role::Planner | Role::ApiClient => Visibility::Nothing,
     }
 }
 
@@ -330,7 +332,7 @@ pub fn can_see(actor: &Actor, ticket: &TicketFacts) -> bool {
 
 /// May a user see the commenter's handle and other personal data of the tickets it sees?
 pub fn sees_personal_data(role: Role) -> bool {
-    role != Role::Planner
+    !matches!(role, Role::Planner | Role::ApiClient)
 }
 
 fn matches(who: Who, actor: &Actor, ticket: Option<&TicketFacts>) -> bool {
@@ -348,6 +350,8 @@ fn matches(who: Who, actor: &Actor, ticket: Option<&TicketFacts>) -> bool {
         (Pic, None) => actor.role == Role::Pic,
         (Filer, Some(t)) => actor.role == Role::Pic && actor.id == t.filed_by,
         (AgencyHead | DivisionHead | Filer, None) => false,
+        (ApiClient, None) => actor.role == Role::ApiClient,
+        (ApiClient, Some(_)) => false,
     }
 }
 
@@ -435,6 +439,7 @@ mod tests {
             ("pic_a", a("pic-a", Role::Pic, Some(A), None)),
             ("pic_b_filer", a(FILER, Role::Pic, Some(B), None)),
             ("pic_b", a("pic-b", Role::Pic, Some(B), None)),
+            ("api_client", a("key-1", Role::ApiClient, None, None)),
         ]
     }
 
@@ -509,7 +514,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, EXPECTED.len() * 11 * Status::ALL.len());
+        assert_eq!(checked, EXPECTED.len() * 12 * Status::ALL.len());
         // Every action but `file` is in the expectations.
         assert_eq!(EXPECTED.len(), RULES.len() - 1);
     }
@@ -612,7 +617,10 @@ mod tests {
     #[test]
     fn filing() {
         for (name, actor) in actors() {
-            let may = matches!(actor.role, Role::Pic | Role::Coordinator | Role::Admin);
+            let may = matches!(
+                actor.role,
+                Role::Pic | Role::Coordinator | Role::Admin | Role::ApiClient
+            );
             assert_eq!(may_file(&actor), may, "{name}");
         }
         let (_, admin) = actors()[0];

@@ -22,6 +22,9 @@ pub enum Role {
     Pic,
     /// BP4D / Bappeda: aggregates only.
     Planner,
+    /// An external client acting through an API key (an Open311 app). Made with its key, never
+    /// signs in, files tickets through Open311 only; timelines name it.
+    ApiClient,
 }
 
 /// What a role must be attached to.
@@ -36,7 +39,7 @@ pub enum Scope {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Coordinator,
         Role::Leader,
@@ -44,6 +47,7 @@ impl Role {
         Role::DivisionHead,
         Role::Pic,
         Role::Planner,
+        Role::ApiClient,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,7 @@ impl Role {
             Role::DivisionHead => "division_head",
             Role::Pic => "pic",
             Role::Planner => "planner",
+            Role::ApiClient => "api_client",
         }
     }
 
@@ -66,8 +71,20 @@ impl Role {
         match self {
             Role::AgencyHead | Role::Pic => Scope::Agency,
             Role::DivisionHead => Scope::Division,
-            Role::Admin | Role::Coordinator | Role::Leader | Role::Planner => Scope::Jurisdiction,
+            Role::Admin | Role::Coordinator | Role::Leader | Role::Planner | Role::ApiClient => {
+                Scope::Jurisdiction
+            }
         }
+    }
+
+    /// May an admin give this role to a user? (`api_client` users come with their API key.)
+    pub fn assignable(self) -> bool {
+        self != Role::ApiClient
+    }
+
+    /// May a user of this role sign in with a password?
+    pub fn signs_in(self) -> bool {
+        self != Role::ApiClient
     }
 }
 
@@ -96,6 +113,8 @@ pub enum Permission {
     FreezeRecaps,
     /// Set the recap score's weights.
     ConfigureRecaps,
+    /// Create, list and revoke API keys (Open311 clients).
+    ManageApiKeys,
 }
 
 use Role::*;
@@ -130,6 +149,7 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ReadRecaps, &[Admin, Coordinator, Leader]),
     (Permission::FreezeRecaps, &[Admin, Coordinator, Leader]),
     (Permission::ConfigureRecaps, &[Admin]),
+    (Permission::ManageApiKeys, &[Admin]),
 ];
 
 /// May a user with `role` do `permission`?
@@ -158,7 +178,18 @@ mod tests {
         use Permission::*;
         // (permission, roles that may) — every other role may not.
         let table: &[(Permission, &[Role])] = &[
-            (ReadReferenceData, &Role::ALL),
+            (
+                ReadReferenceData,
+                &[
+                    Admin,
+                    Coordinator,
+                    Leader,
+                    AgencyHead,
+                    DivisionHead,
+                    Pic,
+                    Planner,
+                ],
+            ),
             (ManageReferenceData, &[Admin]),
             (ManageUsers, &[Admin]),
             (ManageCalendar, &[Admin]),
@@ -172,6 +203,7 @@ mod tests {
             (ReadRecaps, &[Admin, Coordinator, Leader]),
             (FreezeRecaps, &[Admin, Coordinator, Leader]),
             (ConfigureRecaps, &[Admin]),
+            (ManageApiKeys, &[Admin]),
         ];
         for (perm, allowed) in table {
             for role in Role::ALL {
@@ -189,8 +221,16 @@ mod tests {
         assert_eq!(Pic.scope(), Scope::Agency);
         assert_eq!(AgencyHead.scope(), Scope::Agency);
         assert_eq!(DivisionHead.scope(), Scope::Division);
-        for r in [Admin, Coordinator, Leader, Planner] {
+        for r in [Admin, Coordinator, Leader, Planner, ApiClient] {
             assert_eq!(r.scope(), Scope::Jurisdiction);
+        }
+    }
+
+    #[test]
+    fn api_clients_are_made_with_their_keys_and_never_sign_in() {
+        for r in Role::ALL {
+            assert_eq!(r.assignable(), r != ApiClient);
+            assert_eq!(r.signs_in(), r != ApiClient);
         }
     }
 }

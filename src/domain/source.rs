@@ -20,6 +20,8 @@ text_enum!(
         Whatsapp => "whatsapp",
         Web => "web",
         WalkIn => "walk_in",
+        /// An Open311 GeoReport v2 client, through its API key.
+        Open311 => "open311",
         Other => "other",
     }
 );

@@ -3,12 +3,15 @@ use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{check_default_agency, clean_keywords, CategoryView};
+use super::{
+    check_default_agency, clean_description, clean_keywords, questions_json, CategoryView,
+};
 use crate::api::agencies::duplicate_code;
 use crate::api::validate::{trimmed, Checks};
 use crate::auth::AuthUser;
 use crate::db::models::category::{self, keywords_json, Category};
 use crate::domain::policy::Permission;
+use crate::domain::questions::Question;
 use crate::domain::reference::{check_code, check_name};
 use crate::error::{ApiError, Problem};
 use crate::ids::AgencyId;
@@ -26,6 +29,10 @@ pub struct CreateCategory {
     pub default_agency_id: Option<AgencyId>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    pub description: Option<String>,
+    /// Extra questions (Open311 service attributes); none by default.
+    #[serde(default)]
+    pub questions: Vec<Question>,
 }
 
 /// Create a category (admin).
@@ -50,6 +57,8 @@ pub async fn create_category(
         checks.check("group", check_name(g));
     }
     let keywords = clean_keywords(&mut checks, &input.keywords);
+    let description = clean_description(&mut checks, input.description.clone());
+    let questions = questions_json(&mut checks, &input.questions);
     checks.finish()?;
 
     let jur = caller.jurisdiction_id.clone();
@@ -69,6 +78,8 @@ pub async fn create_category(
                 keywords: keywords_json(&keywords),
                 created_at: now,
                 updated_at: now,
+                description,
+                questions,
             };
             category::insert(c, &row).map_err(|e| duplicate_code(e, &row.code))?;
             Ok::<_, ApiError>(row)

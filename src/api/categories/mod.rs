@@ -13,6 +13,7 @@ pub use list_categories::ListCategoriesQuery;
 pub use update_category::UpdateCategory;
 
 use crate::api::validate::Checks;
+use crate::domain::questions::{check_questions, Question};
 use crate::db::models::{agency, category::Category};
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -32,12 +33,19 @@ pub struct CategoryView {
     pub default_agency_id: Option<String>,
     #[schema(example = json!(["jalan", "berlubang", "aspal"]))]
     pub keywords: Vec<String>,
+    /// What the category covers, for the public (Open311's service description).
+    #[schema(example = "Jalan kabupaten berlubang, retak atau amblas")]
+    pub description: Option<String>,
+    /// Extra questions asked when a ticket is filed through Open311 (its service attributes).
+    pub questions: Vec<Question>,
 }
 
 impl From<Category> for CategoryView {
     fn from(c: Category) -> Self {
         CategoryView {
             keywords: c.keyword_list(),
+            questions: c.question_list(),
+            description: c.description,
             id: c.id,
             code: c.code,
             name: c.name,
@@ -64,6 +72,23 @@ pub fn clean_keywords(checks: &mut Checks, keywords: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A description: at most 2,000 characters; blank clears it.
+pub fn clean_description(checks: &mut Checks, description: Option<String>) -> Option<String> {
+    let d = description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())?;
+    if d.chars().count() > 2000 {
+        checks.fail("description", "must have at most 2000 characters");
+    }
+    Some(d)
+}
+
+/// The questions, checked field by field, as the JSON to store.
+pub fn questions_json(checks: &mut Checks, questions: &[Question]) -> String {
+    for (field, message) in check_questions(questions) {
+        checks.fail(&field, message);
+    }
+    serde_json::to_string(questions).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// The default agency must be one of the jurisdiction's.

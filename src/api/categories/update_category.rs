@@ -2,12 +2,15 @@ use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{check_default_agency, clean_keywords, CategoryView};
+use super::{
+    check_default_agency, clean_description, clean_keywords, questions_json, CategoryView,
+};
 use crate::api::agencies::duplicate_code;
 use crate::api::validate::{double_option, trimmed, Checks};
 use crate::auth::AuthUser;
 use crate::db::models::category::{self, keywords_json, CategoryChanges};
 use crate::domain::policy::Permission;
+use crate::domain::questions::Question;
 use crate::domain::reference::{check_code, check_name};
 use crate::error::{ApiError, Problem};
 use crate::ids::{AgencyId, CategoryId};
@@ -24,6 +27,10 @@ pub struct UpdateCategory {
     #[serde(default, deserialize_with = "double_option")]
     pub default_agency_id: Option<Option<AgencyId>>,
     pub keywords: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub description: Option<Option<String>>,
+    /// Replaces the whole list of extra questions.
+    pub questions: Option<Vec<Question>>,
 }
 
 /// Edit a category (admin).
@@ -59,6 +66,14 @@ pub async fn update_category(
         .keywords
         .as_ref()
         .map(|k| keywords_json(&clean_keywords(&mut checks, k)));
+    let description = input
+        .description
+        .clone()
+        .map(|d| clean_description(&mut checks, d));
+    let questions = input
+        .questions
+        .as_ref()
+        .map(|q| questions_json(&mut checks, q));
     checks.finish()?;
 
     let (jur, id) = (caller.jurisdiction_id.clone(), id.into_inner().db());
@@ -76,6 +91,8 @@ pub async fn update_category(
                 default_agency_id,
                 keywords,
                 updated_at: Some(crate::db::now()),
+                description,
+                questions,
             };
             let n = category::update(c, &jur, &id, &changes)
                 .map_err(|e| duplicate_code(e, input.code.as_deref().unwrap_or_default()))?;

@@ -74,7 +74,7 @@ fn default_title(text: &str) -> String {
 }
 
 /// The checked parts of a filing that need no database.
-struct Checked {
+pub(crate) struct Checked {
     url: Option<CanonicalUrl>,
     post_url: Option<String>,
     account: Option<String>,
@@ -85,7 +85,7 @@ struct Checked {
     address: Option<String>,
 }
 
-fn check(input: &FileTicket) -> Result<Checked, ApiError> {
+pub(crate) fn check(input: &FileTicket) -> Result<Checked, ApiError> {
     let s = &input.source;
     let mut checks = Checks::new();
     let text = checks.check(
@@ -153,7 +153,7 @@ fn check(input: &FileTicket) -> Result<Checked, ApiError> {
     })
 }
 
-enum Filed {
+pub(crate) enum Filed {
     New(Box<TicketView>),
     Existing(Box<TicketView>),
 }
@@ -192,7 +192,7 @@ pub async fn file_ticket(
     let lookup_key = key.clone();
     let filed = state
         .db
-        .write(move |c| file(c, &who, input, checked, key))
+        .write(move |c| file(c, &who, input, checked, key, Default::default(), |_, _| Ok(())))
         .await;
     let filed = match filed {
         Err(ApiError::Conflict {
@@ -244,12 +244,17 @@ fn lookup<T>(
     Ok(found)
 }
 
-fn file(
+/// Files a checked complaint in the caller's transaction: answers with the ticket of the same
+/// comment when there is one; otherwise writes the ticket, its filing event (with
+/// `event_data` added to the event's data), its clocks, and whatever `after` writes with it.
+pub(crate) fn file(
     c: &mut DbConnection,
     caller: &AuthUser,
     input: FileTicket,
     checked: Checked,
     key: Option<String>,
+    event_data: serde_json::Map<String, serde_json::Value>,
+    after: impl FnOnce(&mut DbConnection, &Ticket) -> Result<(), ApiError>,
 ) -> Result<Filed, ApiError> {
     let jur = &caller.jurisdiction_id;
     if let Some(key) = &key {
@@ -325,6 +330,15 @@ fn file(
     ticket::insert(c, &row).map_err(|e| {
         ApiError::unique_as_conflict(e, "duplicate_comment", "this comment was filed already")
     })?;
+    after(c, &row)?;
+    let mut data = serde_json::json!({
+        "channel": row.platform,
+        "comment_key": row.comment_key,
+        "code": row.code,
+    });
+    if let Some(map) = data.as_object_mut() {
+        map.extend(event_data);
+    }
     crate::journal::record(
         c,
         &caller.jurisdiction,
@@ -340,11 +354,7 @@ fn file(
             at: now,
             from_status: None,
             to_status: Status::New.as_str().to_string(),
-            data: data_text(serde_json::json!({
-                "channel": row.platform,
-                "comment_key": row.comment_key,
-                "code": row.code,
-            })),
+            data: data_text(data),
         },
         &plan,
     )?;

@@ -32,6 +32,7 @@ pub use assign_ticket::AssignTicket;
 pub use close_ticket::CloseTicket;
 pub use create_field_visit::{CreateFieldVisit, FieldVisitView};
 pub use file_ticket::{FileTicket, SourceInput};
+pub(crate) use file_ticket::{check as check_filing, file as file_checked, Filed};
 pub use hold_ticket::HoldTicket;
 pub use list_events::{ActorView, EventView};
 pub use list_tickets::ListTicketsQuery;

@@ -77,6 +77,15 @@ pub fn resolve_scope(
     agency_id: Option<String>,
     division_id: Option<String>,
 ) -> Result<(Option<String>, Option<String>), ApiError> {
+    if !role.assignable() {
+        return Err(ApiError::invalid(
+            "role",
+            format!(
+                "{} users come with their API key: create one at /api/v1/api-keys",
+                role.as_str()
+            ),
+        ));
+    }
     let mut agency_id = match agency_id {
         Some(id) => match agency::find(conn, jurisdiction_id, &id)? {
             Some(a) => Some(a.id),

@@ -70,6 +70,12 @@ pub async fn update_user(
         .write(move |c| {
             let current = user::find(c, &jur, &id)?
                 .ok_or_else(|| ApiError::not_found("no user with this id"))?;
+            if Role::parse(&current.role).is_some_and(|r| !r.assignable()) {
+                return Err(ApiError::conflict(
+                    "managed_by_api_key",
+                    "this user stands for an API key; revoke the key at /api/v1/api-keys instead",
+                ));
+            }
             let role = input
                 .role
                 .or_else(|| Role::parse(&current.role))

@@ -55,19 +55,26 @@ pub fn find_many(
         .load(conn)
 }
 
-/// The tickets whose field visits use the attachment.
+/// The tickets that use the attachment: in a field visit, or as an Open311 request's media.
 pub fn tickets_using(
     conn: &mut DbConnection,
     attachment_id: &str,
 ) -> QueryResult<Vec<crate::db::models::ticket::Ticket>> {
     use crate::db::models::ticket::Ticket;
+    use crate::db::schema::open311_requests;
     tickets::table
         .filter(
-            tickets::id.eq_any(
-                field_visit_attachments::table
-                    .filter(field_visit_attachments::attachment_id.eq(attachment_id))
-                    .select(field_visit_attachments::ticket_id),
-            ),
+            tickets::id
+                .eq_any(
+                    field_visit_attachments::table
+                        .filter(field_visit_attachments::attachment_id.eq(attachment_id))
+                        .select(field_visit_attachments::ticket_id),
+                )
+                .or(tickets::id.eq_any(
+                    open311_requests::table
+                        .filter(open311_requests::attachment_id.eq(attachment_id))
+                        .select(open311_requests::ticket_id),
+                )),
         )
         .select(Ticket::as_select())
         .load(conn)

@@ -20,9 +20,17 @@ pub struct Category {
     pub keywords: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What the category covers, for the public (Open311's service `description`).
+    pub description: Option<String>,
+    /// A JSON array of [`Question`](crate::domain::questions::Question)s.
+    pub questions: String,
 }
 
 impl Category {
+    pub fn question_list(&self) -> Vec<crate::domain::questions::Question> {
+        crate::domain::questions::parse_stored(&self.questions)
+    }
+
     pub fn keyword_list(&self) -> Vec<String> {
         serde_json::from_str(&self.keywords).unwrap_or_default()
     }
@@ -41,6 +49,8 @@ pub struct CategoryChanges {
     pub default_agency_id: Option<Option<String>>,
     pub keywords: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    pub description: Option<Option<String>>,
+    pub questions: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -133,6 +143,15 @@ pub fn update(
     )
     .set(changes)
     .execute(conn)
+}
+
+/// Every category of a jurisdiction, by code (Open311's service list).
+pub fn all(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<Category>> {
+    categories::table
+        .filter(categories::jurisdiction_id.eq(jurisdiction_id))
+        .order(categories::code.asc())
+        .select(Category::as_select())
+        .load(conn)
 }
 
 /// Codes of the given category ids (for showing a ticket's category).

@@ -1,0 +1,39 @@
+use actix_web::{delete, web, HttpResponse};
+
+use crate::auth::AuthUser;
+use crate::db::models::api_key;
+use crate::domain::policy::Permission;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Revoke an API key (admin): requests with it are refused from now on. The key stays listed
+/// (with `include_revoked=true`) so that the tickets it filed still name it. Revoking a revoked
+/// key changes nothing.
+#[utoipa::path(tag = "api keys", security(("bearer" = [])), params(("id" = String, Path, format = Uuid)), responses(
+    (status = 204, description = "Revoked"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/api-keys/{id}")]
+pub async fn revoke_api_key(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ManageApiKeys)?;
+    let jur = caller.jurisdiction_id.clone();
+    let id = id.into_inner().to_string();
+    let by = caller.id.clone();
+    state
+        .db
+        .write(move |c| {
+            let key = api_key::find(c, &jur, &id)?
+                .ok_or_else(|| ApiError::not_found("there is no API key with this id"))?;
+            if key.revoked_at.is_none() {
+                api_key::revoke(c, &key, &by, crate::db::now())?;
+            }
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
