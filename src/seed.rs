@@ -361,8 +361,7 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
                 created_at: t,
                 updated_at: t,
                 description: c.description.clone(),
-                questions: serde_json::to_string(&c.questions)
-                    .unwrap_or_else(|_| "[]".to_string()),
+                questions: serde_json::to_string(&c.questions).unwrap_or_else(|_| "[]".to_string()),
             },
         )?;
         report.categories += 1;

@@ -66,7 +66,8 @@ fn xml(r: &Resp, status: u16, root: &str) -> String {
     assert_eq!(r.status.as_u16(), status, "{}", r.text);
     assert_eq!(r.content_type(), "text/xml; charset=utf-8");
     assert!(
-        r.text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+        r.text
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
         "{}",
         r.text
     );
@@ -135,7 +136,9 @@ fn assert_error(r: &Resp, status: u16, needle: &str) {
             assert_eq!(field(e, "code"), status.to_string());
         }
         assert!(
-            items.iter().any(|e| field(e, "description").contains(needle)),
+            items
+                .iter()
+                .any(|e| field(e, "description").contains(needle)),
             "{needle} in {text}"
         );
     }
@@ -143,7 +146,12 @@ fn assert_error(r: &Resp, status: u16, needle: &str) {
 
 /// Asserts that the first JSON object in `text` has exactly these fields, in this order.
 fn assert_fields_in_order(text: &str, object: &Value, names: &[&str]) {
-    let mut keys: Vec<&str> = object.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = object
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     let mut expected = names.to_vec();
     expected.sort_unstable();
@@ -152,7 +160,10 @@ fn assert_fields_in_order(text: &str, object: &Value, names: &[&str]) {
         .iter()
         .map(|n| text.find(&format!("\"{n}\":")).unwrap())
         .collect();
-    assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?} in order in {text}");
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "{names:?} in order in {text}"
+    );
 }
 
 /// Creates an API key as `admin`: `(id, key)`.
@@ -161,10 +172,7 @@ async fn new_key(app: &TestApp, admin: &str, name: &str) -> (String, String) {
         .post("/api/v1/api-keys", admin, json!({"name": name}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    (
-        r.id(),
-        r.body["key"].as_str().expect("the key").to_string(),
-    )
+    (r.id(), r.body["key"].as_str().expect("the key").to_string())
 }
 
 fn pothole<'a>(key: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -197,16 +205,26 @@ async fn discovery_and_services(app: TestApp) {
     assert_eq!(r.status, 200);
     assert_eq!(r.content_type(), "application/json; charset=utf-8");
     let endpoint = &r.body["endpoints"][0];
-    assert_eq!(endpoint["specification"], "http://wiki.open311.org/GeoReport_v2");
+    assert_eq!(
+        endpoint["specification"],
+        "http://wiki.open311.org/GeoReport_v2"
+    );
     assert!(endpoint["url"].as_str().unwrap().ends_with("/open311/v2"));
     assert_eq!(endpoint["formats"], json!(["text/xml", "application/json"]));
     assert!(r.body["changeset"].as_str().unwrap().ends_with('Z'));
-    let text = xml(&get(&app, "/open311/v2/discovery.xml").await, 200, "discovery");
+    let text = xml(
+        &get(&app, "/open311/v2/discovery.xml").await,
+        200,
+        "discovery",
+    );
     assert!(text.contains("<formats>\n        <format>text/xml</format>"));
 
     let services = json_list(&get(&app, "/open311/v2/services.json").await, 200);
     assert!(services.len() >= 15, "{services:?}");
-    let jalan = services.iter().find(|s| s["service_code"] == "jalan").unwrap();
+    let jalan = services
+        .iter()
+        .find(|s| s["service_code"] == "jalan")
+        .unwrap();
     assert_eq!(jalan["service_name"], "Jalan rusak");
     assert_eq!(jalan["metadata"], true);
     assert_eq!(jalan["type"], "realtime");
@@ -216,25 +234,32 @@ async fn discovery_and_services(app: TestApp) {
         jalan["keywords"],
         "jalan, rusak, berlubang, aspal, jalan rusak"
     );
-    let sampah = services.iter().find(|s| s["service_code"] == "sampah").unwrap();
+    let sampah = services
+        .iter()
+        .find(|s| s["service_code"] == "sampah")
+        .unwrap();
     assert_eq!(sampah["metadata"], false);
     for s in &services {
         assert!(s["service_code"].is_string());
     }
     assert_fields_in_order(
-            &get(&app, "/open311/v2/services.json").await.text,
-            &services[0],
-            &[
-                "service_code",
-                "service_name",
-                "description",
-                "metadata",
-                "type",
-                "keywords",
-                "group"
-            ],
+        &get(&app, "/open311/v2/services.json").await.text,
+        &services[0],
+        &[
+            "service_code",
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
+        ],
     );
-    let text = xml(&get(&app, "/open311/v2/services.xml").await, 200, "services");
+    let text = xml(
+        &get(&app, "/open311/v2/services.xml").await,
+        200,
+        "services",
+    );
     let items = xml_items(&text);
     assert_eq!(items.len(), services.len());
     let jalan_xml = items
@@ -256,7 +281,10 @@ async fn discovery_and_services(app: TestApp) {
     assert_eq!(attrs[0]["required"], true);
     assert_eq!(attrs[0]["variable"], true);
     assert_eq!(attrs[0]["order"], "1");
-    assert_eq!(attrs[0]["values"][2], json!({"key": "berat", "name": "Berat: tidak bisa dilalui kendaraan"}));
+    assert_eq!(
+        attrs[0]["values"][2],
+        json!({"key": "berat", "name": "Berat: tidak bisa dilalui kendaraan"})
+    );
     assert_eq!(attrs[1]["datatype"], "number");
     assert_eq!(attrs[1]["datatype_description"], "dalam meter");
     assert_eq!(attrs[1]["values"], json!([]));
@@ -274,18 +302,44 @@ async fn discovery_and_services(app: TestApp) {
         .collect();
     assert_eq!(values, ["ringan", "sedang", "berat"]);
     assert_eq!(
-        doc.descendants().filter(|n| n.has_tag_name("attribute")).count(),
+        doc.descendants()
+            .filter(|n| n.has_tag_name("attribute"))
+            .count(),
         2
     );
 
-    assert_error(&get(&app, "/open311/v2/services/nope.json").await, 404, "no service 'nope'");
-    assert_error(&get(&app, "/open311/v2/services/nope.xml").await, 404, "no service 'nope'");
-    assert_error(&get(&app, "/open311/v2/services.html").await, 404, ".xml or .json");
+    assert_error(
+        &get(&app, "/open311/v2/services/nope.json").await,
+        404,
+        "no service 'nope'",
+    );
+    assert_error(
+        &get(&app, "/open311/v2/services/nope.xml").await,
+        404,
+        "no service 'nope'",
+    );
+    assert_error(
+        &get(&app, "/open311/v2/services.html").await,
+        404,
+        ".xml or .json",
+    );
     assert_error(&get(&app, "/open311/v2/services").await, 404, "Open311");
-    assert_error(&get(&app, "/open311/v2/nothing.json").await, 404, "discovery");
+    assert_error(
+        &get(&app, "/open311/v2/nothing.json").await,
+        404,
+        "discovery",
+    );
     // Every service is realtime: tokens are never issued.
-    assert_error(&get(&app, "/open311/v2/tokens/abc123.json").await, 404, "realtime");
-    assert_error(&get(&app, "/open311/v2/tokens/abc123.xml").await, 404, "realtime");
+    assert_error(
+        &get(&app, "/open311/v2/tokens/abc123.json").await,
+        404,
+        "realtime",
+    );
+    assert_error(
+        &get(&app, "/open311/v2/tokens/abc123.xml").await,
+        404,
+        "realtime",
+    );
     // A wrong method answers in the resource's format.
     let r = app
         .send(TestRequest::delete().uri("/open311/v2/requests.json"))
@@ -301,9 +355,7 @@ async fn discovery_and_services(app: TestApp) {
 /// are refused and write nothing.
 async fn api_keys(app: TestApp) {
     let admin = app.admin_token().await;
-    let (_, coord) = app
-        .user_in(&admin, "coordinator", "diskominfo", None)
-        .await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
     let r = app
         .post("/api/v1/api-keys", &coord, json!({"name": "x"}))
         .await;
@@ -313,7 +365,11 @@ async fn api_keys(app: TestApp) {
         .await;
     r.assert_problem(422, "validation_failed");
     let r = app
-        .post("/api/v1/api-keys", &admin, json!({"name": "Lapor Subang", "scope": "all"}))
+        .post(
+            "/api/v1/api-keys",
+            &admin,
+            json!({"name": "Lapor Subang", "scope": "all"}),
+        )
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(app.count("api_keys"), 0);
@@ -345,7 +401,11 @@ async fn api_keys(app: TestApp) {
     assert_eq!(user.body["role"], "api_client");
     assert_eq!(user.body["display_name"], "Lapor Subang");
     let r = app
-        .patch(&format!("/api/v1/users/{user_id}"), &admin, json!({"role": "pic"}))
+        .patch(
+            &format!("/api/v1/users/{user_id}"),
+            &admin,
+            json!({"role": "pic"}),
+        )
         .await;
     r.assert_problem(409, "managed_by_api_key");
     let r = app
@@ -402,11 +462,21 @@ async fn api_keys(app: TestApp) {
 
     // Revoked: refused from now on, still listed with include_revoked.
     let r = app
-        .call(Method::DELETE, &format!("/api/v1/api-keys/{id}"), Some(&admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/api-keys/{id}"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(r.status, 204, "{}", r.text);
     let again = app
-        .call(Method::DELETE, &format!("/api/v1/api-keys/{id}"), Some(&admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/api-keys/{id}"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(again.status, 204);
     let tickets = app.count("tickets");
@@ -442,7 +512,10 @@ async fn posting_requests(app: TestApp) {
     let r = post_form(&app, "/open311/v2/requests.json", &pothole(&key)).await;
     let answer = json_list(&r, 201);
     assert_eq!(answer.len(), 1);
-    let code = answer[0]["service_request_id"].as_str().unwrap().to_string();
+    let code = answer[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(code.starts_with("SBG-"), "{code}");
     assert_eq!(answer[0]["account_id"], "fms-7781");
     assert!(answer[0]["service_notice"]
@@ -468,23 +541,36 @@ async fn posting_requests(app: TestApp) {
     assert_eq!(filing["data"]["channel"], "open311");
     assert_eq!(filing["data"]["api_key"]["id"], key_id.as_str());
     assert_eq!(filing["data"]["api_key"]["name"], "FixMyStreet Subang");
-    {
-        use aduan::db::schema::open311_requests as o;
-        use diesel::prelude::*;
-        let mut conn = app.state.db.conn().unwrap();
-        let (email, answers, api_key_id): (Option<String>, String, String) = o::table
-            .filter(o::ticket_id.eq(&id))
-            .select((o::email, o::answers, o::api_key_id))
-            .first(&mut *conn)
-            .unwrap();
-        assert_eq!(email.as_deref(), Some("warga@example.com"));
-        assert_eq!(api_key_id, key_id);
-        let answers: Value = serde_json::from_str(&answers).unwrap();
-        assert_eq!(
-            answers,
-            json!({"panjang-kerusakan": "12.5", "tingkat-kerusakan": "berat"})
-        );
-    }
+    // The staff see what came with it; a planner does not, nor a ticket filed otherwise.
+    let r = app
+        .get(&format!("/api/v1/tickets/{id}/open311"), &admin)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["email"], "warga@example.com");
+    assert_eq!(r.body["phone"], "0812-1111-2222");
+    assert_eq!(r.body["api_key_id"], key_id.as_str());
+    assert_eq!(r.body["api_key_name"], "FixMyStreet Subang");
+    assert_eq!(r.body["media_url"], "https://cdn.example.org/lubang.jpg");
+    assert_eq!(
+        r.body["answers"],
+        json!({"panjang-kerusakan": "12.5", "tingkat-kerusakan": "berat"})
+    );
+    let (_, planner) = app.user_with_role(&admin, "planner").await;
+    app.get(&format!("/api/v1/tickets/{id}/open311"), &planner)
+        .await
+        .assert_problem(404, "not_found");
+    let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
+    let other = app
+        .post(
+            "/api/v1/tickets",
+            &pic,
+            json!({"source": {"platform": "walk_in", "text": "Lapor langsung"}}),
+        )
+        .await;
+    assert_eq!(other.status, 201, "{}", other.text);
+    app.get(&format!("/api/v1/tickets/{}/open311", other.id()), &admin)
+        .await
+        .assert_problem(404, "not_found");
 
     // The same reporter sending the same report again gets the same request, nothing new.
     let tickets = app.count("tickets");
@@ -518,19 +604,13 @@ async fn posting_requests(app: TestApp) {
     assert!(flood.starts_with("SBG-") && flood != code);
     assert_eq!(field(&items[0], "account_id"), "");
     assert_eq!(app.count("attachments"), attachments + 1);
-    let attachment_id: String = {
-        use aduan::db::schema::open311_requests as o;
-        use diesel::prelude::*;
-        let mut conn = app.state.db.conn().unwrap();
-        let (attachment, answers): (Option<String>, String) = o::table
-            .filter(o::attachment_id.is_not_null())
-            .select((o::attachment_id, o::answers))
-            .first(&mut *conn)
-            .unwrap();
-        let answers: Value = serde_json::from_str(&answers).unwrap();
-        assert_eq!(answers["penyebab"], json!(["sampah", "hujan"]));
-        attachment.unwrap()
-    };
+    let flood_id = ticket_id(&app, &admin, &flood).await;
+    let r = app
+        .get(&format!("/api/v1/tickets/{flood_id}/open311"), &admin)
+        .await;
+    assert_eq!(r.body["answers"]["penyebab"], json!(["sampah", "hujan"]));
+    assert_eq!(r.body["answers"]["kedalaman-cm"], "45");
+    let attachment_id = r.body["attachment_id"].as_str().unwrap().to_string();
     let r = app
         .get(&format!("/api/v1/attachments/{attachment_id}"), &admin)
         .await;
@@ -556,13 +636,22 @@ async fn posting_requests(app: TestApp) {
         ),
         (vec![("lat", "95")], "lat: must be a number from -90 to 90"),
         (vec![("long", "")], "lat and long go together"),
-        (vec![("email", "bukan-email")], "email: is not an e-mail address"),
+        (
+            vec![("email", "bukan-email")],
+            "email: is not an e-mail address",
+        ),
         (vec![("phone", "call me")], "phone: may hold only digits"),
-        (vec![("media_url", "ftp://x.org/a.jpg")], "media_url: must be an http"),
+        (
+            vec![("media_url", "ftp://x.org/a.jpg")],
+            "media_url: must be an http",
+        ),
     ];
     let long = "x".repeat(4001);
     let mut cases = cases;
-    cases.push((vec![("description", long.as_str())], "at most 4000 characters"));
+    cases.push((
+        vec![("description", long.as_str())],
+        "at most 4000 characters",
+    ));
     for (changes, needle) in &cases {
         let mut fields = pothole(&key);
         fields.retain(|(k, _)| !changes.iter().any(|(c, _)| c == k));
@@ -578,7 +667,11 @@ async fn posting_requests(app: TestApp) {
     let r = post_form(
         &app,
         "/open311/v2/requests.json",
-        &[("api_key", &key), ("service_code", "sampah"), ("description", "x")],
+        &[
+            ("api_key", &key),
+            ("service_code", "sampah"),
+            ("description", "x"),
+        ],
     )
     .await;
     assert_error(&r, 400, "location: is required");
@@ -603,7 +696,11 @@ async fn posting_requests(app: TestApp) {
     let r = post_multipart(
         &app,
         "/open311/v2/requests.json",
-        &[("api_key", &key), ("service_code", "sampah"), ("address_string", "Pasar")],
+        &[
+            ("api_key", &key),
+            ("service_code", "sampah"),
+            ("address_string", "Pasar"),
+        ],
         b"#!/bin/sh\necho not a photo\n",
     )
     .await;
@@ -618,9 +715,7 @@ async fn reading_requests(app: TestApp) {
     let admin = app.admin_token().await;
     let (_, key) = new_key(&app, &admin, "Lapor").await;
     let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
-    let (_, coord) = app
-        .user_in(&admin, "coordinator", "diskominfo", None)
-        .await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
     let (_, head) = app.user_in(&admin, "agency_head", "dpupr", None).await;
     let (_, divhead) = app
         .user_in(&admin, "division_head", "dpupr", Some("dpupr.bina-marga"))
@@ -630,7 +725,10 @@ async fn reading_requests(app: TestApp) {
 
     // 1: from Open311, then routed, assigned, started (a resolve deadline exists).
     let r = post_form(&app, "/open311/v2/requests.json", &pothole(&key)).await;
-    let c1 = r.body[0]["service_request_id"].as_str().unwrap().to_string();
+    let c1 = r.body[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let id1 = ticket_id(&app, &admin, &c1).await;
     for (token, action, body) in [
         (&coord, "route", json!({"agency_id": dpupr})),
@@ -673,7 +771,11 @@ async fn reading_requests(app: TestApp) {
         .iter()
         .map(|x| x["service_request_id"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, [c3.as_str(), &c2, &c1], "newest first, no confidential");
+    assert_eq!(
+        codes,
+        [c3.as_str(), &c2, &c1],
+        "newest first, no confidential"
+    );
     assert!(!r.text.contains(&c4));
     // No personal data: contact, names, handles; phone numbers in texts masked.
     for secret in [
@@ -687,58 +789,81 @@ async fn reading_requests(app: TestApp) {
     ] {
         assert!(!r.text.contains(secret), "{secret} in {}", r.text);
     }
-    let one = list.iter().find(|x| x["service_request_id"] == c1.as_str()).unwrap();
+    let one = list
+        .iter()
+        .find(|x| x["service_request_id"] == c1.as_str())
+        .unwrap();
     let keys = [
-            "service_request_id",
-            "status",
-            "status_notes",
-            "service_name",
-            "service_code",
-            "description",
-            "agency_responsible",
-            "service_notice",
-            "requested_datetime",
-            "updated_datetime",
-            "expected_datetime",
-            "address",
-            "address_id",
-            "zipcode",
-            "lat",
-            "long",
-            "media_url"
-        ];
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_id",
+        "zipcode",
+        "lat",
+        "long",
+        "media_url",
+    ];
     assert_fields_in_order(&r.text, &list[0], &keys);
     assert_eq!(one["status"], "open");
     assert_eq!(one["service_code"], "jalan");
     assert_eq!(one["service_name"], "Jalan rusak");
-    assert_eq!(one["agency_responsible"], "Dinas Pekerjaan Umum dan Penataan Ruang");
+    assert_eq!(
+        one["agency_responsible"],
+        "Dinas Pekerjaan Umum dan Penataan Ruang"
+    );
     assert!(one["status_notes"]
         .as_str()
         .unwrap()
         .starts_with("being worked on in the field by Dinas Pekerjaan Umum"));
-    assert!(one["description"].as_str().unwrap().starts_with("Lubang besar"));
+    assert!(one["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Lubang besar"));
     assert_eq!(one["lat"], -6.5712);
     assert_eq!(one["long"], 107.7601);
     assert_eq!(one["media_url"], "https://cdn.example.org/lubang.jpg");
-    for t in ["requested_datetime", "updated_datetime", "expected_datetime"] {
+    for t in [
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+    ] {
         let v = one[t].as_str().unwrap_or_else(|| panic!("{t}: {one}"));
         assert!(v.ends_with("+07:00"), "{t}: {v}");
         chrono::DateTime::parse_from_rfc3339(v).unwrap();
     }
-    let two = list.iter().find(|x| x["service_request_id"] == c2.as_str()).unwrap();
+    let two = list
+        .iter()
+        .find(|x| x["service_request_id"] == c2.as_str())
+        .unwrap();
     assert_eq!(two["status"], "closed");
     assert_eq!(
         two["status_notes"],
         "referred elsewhere: a matter for PLN UP3 Subang"
     );
     assert_eq!(two["expected_datetime"], Value::Null);
-    let three = list.iter().find(|x| x["service_request_id"] == c3.as_str()).unwrap();
+    let three = list
+        .iter()
+        .find(|x| x["service_request_id"] == c3.as_str())
+        .unwrap();
     assert_eq!(three["status"], "closed");
     assert_eq!(three["status_notes"], format!("duplicate of {c1}"));
     assert_eq!(three["description"], Value::Null, "anonymous: no text");
 
     // XML: the same requests and fields.
-    let text = xml(&get(&app, "/open311/v2/requests.xml").await, 200, "service_requests");
+    let text = xml(
+        &get(&app, "/open311/v2/requests.xml").await,
+        200,
+        "service_requests",
+    );
     let items = xml_items(&text);
     assert_eq!(items.len(), 3);
     let doc = roxmltree::Document::parse(&text).unwrap();
@@ -768,7 +893,11 @@ async fn reading_requests(app: TestApp) {
     assert_eq!(codes_of(&r), [c1.clone()]);
     let r = get(&app, "/open311/v2/requests.json?status=closed").await;
     assert_eq!(codes_of(&r), [c3.clone(), c2.clone()]);
-    let r = get(&app, "/open311/v2/requests.json?status=open,closed&service_code=jalan").await;
+    let r = get(
+        &app,
+        "/open311/v2/requests.json?status=open,closed&service_code=jalan",
+    )
+    .await;
     assert_eq!(codes_of(&r), [c3.clone(), c2.clone(), c1.clone()]);
     let r = get(&app, "/open311/v2/requests.json?service_code=sampah").await;
     assert_eq!(codes_of(&r), Vec::<String>::new());
@@ -796,10 +925,18 @@ async fn reading_requests(app: TestApp) {
     assert_eq!(codes_of(&r), [c1.clone()]);
     // Windows.
     let now = chrono::Utc::now();
-    let day = |d: i64| (now + chrono::Duration::days(d)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let day = |d: i64| {
+        (now + chrono::Duration::days(d))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
     let r = get(
         &app,
-        &format!("/open311/v2/requests.json?start_date={}&end_date={}", day(-1), day(1)),
+        &format!(
+            "/open311/v2/requests.json?start_date={}&end_date={}",
+            day(-1),
+            day(1)
+        ),
     )
     .await;
     assert_eq!(codes_of(&r).len(), 3);
@@ -815,7 +952,9 @@ async fn reading_requests(app: TestApp) {
     )
     .await;
     assert_eq!(codes_of(&r).len(), 3);
-    let local_today = (now + chrono::Duration::hours(7)).format("%Y-%m-%d").to_string();
+    let local_today = (now + chrono::Duration::hours(7))
+        .format("%Y-%m-%d")
+        .to_string();
     let r = get(
         &app,
         &format!("/open311/v2/requests.json?start_date={local_today}"),
@@ -825,13 +964,21 @@ async fn reading_requests(app: TestApp) {
     // Errors.
     let r = get(
         &app,
-        &format!("/open311/v2/requests.json?start_date={}&end_date={}", day(-100), day(0)),
+        &format!(
+            "/open311/v2/requests.json?start_date={}&end_date={}",
+            day(-100),
+            day(0)
+        ),
     )
     .await;
     assert_error(&r, 400, "at most 90 days apart");
     let r = get(&app, "/open311/v2/requests.xml?start_date=kemarin").await;
     assert_error(&r, 400, "start_date must be a W3C date");
-    let r = get(&app, "/open311/v2/requests.json?status=pending&service_code=ufo&page=0").await;
+    let r = get(
+        &app,
+        "/open311/v2/requests.json?status=pending&service_code=ufo&page=0",
+    )
+    .await;
     assert_eq!(json_list(&r, 400).len(), 3, "{}", r.text);
     assert_error(&r, 400, "status must be open or closed");
     let r = get(&app, "/open311/v2/requests.json?page_size=1001").await;
@@ -842,12 +989,24 @@ async fn reading_requests(app: TestApp) {
     let single = json_list(&r, 200);
     assert_eq!(single.len(), 1);
     assert_eq!(&single[0], one);
-    let r = get(&app, &format!("/open311/v2/requests/{}.xml", c2.to_lowercase())).await;
+    let r = get(
+        &app,
+        &format!("/open311/v2/requests/{}.xml", c2.to_lowercase()),
+    )
+    .await;
     let items = xml_items(&xml(&r, 200, "service_requests"));
     assert_eq!(items.len(), 1);
     assert_eq!(field(&items[0], "status"), "closed");
-    assert_error(&get(&app, &format!("/open311/v2/requests/{c4}.json")).await, 404, "no public request");
-    assert_error(&get(&app, "/open311/v2/requests/SBG-00-000000.xml").await, 404, "no public request");
+    assert_error(
+        &get(&app, &format!("/open311/v2/requests/{c4}.json")).await,
+        404,
+        "no public request",
+    );
+    assert_error(
+        &get(&app, "/open311/v2/requests/SBG-00-000000.xml").await,
+        404,
+        "no public request",
+    );
 }
 
 async fn ticket_id(app: &TestApp, admin: &str, code: &str) -> String {
@@ -905,12 +1064,13 @@ async fn updates(app: TestApp) {
     let admin = app.admin_token().await;
     let (_, key) = new_key(&app, &admin, "Lapor").await;
     let (_, pic) = app.user_in(&admin, "pic", "diskominfo", None).await;
-    let (_, coord) = app
-        .user_in(&admin, "coordinator", "diskominfo", None)
-        .await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
     let dpupr = app.agency_id(&admin, "dpupr").await;
     let r = post_form(&app, "/open311/v2/requests.json", &pothole(&key)).await;
-    let c1 = r.body[0]["service_request_id"].as_str().unwrap().to_string();
+    let c1 = r.body[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let id1 = ticket_id(&app, &admin, &c1).await;
     let r = app
         .post(
@@ -969,7 +1129,10 @@ async fn updates(app: TestApp) {
         list[1]["description"],
         "sent to Dinas Pekerjaan Umum dan Penataan Ruang"
     );
-    assert!(list[1]["updated_datetime"].as_str().unwrap().ends_with("+07:00"));
+    assert!(list[1]["updated_datetime"]
+        .as_str()
+        .unwrap()
+        .ends_with("+07:00"));
     assert_fields_in_order(
         &r.text,
         &list[0],
@@ -980,11 +1143,15 @@ async fn updates(app: TestApp) {
             "updated_datetime",
             "description",
             "media_url",
-            "external_status_code"
+            "external_status_code",
         ],
     );
     let text = xml(
-        &get(&app, "/open311/v2/servicerequestupdates.xml?page_size=2&page=2").await,
+        &get(
+            &app,
+            "/open311/v2/servicerequestupdates.xml?page_size=2&page=2",
+        )
+        .await,
         200,
         "service_request_updates",
     );
@@ -1066,7 +1233,11 @@ async fn jurisdictions(app: TestApp) {
     .await;
     assert_eq!(json_list(&r, 200).len(), 1);
     // Purwakarta does not see Subang's request.
-    let r = get(&app, &format!("/open311/v2/requests/{c}.json?jurisdiction_id=PWK")).await;
+    let r = get(
+        &app,
+        &format!("/open311/v2/requests/{c}.json?jurisdiction_id=PWK"),
+    )
+    .await;
     assert_error(&r, 404, "no public request");
     // Purwakarta's admin sees only Purwakarta's keys.
     let r = app.get("/api/v1/api-keys", &pwk_admin).await;

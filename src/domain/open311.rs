@@ -124,11 +124,9 @@ pub fn update_status(action: Action) -> Option<&'static str> {
         Action::Reject | Action::Withdraw => "no_further_action",
         Action::Refer => "not_councils_responsibility",
         Action::Merge => "duplicate",
-        Action::Visit
-        | Action::Reply
-        | Action::Hold
-        | Action::Resume
-        | Action::SlaBreached => return None,
+        Action::Visit | Action::Reply | Action::Hold | Action::Resume | Action::SlaBreached => {
+            return None
+        }
     })
 }
 
@@ -265,16 +263,28 @@ mod tests {
     #[test]
     fn updates_publish_changes_of_state_only() {
         assert_eq!(update_status(Action::File), Some("open"));
-        assert_eq!(update_status(Action::Refer), Some("not_councils_responsibility"));
+        assert_eq!(
+            update_status(Action::Refer),
+            Some("not_councils_responsibility")
+        );
         assert_eq!(update_status(Action::Merge), Some("duplicate"));
         assert_eq!(update_status(Action::Resolve), Some("fixed"));
-        for quiet in [Action::Visit, Action::Reply, Action::Hold, Action::SlaBreached] {
+        for quiet in [
+            Action::Visit,
+            Action::Reply,
+            Action::Hold,
+            Action::SlaBreached,
+        ] {
             assert_eq!(update_status(quiet), None);
         }
         // Every action that changes the status is published.
         for rule in crate::domain::lifecycle::RULES {
             if rule.to.is_some() {
-                assert!(published_actions().contains(&rule.action), "{:?}", rule.action);
+                assert!(
+                    published_actions().contains(&rule.action),
+                    "{:?}",
+                    rule.action
+                );
             }
         }
     }

@@ -145,7 +145,10 @@ pub fn check_questions(questions: &[Question]) -> Vec<(String, String)> {
             Datatype::Singlevaluelist | Datatype::Multivaluelist
         );
         if list && q.values.is_empty() {
-            errors.push((at("values"), "a list question needs at least one value".into()));
+            errors.push((
+                at("values"),
+                "a list question needs at least one value".into(),
+            ));
         }
         if !list && !q.values.is_empty() {
             errors.push((
@@ -248,7 +251,11 @@ pub fn check_answers(
                     let keys: Vec<&str> = q.values.iter().map(|c| c.key.trim()).collect();
                     errors.push((
                         name,
-                        format!("'{}' is not one of {}", unknown.join("', '"), keys.join(", ")),
+                        format!(
+                            "'{}' is not one of {}",
+                            unknown.join("', '"),
+                            keys.join(", ")
+                        ),
                     ));
                     continue;
                 }
@@ -376,7 +383,12 @@ mod tests {
     fn answers_are_checked_against_their_datatype() {
         let qs = [
             q("depth", Datatype::Number, true, &[]),
-            q("level", Datatype::Singlevaluelist, false, &["ringan", "berat"]),
+            q(
+                "level",
+                Datatype::Singlevaluelist,
+                false,
+                &["ringan", "berat"],
+            ),
             q("kinds", Datatype::Multivaluelist, false, &["a", "b", "c"]),
             q("seen", Datatype::Datetime, false, &[]),
         ];
@@ -438,9 +450,11 @@ mod tests {
             )]
         );
         assert!(check_answers(&qs, &Given::new()).is_err());
-        assert!(check_answers(&[q("depth", Datatype::Number, false, &[])], &Given::new())
-            .unwrap()
-            .is_empty());
+        assert!(
+            check_answers(&[q("depth", Datatype::Number, false, &[])], &Given::new())
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

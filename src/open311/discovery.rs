@@ -25,7 +25,10 @@ pub async fn discovery(
     let url = format!("{}://{}{BASE}", info.scheme(), info.host());
     let node = Node::Record(vec![
         ("changeset", Node::text(CHANGESET)),
-        ("contact", Node::text(state.settings.open311_contact.clone())),
+        (
+            "contact",
+            Node::text(state.settings.open311_contact.clone()),
+        ),
         (
             "key_service",
             Node::text(

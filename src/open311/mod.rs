@@ -120,7 +120,10 @@ impl From<ApiError> for Fault {
                 let status = e.status_code();
                 // Logged here because the problem+json path that logs it is not taken.
                 tracing::error!(error = %e, "open311 request failed");
-                Fault::new(status, "the request could not be completed; try again later")
+                Fault::new(
+                    status,
+                    "the request could not be completed; try again later",
+                )
             }
             other => Fault::bad(other.to_string()),
         }
@@ -165,10 +168,8 @@ pub fn failure(format: Format, fault: Fault) -> HttpResponse {
         .collect();
     let mut res = document(format, fault.status, "errors", &Node::list("error", items));
     if fault.status == StatusCode::METHOD_NOT_ALLOWED {
-        res.headers_mut().insert(
-            header::ALLOW,
-            header::HeaderValue::from_static("GET, POST"),
-        );
+        res.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, POST"));
     }
     res
 }
@@ -245,8 +246,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     };
     cfg.service(
         web::scope(BASE)
-            .service(get("/discovery.{format}", web::get().to(discovery::discovery)))
-            .service(get("/services.{format}", web::get().to(services::list_services)))
+            .service(get(
+                "/discovery.{format}",
+                web::get().to(discovery::discovery),
+            ))
+            .service(get(
+                "/services.{format}",
+                web::get().to(services::list_services),
+            ))
             .service(get(
                 "/services/{file}",
                 web::get().to(services::service_definition),
@@ -257,7 +264,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(post_request::post_request))
                     .default_service(web::to(unknown)),
             )
-            .service(get("/requests/{file}", web::get().to(requests::get_request)))
+            .service(get(
+                "/requests/{file}",
+                web::get().to(requests::get_request),
+            ))
             .service(get("/tokens/{file}", web::get().to(requests::get_token)))
             .service(get(
                 "/servicerequestupdates.{format}",

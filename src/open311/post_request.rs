@@ -51,7 +51,9 @@ fn limited(checks: &mut Checks, params: &Params, name: &str, max: usize) -> Opti
     if v.chars().count() > max {
         checks.fail(name, format!("must have at most {max} characters"));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         checks.fail(name, "must not hold control characters");
     }
     Some(v.to_string())
@@ -109,7 +111,10 @@ fn check_fields(params: &Params) -> Result<Submission, Fault> {
     }
     let phone = limited(&mut checks, params, "phone", 30);
     if let Some(p) = &phone {
-        if !p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        if !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
             checks.fail("phone", "may hold only digits, spaces and + - ( ) .");
         }
     }
@@ -193,7 +198,10 @@ pub async fn post_request(
     payload: web::Payload,
 ) -> HttpResponse {
     let Some(format) = Format::parse(&format) else {
-        return failure(Format::Xml, Fault::not_found("requests are served as .xml or .json"));
+        return failure(
+            Format::Xml,
+            Fault::not_found("requests are served as .xml or .json"),
+        );
     };
     answer(format, post(&state, &req, payload).await)
 }
@@ -286,14 +294,10 @@ async fn post(
             state
                 .db
                 .read(move |c| {
-                    let t = ticket::find_by_comment_key(c, &jur, &key)?.ok_or_else(|| {
-                        ApiError::internal(anyhow::anyhow!("duplicate vanished"))
-                    })?;
+                    let t = ticket::find_by_comment_key(c, &jur, &key)?
+                        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("duplicate vanished")))?;
                     let policy = crate::clocks::policy(c, &jur, t.category_id.as_deref())?;
-                    Ok::<_, ApiError>((
-                        (StatusCode::OK, t.code),
-                        rules::service_notice(&policy),
-                    ))
+                    Ok::<_, ApiError>(((StatusCode::OK, t.code), rules::service_notice(&policy)))
                 })
                 .await?
         }
@@ -322,6 +326,9 @@ fn file(
     attachment: Option<Attachment>,
     comment_key: Option<String>,
 ) -> Result<((StatusCode, String), Option<String>), ApiError> {
+    if !crate::domain::lifecycle::may_file(&crate::api::tickets::actor(caller)) {
+        return Err(ApiError::forbidden("this key's user may not file tickets"));
+    }
     let jur = caller.jurisdiction_id.clone();
     let now = crate::db::now();
     api_key::touch(c, &key.id, now)?;

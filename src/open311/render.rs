@@ -14,7 +14,10 @@ pub enum Node {
     /// A record: its fields in order.
     Record(Vec<(&'static str, Node)>),
     /// A list: a JSON array; in XML, each item an element named `item`.
-    List { item: &'static str, items: Vec<Node> },
+    List {
+        item: &'static str,
+        items: Vec<Node>,
+    },
 }
 
 impl Node {
@@ -127,7 +130,10 @@ mod tests {
             "request",
             vec![Node::Record(vec![
                 ("service_request_id", Node::text("SBG-26-000001")),
-                ("description", Node::text("Jalan <rusak> & \"berlubang\"\u{1}")),
+                (
+                    "description",
+                    Node::text("Jalan <rusak> & \"berlubang\"\u{1}"),
+                ),
                 ("media_url", Node::Text(None)),
                 ("lat", Node::Number(Some(-6.5))),
                 ("metadata", Node::Bool(true)),
@@ -150,8 +156,12 @@ mod tests {
     #[test]
     fn xml_is_declared_escaped_and_clean() {
         let xml = to_xml("service_requests", &sample());
-        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<service_requests>\n  <request>\n"));
-        assert!(xml.contains("<description>Jalan &lt;rusak&gt; &amp; &quot;berlubang&quot;</description>"));
+        assert!(xml.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<service_requests>\n  <request>\n"
+        ));
+        assert!(xml.contains(
+            "<description>Jalan &lt;rusak&gt; &amp; &quot;berlubang&quot;</description>"
+        ));
         assert!(xml.contains("<media_url></media_url>"));
         assert!(xml.contains("<lat>-6.5</lat>"));
         assert!(xml.contains("<keywords>\n      <keyword>a</keyword>\n    </keywords>"));

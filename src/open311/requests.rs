@@ -97,7 +97,10 @@ pub fn shape(
         out.push(Node::Record(vec![
             ("service_request_id", Node::text(t.code.clone())),
             ("status", Node::text(rules::status(status))),
-            ("status_notes", Node::text(rules::status_notes(status, &facts))),
+            (
+                "status_notes",
+                Node::text(rules::status_notes(status, &facts)),
+            ),
             ("service_name", Node::opt(cat.map(|c| c.name.clone()))),
             ("service_code", Node::opt(cat.map(|c| c.code.clone()))),
             ("description", Node::opt(description.flatten())),
@@ -121,14 +124,10 @@ pub fn shape(
 }
 
 /// The list's filters, from the parameters.
-fn query(
-    c: &mut DbConnection,
-    jur: &Jurisdiction,
-    params: &Params,
-) -> Result<RequestQuery, Fault> {
+fn query(c: &mut DbConnection, jur: &Jurisdiction, params: &Params) -> Result<RequestQuery, Fault> {
     let mut problems = Vec::new();
-    let (page, size) = rules::paging(params.get("page"), params.get("page_size"))
-        .unwrap_or_else(|e| {
+    let (page, size) =
+        rules::paging(params.get("page"), params.get("page_size")).unwrap_or_else(|e| {
             problems.push(e);
             (1, rules::MAX_PAGE_SIZE)
         });
@@ -205,7 +204,10 @@ pub async fn list_requests(
     format: web::Path<String>,
 ) -> HttpResponse {
     let Some(format) = Format::parse(&format) else {
-        return failure(Format::Xml, Fault::not_found("requests are served as .xml or .json"));
+        return failure(
+            Format::Xml,
+            Fault::not_found("requests are served as .xml or .json"),
+        );
     };
     let params = Params::parse(req.query_string().as_bytes());
     let result = state

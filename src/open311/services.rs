@@ -30,7 +30,10 @@ fn attribute(order: usize, q: &Question) -> Node {
         ("code", Node::text(q.code.clone())),
         ("datatype", Node::text(q.datatype.as_str())),
         ("required", Node::Bool(q.required)),
-        ("datatype_description", Node::opt(q.datatype_description.clone())),
+        (
+            "datatype_description",
+            Node::opt(q.datatype_description.clone()),
+        ),
         ("order", Node::text((order + 1).to_string())),
         ("description", Node::text(q.description.clone())),
         (
@@ -57,7 +60,10 @@ pub async fn list_services(
     format: web::Path<String>,
 ) -> HttpResponse {
     let Some(format) = Format::parse(&format) else {
-        return failure(Format::Xml, Fault::not_found("services are served as .xml or .json"));
+        return failure(
+            Format::Xml,
+            Fault::not_found("services are served as .xml or .json"),
+        );
     };
     let params = Params::parse(req.query_string().as_bytes());
     let result = state

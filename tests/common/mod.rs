@@ -3,6 +3,7 @@
 //! migrations and seeded like a first start; requests go through the real `build_app`.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod receiver;
 
 use std::collections::HashMap;

@@ -13,9 +13,9 @@ pub use list_categories::ListCategoriesQuery;
 pub use update_category::UpdateCategory;
 
 use crate::api::validate::Checks;
-use crate::domain::questions::{check_questions, Question};
 use crate::db::models::{agency, category::Category};
 use crate::db::DbConnection;
+use crate::domain::questions::{check_questions, Question};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,7 +76,9 @@ pub fn clean_keywords(checks: &mut Checks, keywords: &[String]) -> Vec<String> {
 
 /// A description: at most 2,000 characters; blank clears it.
 pub fn clean_description(checks: &mut Checks, description: Option<String>) -> Option<String> {
-    let d = description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())?;
+    let d = description
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())?;
     if d.chars().count() > 2000 {
         checks.fail("description", "must have at most 2000 characters");
     }

@@ -192,7 +192,11 @@ pub async fn file_ticket(
     let lookup_key = key.clone();
     let filed = state
         .db
-        .write(move |c| file(c, &who, input, checked, key, Default::default(), |_, _| Ok(())))
+        .write(move |c| {
+            file(c, &who, input, checked, key, Default::default(), |_, _| {
+                Ok(())
+            })
+        })
         .await;
     let filed = match filed {
         Err(ApiError::Conflict {

@@ -6,6 +6,7 @@ mod assign_ticket;
 mod close_ticket;
 mod create_field_visit;
 mod file_ticket;
+mod get_open311_request;
 mod get_ticket;
 mod hold_ticket;
 mod list_events;
@@ -31,8 +32,9 @@ pub use act::{data_text, IfMatch};
 pub use assign_ticket::AssignTicket;
 pub use close_ticket::CloseTicket;
 pub use create_field_visit::{CreateFieldVisit, FieldVisitView};
-pub use file_ticket::{FileTicket, SourceInput};
 pub(crate) use file_ticket::{check as check_filing, file as file_checked, Filed};
+pub use file_ticket::{FileTicket, SourceInput};
+pub use get_open311_request::Open311RequestView;
 pub use hold_ticket::HoldTicket;
 pub use list_events::{ActorView, EventView};
 pub use list_tickets::ListTicketsQuery;
@@ -376,5 +378,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(hold_ticket::hold_ticket)
         .service(hold_ticket::resume_ticket)
         .service(create_field_visit::create_field_visit)
-        .service(list_field_visits::list_field_visits);
+        .service(list_field_visits::list_field_visits)
+        .service(get_open311_request::get_open311_request);
 }

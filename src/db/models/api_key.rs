@@ -4,10 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Page;
-use crate::db::schema::{api_keys, jurisdictions, users};
-use crate::db::DbConnection;
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::user::User;
+use crate::db::schema::{api_keys, jurisdictions, users};
+use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
@@ -55,7 +55,11 @@ pub fn list(
     Ok(Page::from_rows(rows, limit, |k| k.id.clone()))
 }
 
-pub fn find(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<Option<ApiKey>> {
+pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<ApiKey>> {
     api_keys::table
         .filter(api_keys::jurisdiction_id.eq(jurisdiction_id))
         .filter(api_keys::id.eq(id))

@@ -1,0 +1,105 @@
+//! The real binary on a real socket: start it on a free port with a database and data folder,
+//! talk to it with a minimal HTTP/1.1 client, stop it with SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::receiver::free_port;
+use super::ADMIN_PASSWORD as PASSWORD;
+
+/// One HTTP/1.1 request with a JSON body; the answer's status and JSON body.
+pub fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, Value) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| serde_json::from_str(b).unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// A running `aduan` (killed when dropped).
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(database_url: &str, dir: &std::path::Path) -> Server {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+            .current_dir(dir)
+            .env("DATABASE_URL", database_url)
+            .env("ADUAN_BIND", format!("127.0.0.1:{port}"))
+            .env("ADUAN_DATA_DIR", dir.join("data"))
+            .env("ADUAN_ADMIN_PASSWORD", PASSWORD)
+            .env(
+                "ADUAN_JWT_SECRET",
+                "test-secret-test-secret-test-secret-123",
+            )
+            .env("ADUAN_WEBHOOK_POLL_MS", "50")
+            .env("ADUAN_WEBHOOK_RETRY_BASE_MS", "100")
+            .env("ADUAN_ESCALATION_INTERVAL_MS", "100")
+            .env("RUST_LOG", "warn")
+            .env_remove("ADUAN_SEED")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aduan");
+        let s = Server { child, port };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && http(port, "GET", "/readyz", None, "").0 == 200
+            {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the server did not become ready");
+    }
+
+    /// The bootstrap admin's token.
+    pub fn token(&self) -> String {
+        let (status, body) = http(
+            self.port,
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "admin", "password": PASSWORD}).to_string(),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "no exit after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
