@@ -175,7 +175,7 @@ async fn new_key(app: &TestApp, admin: &str, name: &str) -> (String, String) {
     (r.id(), r.body["key"].as_str().expect("the key").to_string())
 }
 
-fn pothole<'a>(key: &'a str) -> Vec<(&'a str, &'a str)> {
+fn pothole(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", key),
         ("service_code", "jalan"),
@@ -890,7 +890,7 @@ async fn reading_requests(app: TestApp) {
             .collect()
     };
     let r = get(&app, "/open311/v2/requests.json?status=open").await;
-    assert_eq!(codes_of(&r), [c1.clone()]);
+    assert_eq!(codes_of(&r), [c1.as_str()]);
     let r = get(&app, "/open311/v2/requests.json?status=closed").await;
     assert_eq!(codes_of(&r), [c3.clone(), c2.clone()]);
     let r = get(
@@ -922,7 +922,7 @@ async fn reading_requests(app: TestApp) {
     let r = get(&app, "/open311/v2/requests.json?page_size=2").await;
     assert_eq!(codes_of(&r), [c3.clone(), c2.clone()]);
     let r = get(&app, "/open311/v2/requests.json?page_size=2&page=2").await;
-    assert_eq!(codes_of(&r), [c1.clone()]);
+    assert_eq!(codes_of(&r), [c1.as_str()]);
     // Windows.
     let now = chrono::Utc::now();
     let day = |d: i64| {
