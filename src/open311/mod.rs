@@ -16,12 +16,13 @@ mod updates;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-pub use params::Params;
+pub use params::{Params, Span};
 pub use render::Node;
 
 use crate::db::models::jurisdiction::{self, Jurisdiction};
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Where the facade is served.
 pub const BASE: &str = "/open311/v2";
@@ -180,6 +181,40 @@ pub fn answer(format: Format, result: Result<(StatusCode, &str, Node), Fault>) -
         Ok((status, root, node)) => document(format, status, root, &node),
         Err(fault) => failure(format, fault),
     }
+}
+
+/// The format named by a path's extension (`what` says what is served, for the 404).
+pub fn format_of(ext: &str, what: &str) -> Result<Format, Fault> {
+    Format::parse(ext)
+        .ok_or_else(|| Fault::not_found(format!("{what} are served as .xml or .json")))
+}
+
+/// A GET method: the query's parameters, the jurisdiction they name, one read that builds the
+/// document `root`, answered in `format` (an unknown format is a 404 in XML).
+pub async fn read<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    format: Result<Format, Fault>,
+    root: &'static str,
+    build: F,
+) -> HttpResponse
+where
+    F: FnOnce(&mut DbConnection, &Jurisdiction, &Params) -> Result<Node, Fault> + Send + 'static,
+{
+    let format = match format {
+        Ok(f) => f,
+        Err(fault) => return failure(Format::Xml, fault),
+    };
+    let params = Params::parse(req.query_string().as_bytes());
+    let result = state
+        .db
+        .read(move |c| {
+            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
+            build(c, &jur, &params)
+        })
+        .await
+        .map(|node| (StatusCode::OK, root, node));
+    answer(format, result)
 }
 
 /// The jurisdiction a request is for: the one named by `jurisdiction_id` (its code or short

@@ -1,7 +1,19 @@
 //! A request's parameters: the query string, then (for POST) the form body, as name–value
 //! pairs in order. An empty value counts as absent, as the specification asks.
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::open311 as rules;
 use crate::domain::questions::Given;
+
+/// The part of a list a request asks for: a date window and a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub offset: i64,
+    pub limit: i64,
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct Params(Vec<(String, String)>);
@@ -31,6 +43,38 @@ impl Params {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.trim())
             .find(|v| !v.is_empty())
+    }
+
+    /// `start_date`, `end_date`, `page` and `page_size`, checked by the rules of
+    /// `domain::open311`; each problem is added to `problems`.
+    pub fn span(&self, zone: &chrono_tz::Tz, problems: &mut Vec<String>) -> Span {
+        let mut date = |name: &str| {
+            let raw = self.get(name)?;
+            let parsed = rules::parse_datetime(raw, zone);
+            if parsed.is_none() {
+                problems.push(format!(
+                    "{name} must be a W3C date and time such as 2026-01-31T00:00:00+07:00, not '{raw}'"
+                ));
+            }
+            parsed
+        };
+        let (start, end) = (date("start_date"), date("end_date"));
+        let now = Utc::now();
+        let (from, to) = rules::window(start, end, now).unwrap_or_else(|e| {
+            problems.push(e);
+            (now, now)
+        });
+        let (page, size) =
+            rules::paging(self.get("page"), self.get("page_size")).unwrap_or_else(|e| {
+                problems.push(e);
+                (1, rules::MAX_PAGE_SIZE)
+            });
+        Span {
+            from,
+            to,
+            offset: (page - 1) * size,
+            limit: size,
+        }
     }
 
     /// Every `attribute[CODE]` (and `attribute[CODE][]`, for several values) by code.

@@ -4,11 +4,9 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
-use super::{answer, failure, jurisdiction_of, split, w3c, Fault, Format, Node, Params};
+use super::{failure, format_of, read, split, w3c, Fault, Format, Node, Params};
 use crate::db::models::category::{self, Category};
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::open311_request::{self as store, RequestQuery};
@@ -125,52 +123,33 @@ pub fn shape(
 
 /// The list's filters, from the parameters.
 fn query(c: &mut DbConnection, jur: &Jurisdiction, params: &Params) -> Result<RequestQuery, Fault> {
-    let mut problems = Vec::new();
-    let (page, size) =
-        rules::paging(params.get("page"), params.get("page_size")).unwrap_or_else(|e| {
-            problems.push(e);
-            (1, rules::MAX_PAGE_SIZE)
-        });
-    let mut q = RequestQuery {
-        offset: (page - 1) * size,
-        limit: size,
-        ..Default::default()
-    };
     if let Some(ids) = params.get("service_request_id") {
-        q.codes = rules::comma_list(ids)
+        // The ids override every other parameter.
+        let codes: Vec<String> = rules::comma_list(ids)
             .into_iter()
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        if q.codes.len() > rules::MAX_IDS {
-            problems.push(format!(
+        if codes.len() > rules::MAX_IDS {
+            return Err(Fault::bad(format!(
                 "service_request_id may name at most {} requests",
                 rules::MAX_IDS
-            ));
+            )));
         }
-        return if problems.is_empty() {
-            Ok(q)
-        } else {
-            Err(Fault::all(problems))
-        };
+        return Ok(RequestQuery {
+            codes,
+            limit: rules::MAX_IDS as i64,
+            ..Default::default()
+        });
     }
-    let zone = jur.tz();
-    let mut date = |name: &str| {
-        let raw = params.get(name)?;
-        let parsed = rules::parse_datetime(raw, &zone);
-        if parsed.is_none() {
-            problems.push(format!(
-                "{name} must be a W3C date and time such as 2026-01-31T00:00:00+07:00, not '{raw}'"
-            ));
-        }
-        parsed
+    let mut problems = Vec::new();
+    let span = params.span(&jur.tz(), &mut problems);
+    let mut q = RequestQuery {
+        offset: span.offset,
+        limit: span.limit,
+        id_from: crate::db::id_floor(span.from),
+        id_to: crate::db::id_floor(span.to + chrono::Duration::milliseconds(1)),
+        ..Default::default()
     };
-    let (start, end) = (date("start_date"), date("end_date"));
-    let (from, to) = rules::window(start, end, Utc::now()).unwrap_or_else(|e| {
-        problems.push(e);
-        (Utc::now(), Utc::now())
-    });
-    q.id_from = crate::db::id_floor(from);
-    q.id_to = crate::db::id_floor(to + chrono::Duration::milliseconds(1));
     if let Some(codes) = params.get("service_code") {
         let mut ids = Vec::new();
         for code in rules::comma_list(codes) {
@@ -203,24 +182,19 @@ pub async fn list_requests(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = Format::parse(&format) else {
-        return failure(
-            Format::Xml,
-            Fault::not_found("requests are served as .xml or .json"),
-        );
-    };
-    let params = Params::parse(req.query_string().as_bytes());
-    let result = state
-        .db
-        .read(move |c| {
-            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
-            let q = query(c, &jur, &params)?;
+    let format = format_of(&format, "requests");
+    read(
+        &state,
+        &req,
+        format,
+        "service_requests",
+        |c, jur, params| {
+            let q = query(c, jur, params)?;
             let rows = store::public_tickets(c, &jur.id, &q)?;
-            Ok::<_, Fault>(Node::list("request", shape(c, &jur, &rows)?))
-        })
-        .await
-        .map(|node| (StatusCode::OK, "service_requests", node));
-    answer(format, result)
+            Ok(Node::list("request", shape(c, jur, &rows)?))
+        },
+    )
+    .await
 }
 
 pub async fn get_request(
@@ -228,15 +202,14 @@ pub async fn get_request(
     req: HttpRequest,
     file: web::Path<String>,
 ) -> HttpResponse {
-    let (code, format) = match split(&file) {
-        Ok((code, format)) => (code.trim().to_ascii_uppercase(), format),
-        Err(fault) => return failure(Format::Xml, fault),
-    };
-    let params = Params::parse(req.query_string().as_bytes());
-    let result = state
-        .db
-        .read(move |c| {
-            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
+    let split = split(&file).map(|(code, format)| (code.trim().to_ascii_uppercase(), format));
+    let code = split.as_ref().map(|(c, _)| c.clone()).unwrap_or_default();
+    read(
+        &state,
+        &req,
+        split.map(|(_, f)| f),
+        "service_requests",
+        move |c, jur, _| {
             let q = RequestQuery {
                 codes: vec![code.clone()],
                 limit: 1,
@@ -248,11 +221,10 @@ pub async fn get_request(
                     "there is no public request '{code}'"
                 )));
             }
-            Ok(Node::list("request", shape(c, &jur, &rows)?))
-        })
-        .await
-        .map(|node| (StatusCode::OK, "service_requests", node));
-    answer(format, result)
+            Ok(Node::list("request", shape(c, jur, &rows)?))
+        },
+    )
+    .await
 }
 
 pub async fn get_token(file: web::Path<String>) -> HttpResponse {

@@ -1,10 +1,9 @@
 //! `GET services.{xml,json}` (the categories) and `GET services/{code}.{xml,json}` (a
 //! category's extra questions as Open311 attributes).
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{answer, failure, jurisdiction_of, split, Fault, Format, Node, Params};
+use super::{format_of, read, split, Fault, Node};
 use crate::db::models::category::{self, Category};
 use crate::domain::questions::Question;
 use crate::state::AppState;
@@ -59,23 +58,12 @@ pub async fn list_services(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = Format::parse(&format) else {
-        return failure(
-            Format::Xml,
-            Fault::not_found("services are served as .xml or .json"),
-        );
-    };
-    let params = Params::parse(req.query_string().as_bytes());
-    let result = state
-        .db
-        .read(move |c| {
-            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
-            let rows = category::all(c, &jur.id)?;
-            Ok::<_, Fault>(Node::list("service", rows.iter().map(service).collect()))
-        })
-        .await
-        .map(|node| (StatusCode::OK, "services", node));
-    answer(format, result)
+    let format = format_of(&format, "services");
+    read(&state, &req, format, "services", |c, jur, _| {
+        let rows = category::all(c, &jur.id)?;
+        Ok(Node::list("service", rows.iter().map(service).collect()))
+    })
+    .await
 }
 
 pub async fn service_definition(
@@ -83,15 +71,14 @@ pub async fn service_definition(
     req: HttpRequest,
     file: web::Path<String>,
 ) -> HttpResponse {
-    let (code, format) = match split(&file) {
-        Ok((code, format)) => (code.to_string(), format),
-        Err(fault) => return failure(Format::Xml, fault),
-    };
-    let params = Params::parse(req.query_string().as_bytes());
-    let result = state
-        .db
-        .read(move |c| {
-            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
+    let split = split(&file).map(|(code, format)| (code.to_string(), format));
+    let code = split.as_ref().map(|(c, _)| c.clone()).unwrap_or_default();
+    read(
+        &state,
+        &req,
+        split.map(|(_, f)| f),
+        "service_definition",
+        move |c, jur, _| {
             let cat = category::find_by_code(c, &jur.id, &code)?
                 .ok_or_else(|| Fault::not_found(format!("there is no service '{code}'")))?;
             let attributes = cat
@@ -100,12 +87,11 @@ pub async fn service_definition(
                 .enumerate()
                 .map(|(i, q)| attribute(i, q))
                 .collect();
-            Ok::<_, Fault>(Node::Record(vec![
+            Ok(Node::Record(vec![
                 ("service_code", Node::text(cat.code)),
                 ("attributes", Node::list("attribute", attributes)),
             ]))
-        })
-        .await
-        .map(|node| (StatusCode::OK, "service_definition", node));
-    answer(format, result)
+        },
+    )
+    .await
 }

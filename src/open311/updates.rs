@@ -3,11 +3,9 @@
 //! (`action_scheduled`, `in_progress`, `fixed`, `duplicate`, …) and aduan's own status as
 //! `external_status_code`.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
-use super::{answer, failure, jurisdiction_of, w3c, Fault, Format, Node, Params};
+use super::{format_of, read, w3c, Fault, Node};
 use crate::db::models::open311_request as store;
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::open311::{self as rules, NoteFacts};
@@ -19,40 +17,19 @@ pub async fn list_updates(
     req: HttpRequest,
     format: web::Path<String>,
 ) -> HttpResponse {
-    let Some(format) = Format::parse(&format) else {
-        return failure(
-            Format::Xml,
-            Fault::not_found("updates are served as .xml or .json"),
-        );
-    };
-    let params = Params::parse(req.query_string().as_bytes());
-    let result = state
-        .db
-        .read(move |c| {
-            let jur = jurisdiction_of(c, params.get("jurisdiction_id"))?;
+    let format = format_of(&format, "updates");
+    read(
+        &state,
+        &req,
+        format,
+        "service_request_updates",
+        |c, jur, params| {
             let zone = jur.tz();
             let mut problems = Vec::new();
-            let mut date = |name: &str| {
-                let raw = params.get(name)?;
-                let parsed = rules::parse_datetime(raw, &zone);
-                if parsed.is_none() {
-                    problems.push(format!(
-                        "{name} must be a W3C date and time such as 2026-01-31T00:00:00+07:00, not '{raw}'"
-                    ));
-                }
-                parsed
-            };
-            let (start, end) = (date("start_date"), date("end_date"));
-            let window = rules::window(start, end, Utc::now());
-            let paging = rules::paging(params.get("page"), params.get("page_size"));
-            let ((from, to), (page, size)) = match (window, paging) {
-                (Ok(w), Ok(p)) if problems.is_empty() => (w, p),
-                (w, p) => {
-                    problems.extend(w.err());
-                    problems.extend(p.err());
-                    return Err(Fault::all(problems));
-                }
-            };
+            let span = params.span(&zone, &mut problems);
+            if !problems.is_empty() {
+                return Err(Fault::all(problems));
+            }
             let actions: Vec<&str> = rules::published_actions()
                 .iter()
                 .map(|a| a.as_str())
@@ -61,10 +38,10 @@ pub async fn list_updates(
                 c,
                 &jur.id,
                 &actions,
-                from.naive_utc(),
-                (to + chrono::Duration::microseconds(1)).naive_utc(),
-                (page - 1) * size,
-                size,
+                span.from.naive_utc(),
+                (span.to + chrono::Duration::microseconds(1)).naive_utc(),
+                span.offset,
+                span.limit,
             )?;
             let agencies = store::agency_names(c, &jur.id)?;
             let items = rows
@@ -76,7 +53,9 @@ pub async fn list_updates(
                     let text = |key: &str| data.get(key).and_then(|v| v.as_str());
                     let referred_to = mask_opt(text("to"));
                     let facts = NoteFacts {
-                        agency: text("agency_id").and_then(|a| agencies.get(a)).map(String::as_str),
+                        agency: text("agency_id")
+                            .and_then(|a| agencies.get(a))
+                            .map(String::as_str),
                         referred_to: referred_to.as_deref(),
                         merged_into: text("into_code"),
                         withdrawn: action == Action::Withdraw,
@@ -97,9 +76,8 @@ pub async fn list_updates(
                     ]))
                 })
                 .collect();
-            Ok::<_, Fault>(Node::list("request_update", items))
-        })
-        .await
-        .map(|node| (StatusCode::OK, "service_request_updates", node));
-    answer(format, result)
+            Ok(Node::list("request_update", items))
+        },
+    )
+    .await
 }
