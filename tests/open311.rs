@@ -280,7 +280,8 @@ async fn discovery_and_services(app: TestApp) {
     assert_eq!(attrs[0]["datatype"], "singlevaluelist");
     assert_eq!(attrs[0]["required"], true);
     assert_eq!(attrs[0]["variable"], true);
-    assert_eq!(attrs[0]["order"], "1");
+    assert_eq!(attrs[0]["order"], 1);
+    assert_eq!(attrs[1]["order"], 2);
     assert_eq!(
         attrs[0]["values"][2],
         json!({"key": "berat", "name": "Berat: tidak bisa dilalui kendaraan"})
@@ -345,10 +346,16 @@ async fn discovery_and_services(app: TestApp) {
         .send(TestRequest::delete().uri("/open311/v2/requests.json"))
         .await;
     assert_error(&r, 405, "DELETE");
+    assert_eq!(r.headers.get(header::ALLOW).unwrap(), "GET, POST");
     let r = app
         .send(TestRequest::post().uri("/open311/v2/services.xml"))
         .await;
     assert_error(&r, 405, "POST");
+    assert_eq!(r.headers.get(header::ALLOW).unwrap(), "GET");
+    let r = app
+        .send(TestRequest::post().uri("/open311/v2/nothing.json"))
+        .await;
+    assert_error(&r, 404, "no Open311 method");
 }
 
 /// API keys: made by admins, shown once, stored hashed, revoked; requests without a good key

@@ -13,7 +13,7 @@ mod requests;
 mod services;
 mod updates;
 
-use actix_web::http::{header, Method, StatusCode};
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub use params::{Params, Span};
@@ -167,12 +167,7 @@ pub fn failure(format: Format, fault: Fault) -> HttpResponse {
             ])
         })
         .collect();
-    let mut res = document(format, fault.status, "errors", &Node::list("error", items));
-    if fault.status == StatusCode::METHOD_NOT_ALLOWED {
-        res.headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("GET, POST"));
-    }
-    res
+    document(format, fault.status, "errors", &Node::list("error", items))
 }
 
 /// The answer of a method: its document, or its fault, in the format asked for.
@@ -250,25 +245,41 @@ pub fn w3c(t: chrono::NaiveDateTime, zone: chrono_tz::Tz) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Anything under `/open311/v2/` that is no method: a 404 (or 405), in the format the path's
-/// extension asks for.
-async fn unknown(req: HttpRequest) -> HttpResponse {
-    let last = req.path().rsplit('/').next().unwrap_or_default();
-    let format = last
+/// The format a path's extension asks for (XML when it names none).
+fn format_of_path(req: &HttpRequest) -> Format {
+    req.path()
         .rsplit_once('.')
         .and_then(|(_, ext)| Format::parse(ext))
-        .unwrap_or(Format::Xml);
-    let fault = match split(last) {
-        Ok(_) if req.method() != Method::GET => Fault::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{} is not a method of this resource", req.method()),
+        .unwrap_or(Format::Xml)
+}
+
+/// Anything under `/open311/v2/` that is no method: 404, in the format the path asks for.
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    let fault = Fault::not_found(format!(
+        "there is no Open311 method at {}; start at {BASE}/discovery.xml",
+        req.path()
+    ));
+    failure(format_of_path(&req), fault)
+}
+
+/// A method's path with another HTTP method: 405 with `Allow`.
+async fn wrong_method(req: HttpRequest) -> HttpResponse {
+    let collection = req
+        .path()
+        .strip_prefix(BASE)
+        .is_some_and(|rest| rest.starts_with("/requests.") && !rest[1..].contains('/'));
+    let allow = if collection { "GET, POST" } else { "GET" };
+    let fault = Fault::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} is not a method of this resource (use {allow})",
+            req.method()
         ),
-        _ => Fault::not_found(format!(
-            "there is no Open311 method at {}; start at {BASE}/discovery.xml",
-            req.path()
-        )),
-    };
-    failure(format, fault)
+    );
+    let mut res = failure(format_of_path(&req), fault);
+    res.headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    res
 }
 
 /// The routes. Names that may hold dots (a category code) are matched whole and split at the
@@ -277,7 +288,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let get = |path: &str, handler| {
         web::resource(path)
             .route(handler)
-            .default_service(web::to(unknown))
+            .default_service(web::to(wrong_method))
     };
     cfg.service(
         web::scope(BASE)
@@ -297,7 +308,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource("/requests.{format}")
                     .route(web::get().to(requests::list_requests))
                     .route(web::post().to(post_request::post_request))
-                    .default_service(web::to(unknown)),
+                    .default_service(web::to(wrong_method)),
             )
             .service(get(
                 "/requests/{file}",
@@ -308,7 +319,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/servicerequestupdates.{format}",
                 web::get().to(updates::list_updates),
             ))
-            .default_service(web::to(unknown)),
+            .default_service(web::to(not_found)),
     );
 }
 

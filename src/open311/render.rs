@@ -10,6 +10,8 @@ pub enum Node {
     Text(Option<String>),
     /// A number (JSON number; XML text).
     Number(Option<f64>),
+    /// A whole number (JSON number; XML text).
+    Integer(i64),
     Bool(bool),
     /// A record: its fields in order.
     Record(Vec<(&'static str, Node)>),
@@ -49,6 +51,7 @@ fn json(out: &mut String, node: &Node) {
             Some(n) => out.push_str(&n.to_string()),
             None => out.push_str("null"),
         },
+        Node::Integer(n) => out.push_str(&n.to_string()),
         Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Node::Record(fields) => {
             out.push('{');
@@ -92,6 +95,7 @@ fn element(out: &mut String, name: &str, node: &Node, depth: usize) {
             out.push_str(&format!("{indent}<{name}>{}</{name}>\n", escape(t)));
         }
         Node::Number(Some(n)) => out.push_str(&format!("{indent}<{name}>{n}</{name}>\n")),
+        Node::Integer(n) => out.push_str(&format!("{indent}<{name}>{n}</{name}>\n")),
         Node::Bool(b) => out.push_str(&format!("{indent}<{name}>{b}</{name}>\n")),
         Node::Record(fields) => {
             out.push_str(&format!("{indent}<{name}>\n"));
@@ -136,6 +140,7 @@ mod tests {
                 ),
                 ("media_url", Node::Text(None)),
                 ("lat", Node::Number(Some(-6.5))),
+                ("order", Node::Integer(2)),
                 ("metadata", Node::Bool(true)),
                 ("keywords", Node::list("keyword", vec![Node::text("a")])),
             ])],
@@ -149,7 +154,7 @@ mod tests {
         assert_eq!(parsed[0]["lat"], -6.5);
         assert_eq!(
             json,
-            r#"[{"service_request_id":"SBG-26-000001","description":"Jalan <rusak> & \"berlubang\"\u0001","media_url":null,"lat":-6.5,"metadata":true,"keywords":["a"]}]"#
+            r#"[{"service_request_id":"SBG-26-000001","description":"Jalan <rusak> & \"berlubang\"\u0001","media_url":null,"lat":-6.5,"order":2,"metadata":true,"keywords":["a"]}]"#
         );
     }
 
@@ -164,6 +169,7 @@ mod tests {
         ));
         assert!(xml.contains("<media_url></media_url>"));
         assert!(xml.contains("<lat>-6.5</lat>"));
+        assert!(xml.contains("<order>2</order>"));
         assert!(xml.contains("<keywords>\n      <keyword>a</keyword>\n    </keywords>"));
         assert!(!xml.contains('\u{1}'));
     }

@@ -33,7 +33,7 @@ fn attribute(order: usize, q: &Question) -> Node {
             "datatype_description",
             Node::opt(q.datatype_description.clone()),
         ),
-        ("order", Node::text((order + 1).to_string())),
+        ("order", Node::Integer(order as i64 + 1)),
         ("description", Node::text(q.description.clone())),
         (
             "values",
