@@ -309,38 +309,19 @@ async fn discovery_and_services(app: TestApp) {
         2
     );
 
-    assert_error(
-        &get(&app, "/open311/v2/services/nope.json").await,
-        404,
-        "no service 'nope'",
-    );
-    assert_error(
-        &get(&app, "/open311/v2/services/nope.xml").await,
-        404,
-        "no service 'nope'",
-    );
-    assert_error(
-        &get(&app, "/open311/v2/services.html").await,
-        404,
-        ".xml or .json",
-    );
-    assert_error(&get(&app, "/open311/v2/services").await, 404, "Open311");
-    assert_error(
-        &get(&app, "/open311/v2/nothing.json").await,
-        404,
-        "discovery",
-    );
-    // Every service is realtime: tokens are never issued.
-    assert_error(
-        &get(&app, "/open311/v2/tokens/abc123.json").await,
-        404,
-        "realtime",
-    );
-    assert_error(
-        &get(&app, "/open311/v2/tokens/abc123.xml").await,
-        404,
-        "realtime",
-    );
+    // Unknown services, extensions and methods; tokens are never issued (all services are
+    // realtime).
+    for (path, needle) in [
+        ("/open311/v2/services/nope.json", "no service 'nope'"),
+        ("/open311/v2/services/nope.xml", "no service 'nope'"),
+        ("/open311/v2/services.html", ".xml or .json"),
+        ("/open311/v2/services", "Open311"),
+        ("/open311/v2/nothing.json", "discovery"),
+        ("/open311/v2/tokens/abc123.json", "realtime"),
+        ("/open311/v2/tokens/abc123.xml", "realtime"),
+    ] {
+        assert_error(&get(&app, path).await, 404, needle);
+    }
     // A wrong method answers in the resource's format.
     let r = app
         .send(TestRequest::delete().uri("/open311/v2/requests.json"))
