@@ -1073,10 +1073,13 @@ async fn updates(app: TestApp) {
         .post(
             &format!("/api/v1/tickets/{id1}/replies"),
             &coord,
-            json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/999/"}),
+            json!({
+                "reply_url": "https://lapor.subang.go.id/balasan/SBG-1",
+                "note": "Terima kasih, sudah diteruskan ke DPUPR."
+            }),
         )
         .await;
-    assert!(r.status.is_success() || r.status == 422, "{}", r.text);
+    assert_eq!(r.status, 201, "{}", r.text);
     let c4 = file_comment(&app, &pic, "1903", false, true).await;
     let c2 = file_comment(&app, &pic, "1904", false, false).await;
     let id2 = ticket_id(&app, &admin, &c2).await;

@@ -224,7 +224,7 @@ async fn post(
             Ok::<_, Fault>((jur, api_key::find_live_by_hash(c, &hash)?))
         })
         .await?;
-    let (key, user, key_jurisdiction) =
+    let (key, user) =
         found.ok_or_else(|| Fault::forbidden("the api_key is not valid: unknown or revoked"))?;
     if key.jurisdiction_id != jur.id {
         return Err(Fault::forbidden(format!(
@@ -234,17 +234,7 @@ async fn post(
     }
     let sub = check_fields(&params)?;
     let attachment = match media {
-        Some(got) => Some(
-            intake::store(
-                state,
-                got,
-                &jur.id,
-                &user.id,
-                key_jurisdiction.tz(),
-                "media",
-            )
-            .await?,
-        ),
+        Some(got) => Some(intake::store(state, got, &jur.id, &user.id, jur.tz(), "media").await?),
         None => None,
     };
     let caller = AuthUser {
@@ -255,7 +245,7 @@ async fn post(
         agency_id: None,
         division_id: None,
         user,
-        jurisdiction: key_jurisdiction,
+        jurisdiction: jur,
     };
     // The same reporter (by e-mail, phone, account or device) with the same report: one ticket.
     let identity = [&sub.email, &sub.phone, &sub.account_id, &sub.device_id]

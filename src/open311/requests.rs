@@ -2,7 +2,7 @@
 //! `GET tokens/{token}.{xml,json}` (always 404: every service is realtime). Only what is public:
 //! confidential tickets are left out, texts are masked, no personal field is ever shown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -37,7 +37,7 @@ pub fn shape(
         .filter(|r| r.clock == Clock::Resolve.as_str())
         .map(|r| (r.ticket_id, r.due_at))
         .collect();
-    let held: Vec<String> = hold::for_tickets(c, &ids)?
+    let held: HashSet<String> = hold::for_tickets(c, &ids)?
         .into_iter()
         .map(|h| h.ticket_id)
         .collect();

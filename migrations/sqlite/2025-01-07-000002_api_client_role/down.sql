@@ -1,4 +1,4 @@
--- Back to the roles without api_client (the down migration of 000001 removes those users).
+-- Back to the roles without api_client: API keys, their requests' rows and their users go.
 PRAGMA foreign_keys = OFF;
 BEGIN;
 DELETE FROM open311_requests;

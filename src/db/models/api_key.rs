@@ -4,9 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Page;
-use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::user::User;
-use crate::db::schema::{api_keys, jurisdictions, users};
+use crate::db::schema::{api_keys, users};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -68,21 +67,16 @@ pub fn find(
         .optional()
 }
 
-/// The live key with this hash, its user and its jurisdiction.
+/// The live key with this hash, and its user.
 pub fn find_live_by_hash(
     conn: &mut DbConnection,
     key_hash: &str,
-) -> QueryResult<Option<(ApiKey, User, Jurisdiction)>> {
+) -> QueryResult<Option<(ApiKey, User)>> {
     api_keys::table
         .inner_join(users::table.on(users::id.eq(api_keys::user_id)))
-        .inner_join(jurisdictions::table.on(jurisdictions::id.eq(api_keys::jurisdiction_id)))
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
-        .select((
-            ApiKey::as_select(),
-            User::as_select(),
-            Jurisdiction::as_select(),
-        ))
+        .select((ApiKey::as_select(), User::as_select()))
         .first(conn)
         .optional()
 }
@@ -112,18 +106,4 @@ pub fn touch(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResul
         .set(api_keys::last_used_at.eq(at))
         .execute(conn)
         .map(|_| ())
-}
-
-/// The key whose user is this one (to name the key in a timeline).
-pub fn of_users(
-    conn: &mut DbConnection,
-    user_ids: &[String],
-) -> QueryResult<Vec<(String, String, String)>> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    api_keys::table
-        .filter(api_keys::user_id.eq_any(user_ids))
-        .select((api_keys::user_id, api_keys::id, api_keys::name))
-        .load(conn)
 }
