@@ -100,7 +100,7 @@ fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
     let mut done = have;
     while done < target {
         let n = (target - done).min(5000);
-        let opts = aduan::synthetic::Options {
+        let opts = aduan::cli::synthetic::Options {
             tickets: n,
             days,
             seed: 0xA11CE + done as u64,
@@ -111,7 +111,7 @@ fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
             .db
             .write_blocking(move |c| {
                 c.transaction(|c| {
-                    aduan::synthetic::generate(c, &j, &opts)
+                    aduan::cli::synthetic::generate(c, &j, &opts)
                         .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))
                 })
                 .map_err(aduan::db::DbError::from)
@@ -130,7 +130,7 @@ fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
     let rows = state
         .db
         .write_blocking(|c| {
-            aduan::rollups::rebuild(c, &jur.id, jur.tz()).map_err(aduan::db::DbError::from)
+            aduan::service::rollups::rebuild(c, &jur.id, jur.tz()).map_err(aduan::db::DbError::from)
         })
         .expect("rebuild");
     let mut c = state.db.conn().expect("connection");
@@ -160,7 +160,7 @@ async fn start(backend: &str, url: String, dir: &std::path::Path) -> (AppState, 
         ("ADUAN_ESCALATION_INTERVAL_MS", "3600000".to_string()),
     ]);
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
-    let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
+    let state = tokio::task::spawn_blocking(move || aduan::app::bootstrap::prepare(settings))
         .await
         .expect("join")
         .unwrap_or_else(|e| panic!("{backend}: {e:#}"));

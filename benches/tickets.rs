@@ -98,7 +98,7 @@ impl Bench {
             ),
         ]);
         let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
-        let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
+        let state = tokio::task::spawn_blocking(move || aduan::app::bootstrap::prepare(settings))
             .await
             .expect("join")
             .expect("start");
@@ -755,7 +755,7 @@ async fn lists(backend: &str) {
 async fn webhooks(backend: &str) {
     use std::sync::{Arc, Mutex};
     let mut b = Bench::start(backend).await;
-    actix_web::rt::spawn(aduan::webhooks::run(b.state.clone()));
+    actix_web::rt::spawn(aduan::jobs::webhooks::run(b.state.clone()));
     let arrivals: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let seen = arrivals.clone();
     let receiver = actix_web::HttpServer::new(move || {

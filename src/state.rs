@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::storage::BlobStore;
+use crate::files::store::BlobStore;
 
 #[derive(Clone)]
 pub struct AppState {

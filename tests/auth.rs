@@ -132,9 +132,9 @@ async fn tokens_survive_a_restart_with_the_generated_secret(app: TestApp) {
     // A second start on the same data directory keeps the secret file and the admin.
     let mut settings = app.db.settings();
     settings.jwt_secret = None;
-    let first = aduan::bootstrap::prepare(settings.clone()).unwrap();
+    let first = aduan::app::bootstrap::prepare(settings.clone()).unwrap();
     let (token, _) = first.jwt.issue("u", "j", 0).unwrap();
-    let second = aduan::bootstrap::prepare(settings).unwrap();
+    let second = aduan::app::bootstrap::prepare(settings).unwrap();
     assert!(second.jwt.verify(&token).is_ok());
     assert!(app.db.dir.path().join("jwt-secret").exists());
 }

@@ -738,7 +738,10 @@ async fn breach_detection(app: TestApp) {
         );
     }
     assert_eq!(
-        aduan::escalation::tick(&app.state).await.unwrap().breached,
+        aduan::jobs::escalation::tick(&app.state)
+            .await
+            .unwrap()
+            .breached,
         0
     );
     for id in &ids {
@@ -747,15 +750,18 @@ async fn breach_detection(app: TestApp) {
     let events_before = app.count("ticket_events");
     let other = app.state.clone();
     let (a, b) = futures_util::future::join(
-        aduan::escalation::tick(&app.state),
-        aduan::escalation::tick(&other),
+        aduan::jobs::escalation::tick(&app.state),
+        aduan::jobs::escalation::tick(&other),
     )
     .await;
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.breached + b.breached, 6, "{a:?} {b:?}");
     assert_eq!(app.count("ticket_events"), events_before + 6);
     assert_eq!(
-        aduan::escalation::tick(&app.state).await.unwrap().breached,
+        aduan::jobs::escalation::tick(&app.state)
+            .await
+            .unwrap()
+            .breached,
         0
     );
     assert_eq!(app.count("ticket_events"), events_before + 6);
@@ -811,7 +817,10 @@ async fn hold_expires_into_withdrawal(app: TestApp) {
     )
     .await;
     assert_eq!(
-        aduan::escalation::tick(&app.state).await.unwrap().withdrawn,
+        aduan::jobs::escalation::tick(&app.state)
+            .await
+            .unwrap()
+            .withdrawn,
         0
     );
     let past = (Utc::now() - chrono::Duration::days(31))
@@ -821,10 +830,13 @@ async fn hold_expires_into_withdrawal(app: TestApp) {
         &app,
         &format!("UPDATE ticket_holds SET held_at = '{past}' WHERE ticket_id = '{id}'"),
     );
-    let tick = aduan::escalation::tick(&app.state).await.unwrap();
+    let tick = aduan::jobs::escalation::tick(&app.state).await.unwrap();
     assert_eq!(tick.withdrawn, 1);
     assert_eq!(
-        aduan::escalation::tick(&app.state).await.unwrap().withdrawn,
+        aduan::jobs::escalation::tick(&app.state)
+            .await
+            .unwrap()
+            .withdrawn,
         0
     );
     let t = app.get(&format!("/api/v1/tickets/{id}"), &pic).await.body;
@@ -885,7 +897,7 @@ async fn deliver_until(app: &TestApp, done: impl Fn() -> bool) {
     settings.webhook_retry_base_ms = 50;
     state.settings = std::sync::Arc::new(settings);
     for _ in 0..100 {
-        aduan::webhooks::deliver_due(&state).await.unwrap();
+        aduan::jobs::webhooks::deliver_due(&state).await.unwrap();
         if done() {
             return;
         }
@@ -1098,7 +1110,9 @@ async fn webhooks_deliver_signed_and_retry(app: TestApp) {
         json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/5003/"}),
     )
     .await;
-    aduan::webhooks::deliver_due(&app.state).await.unwrap();
+    aduan::jobs::webhooks::deliver_due(&app.state)
+        .await
+        .unwrap();
     let log = app
         .get(
             &format!("/api/v1/webhooks/{hook_id}/deliveries?state=pending"),

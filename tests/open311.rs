@@ -380,7 +380,7 @@ async fn api_keys(app: TestApp) {
             .select(aduan::db::schema::api_keys::key_hash)
             .first(&mut *conn)
             .unwrap();
-        assert_eq!(stored, aduan::api::api_keys::hash_key(&key));
+        assert_eq!(stored, aduan::auth::keys::hash_key(&key));
         assert_ne!(stored, key);
     }
     // The key's user: role api_client, never able to sign in or be edited as a person.

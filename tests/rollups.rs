@@ -5,7 +5,7 @@
 mod common;
 
 use aduan::domain::analytics::{Bucket, GroupBy, Metric};
-use aduan::trends::{self, Question, Source};
+use aduan::service::trends::{self, Question, Source};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::TestApp;
 use serde_json::{json, Value};
@@ -69,7 +69,7 @@ fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> 
 /// The recap of `[from, to]` from `source`, as JSON with every id list sorted.
 fn recap_json(
     app: &TestApp,
-    source: aduan::recap::Source,
+    source: aduan::service::recap::Source,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Value {
@@ -81,7 +81,7 @@ fn recap_json(
             .naive_utc()
     };
     let mut conn = app.state.db.conn().unwrap();
-    let recap = aduan::recap::compute(
+    let recap = aduan::service::recap::compute(
         &mut conn,
         &jur.id,
         from,
@@ -108,7 +108,7 @@ fn recap_json(
 
 /// The recap from the facts equals the recap from the raw tables, with and without the ids.
 fn recaps_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) {
-    use aduan::recap::Source;
+    use aduan::service::recap::Source;
     let raw = recap_json(app, Source::Raw, from, to);
     assert_eq!(
         recap_json(app, Source::Facts { evidence: true }, from, to),
@@ -135,16 +135,16 @@ async fn rollups_equal_raw(app: TestApp) {
     // A random history written in bulk, then the rollups rebuilt from it.
     {
         let mut conn = app.state.db.conn().unwrap();
-        let opts = aduan::synthetic::Options {
+        let opts = aduan::cli::synthetic::Options {
             tickets: 400,
             days: 90,
             seed: 11,
             now,
         };
-        aduan::synthetic::generate(&mut conn, &jur, &opts).unwrap();
-        assert!(!aduan::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
-        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
-        assert!(aduan::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+        aduan::cli::synthetic::generate(&mut conn, &jur, &opts).unwrap();
+        assert!(!aduan::service::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        assert!(aduan::service::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
     }
     let raw = everything(&app, Source::Raw, from, today);
     assert!(raw.len() > 100, "{} cells", raw.len());
@@ -264,15 +264,15 @@ async fn rollups_equal_raw(app: TestApp) {
             aduan::db::DbConnection::Sqlite(c) => c.batch_execute(&sql).unwrap(),
         }
     }
-    let before = recap_json(&app, aduan::recap::Source::Raw, quarter, today);
-    let breached = aduan::escalation::tick(&app.state).await.unwrap();
+    let before = recap_json(&app, aduan::service::recap::Source::Raw, quarter, today);
+    let breached = aduan::jobs::escalation::tick(&app.state).await.unwrap();
     assert!(breached.breached > 0, "{}", breached.breached);
-    let after = recap_json(&app, aduan::recap::Source::Raw, quarter, today);
+    let after = recap_json(&app, aduan::service::recap::Source::Raw, quarter, today);
     assert_ne!(before, after);
     recaps_agree(&app, quarter, today);
     {
         let mut conn = app.state.db.conn().unwrap();
-        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
 
@@ -299,7 +299,7 @@ async fn rollups_equal_raw(app: TestApp) {
         });
         after.region_id = None;
         conn.transaction::<_, diesel::result::Error, _>(|c| {
-            aduan::rollups::on_write(
+            aduan::service::rollups::on_write(
                 c,
                 jur.tz(),
                 Some(&before),
@@ -323,7 +323,7 @@ async fn rollups_equal_raw(app: TestApp) {
     // Facts made afresh for everything agree as well.
     {
         let mut conn = app.state.db.conn().unwrap();
-        aduan::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
     recaps_agree(&app, quarter, today);
 

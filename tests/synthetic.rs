@@ -34,13 +34,13 @@ async fn generate(app: &TestApp, tickets: usize, seed: u64, now: chrono::DateTim
         let jur = aduan::db::models::jurisdiction::first(&mut conn)
             .unwrap()
             .unwrap();
-        let opts = aduan::synthetic::Options {
+        let opts = aduan::cli::synthetic::Options {
             tickets,
             days: 60,
             seed,
             now,
         };
-        aduan::synthetic::generate(&mut conn, &jur, &opts).unwrap();
+        aduan::cli::synthetic::generate(&mut conn, &jur, &opts).unwrap();
     })
     .await
     .unwrap();
@@ -91,7 +91,10 @@ async fn stories_follow_the_rules(app: TestApp) {
     );
     // The escalation finds nothing left to do.
     assert_eq!(
-        aduan::escalation::tick(&app.state).await.unwrap().breached,
+        aduan::jobs::escalation::tick(&app.state)
+            .await
+            .unwrap()
+            .breached,
         0
     );
 

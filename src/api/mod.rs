@@ -1,5 +1,7 @@
-//! The HTTP API: one folder per resource, one handler per action. Handlers extract and
-//! validate, ask `domain` whether the caller may act, run one `db` call, and shape the answer.
+//! The JSON API: one folder per resource, one handler per action. A handler extracts the
+//! request (the signed-in user, path, query, body), calls a service (or, for plain reference
+//! data, one `db` call with the policy asked first), and shapes the answer as a view; errors are
+//! answered as problem+json (`problem`).
 
 pub mod accounts;
 pub mod activities;
@@ -11,11 +13,13 @@ pub mod auth;
 pub mod calendar;
 pub mod categories;
 pub mod divisions;
+pub mod extract;
 pub mod jurisdiction;
 pub mod me;
 pub mod ops;
 pub mod pagination;
 pub mod patrols;
+pub mod problem;
 pub mod public;
 pub mod recaps;
 pub mod regions;
@@ -26,6 +30,8 @@ pub mod validate;
 pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+pub use problem::ApiError;
 
 /// The route table.
 pub fn configure(cfg: &mut ServiceConfig) {

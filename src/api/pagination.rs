@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::models::Page;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
@@ -36,8 +36,9 @@ pub fn encode(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{PREFIX}{key}"))
 }
 
-pub fn decode(cursor: &str) -> Result<String, ApiError> {
-    let bad = || ApiError::bad_request("invalid_cursor", "the cursor is not one this API gave out");
+pub fn decode(cursor: &str) -> Result<String, ServiceError> {
+    let bad =
+        || ServiceError::bad_request("invalid_cursor", "the cursor is not one this API gave out");
     let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     text.strip_prefix(PREFIX)
@@ -46,10 +47,13 @@ pub fn decode(cursor: &str) -> Result<String, ApiError> {
 }
 
 /// Checks `limit` and decodes `cursor`.
-pub fn params(limit: Option<i64>, cursor: Option<&str>) -> Result<(i64, Option<String>), ApiError> {
+pub fn params(
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<(i64, Option<String>), ServiceError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(
+        return Err(ServiceError::bad_request(
             "invalid_query",
             format!("limit must be from 1 to {MAX_LIMIT}"),
         ));

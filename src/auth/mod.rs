@@ -1,19 +1,17 @@
-//! Sign-in: password hashing, tokens, and the [`AuthUser`] extractor that turns a bearer token
-//! into the signed-in user (checked against the database on every request, so a deactivated
-//! user or a changed password stops old tokens at once).
+//! Who is acting: password hashing, tokens, API keys, and [`AuthUser`], the signed-in user that
+//! every service takes. [`authenticate`] turns a token into that user, checked against the
+//! database on every request, so a deactivated user or a changed password stops old tokens at
+//! once. (The fronts extract the token: `api::extract` reads the bearer header.)
 
 pub mod jwt;
+pub mod keys;
 pub mod password;
-
-use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
-use futures_util::future::LocalBoxFuture;
 
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::user::{self, User};
+use crate::domain::lifecycle::Actor;
 use crate::domain::policy::{may, Permission, Role};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// The signed-in user of a request.
@@ -35,15 +33,23 @@ impl AuthUser {
     pub fn timezone(&self) -> chrono_tz::Tz {
         self.jurisdiction.tz()
     }
-}
 
-impl AuthUser {
+    /// The user as the ticket policy sees it.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            id: &self.id,
+            role: self.role,
+            agency_id: self.agency_id.as_deref(),
+            division_id: self.division_id.as_deref(),
+        }
+    }
+
     /// 403 unless the policy grants `permission` to this user's role.
-    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+    pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
         if may(self.role, permission) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
+            Err(ServiceError::forbidden(format!(
                 "the role {} may not do this",
                 self.role.as_str()
             )))
@@ -51,68 +57,48 @@ impl AuthUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    let missing = || {
-        ApiError::unauthorized(
-            "unauthenticated",
-            "sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token",
+/// The user a token was given to, if the token is valid and the user still may sign in: active,
+/// with the same password (token version) and jurisdiction as when it was issued.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ServiceError> {
+    let claims = state
+        .jwt
+        .verify(token)
+        .map_err(|e| ServiceError::unauthorized("invalid_token", e.to_string()))?;
+    let id = claims.sub.clone();
+    let row = state
+        .db
+        .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ServiceError::from))
+        .await?;
+    let revoked = || {
+        ServiceError::unauthorized(
+            "token_revoked",
+            "the token is no longer valid; sign in again",
         )
     };
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(missing)?;
-    let value = value.to_str().map_err(|_| missing())?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
+    let (row, jurisdiction) = row.ok_or_else(revoked)?;
+    if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
+        return Err(revoked());
     }
-    Ok(token.trim().to_string())
+    let role = Role::parse(&row.role)
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown role {}", row.role)))?;
+    if !role.signs_in() {
+        return Err(revoked());
+    }
+    Ok(AuthUser::of(row, role, jurisdiction))
 }
 
-impl FromRequest for AuthUser {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<AuthUser, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no state")))?;
-            let claims = state
-                .jwt
-                .verify(&token?)
-                .map_err(|e| ApiError::unauthorized("invalid_token", e.to_string()))?;
-            let id = claims.sub.clone();
-            let row = state
-                .db
-                .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ApiError::from))
-                .await?;
-            let revoked = || {
-                ApiError::unauthorized(
-                    "token_revoked",
-                    "the token is no longer valid; sign in again",
-                )
-            };
-            let (row, jurisdiction) = row.ok_or_else(revoked)?;
-            if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
-                return Err(revoked());
-            }
-            let role = Role::parse(&row.role)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown role {}", row.role)))?;
-            if !role.signs_in() {
-                return Err(revoked());
-            }
-            Ok(AuthUser {
-                id: row.id.clone(),
-                jurisdiction_id: row.jurisdiction_id.clone(),
-                username: row.username.clone(),
-                role,
-                agency_id: row.agency_id.clone(),
-                division_id: row.division_id.clone(),
-                user: row,
-                jurisdiction,
-            })
-        })
+impl AuthUser {
+    /// The acting user made of its row (whose role is `role`) and jurisdiction.
+    pub fn of(row: User, role: Role, jurisdiction: Jurisdiction) -> AuthUser {
+        AuthUser {
+            id: row.id.clone(),
+            jurisdiction_id: row.jurisdiction_id.clone(),
+            username: row.username.clone(),
+            role,
+            agency_id: row.agency_id.clone(),
+            division_id: row.division_id.clone(),
+            user: row,
+            jurisdiction,
+        }
     }
 }

@@ -281,6 +281,33 @@ impl Db {
     }
 }
 
+/// Inserts `rows` into `table`, `per` rows a statement (a multi-row INSERT; keep `per` × the
+/// columns well under SQLite's 32,766 bound values). diesel's multi-row insert needs the
+/// backend's own connection, so this is a backend branch.
+pub fn insert_batches<T, R>(
+    conn: &mut DbConnection,
+    table: T,
+    rows: &[R],
+    per: usize,
+) -> QueryResult<usize>
+where
+    T: Table + Copy,
+    for<'a> &'a [R]: Insertable<T>,
+    for<'a> diesel::query_builder::InsertStatement<T, <&'a [R] as Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>
+            + diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>,
+{
+    let mut written = 0;
+    for chunk in rows.chunks(per.max(1)) {
+        let insert = diesel::insert_into(table).values(chunk);
+        written += match conn {
+            DbConnection::Postgres(pg) => insert.execute(pg)?,
+            DbConnection::Sqlite(lite) => insert.execute(lite)?,
+        };
+    }
+    Ok(written)
+}
+
 /// Timestamps are stored as UTC with microsecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::SubsecRound;

@@ -4,6 +4,7 @@ pub mod analytics;
 pub mod calendar;
 pub mod duty;
 pub mod lifecycle;
+pub mod location;
 pub mod open311;
 pub mod policy;
 pub mod privacy;

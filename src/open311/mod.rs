@@ -21,7 +21,7 @@ pub use render::Node;
 
 use crate::db::models::jurisdiction::{self, Jurisdiction};
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Where the facade is served.
@@ -105,20 +105,19 @@ impl Fault {
     }
 }
 
-impl From<ApiError> for Fault {
-    fn from(e: ApiError) -> Fault {
-        use actix_web::ResponseError;
+impl From<ServiceError> for Fault {
+    fn from(e: ServiceError) -> Fault {
         match e {
-            ApiError::Validation(fields) => Fault::all(
+            ServiceError::Validation(fields) => Fault::all(
                 fields
                     .into_iter()
                     .map(|f| format!("{}: {}", f.field, f.message))
                     .collect(),
             ),
-            ApiError::NotFound(d) => Fault::not_found(d),
-            ApiError::Forbidden(d) => Fault::forbidden(d),
-            ApiError::Internal(_) | ApiError::Unavailable(_) => {
-                let status = e.status_code();
+            ServiceError::NotFound(d) => Fault::not_found(d),
+            ServiceError::Forbidden(d) => Fault::forbidden(d),
+            ServiceError::Internal(_) | ServiceError::Unavailable(_) => {
+                let status = crate::api::problem::status_of(&e);
                 // Logged here because the problem+json path that logs it is not taken.
                 tracing::error!(error = %e, "open311 request failed");
                 Fault::new(
@@ -133,13 +132,13 @@ impl From<ApiError> for Fault {
 
 impl From<crate::db::DbError> for Fault {
     fn from(e: crate::db::DbError) -> Fault {
-        Fault::from(ApiError::from(e))
+        Fault::from(ServiceError::from(e))
     }
 }
 
 impl From<diesel::result::Error> for Fault {
     fn from(e: diesel::result::Error) -> Fault {
-        Fault::from(ApiError::from(e))
+        Fault::from(ServiceError::from(e))
     }
 }
 
@@ -167,7 +166,11 @@ pub fn failure(format: Format, fault: Fault) -> HttpResponse {
             ])
         })
         .collect();
-    document(format, fault.status, "errors", &Node::list("error", items))
+    let mut res = document(format, fault.status, "errors", &Node::list("error", items));
+    // The specification's own error document: not to be rewritten as problem+json.
+    res.extensions_mut()
+        .insert(crate::api::problem::OwnErrorDocument);
+    res
 }
 
 /// The answer of a method: its document, or its fault, in the format asked for.

@@ -10,20 +10,21 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
 use super::{answer, failure, jurisdiction_of, Fault, Format, Node, Params};
-use crate::api::api_keys::hash_key;
 use crate::api::attachments::intake;
-use crate::api::tickets::{file_checked, FileTicket, Filed, Location, SourceInput};
-use crate::api::validate::Checks;
+use crate::auth::keys::hash_key;
 use crate::auth::AuthUser;
 use crate::db::models::attachment::{self, Attachment};
 use crate::db::models::open311_request::{self, Open311Request};
-use crate::db::models::{api_key, category, ticket};
+use crate::db::models::{api_key, category};
+use crate::domain::location::Location;
 use crate::domain::open311 as rules;
 use crate::domain::policy::Role;
 use crate::domain::questions::{check_answers, Given};
 use crate::domain::reference::check_http_url;
 use crate::domain::source::{self, Channel};
-use crate::error::{ApiError, FieldError};
+use crate::error::Checks;
+use crate::error::{FieldError, ServiceError};
+use crate::service::tickets::{self as tickets, FileTicket, Filed, SourceInput};
 use crate::state::AppState;
 
 /// The text parts of a request may hold this much in all.
@@ -237,16 +238,7 @@ async fn post(
         Some(got) => Some(intake::store(state, got, &jur.id, &user.id, jur.tz(), "media").await?),
         None => None,
     };
-    let caller = AuthUser {
-        id: user.id.clone(),
-        jurisdiction_id: user.jurisdiction_id.clone(),
-        username: user.username.clone(),
-        role: Role::ApiClient,
-        agency_id: None,
-        division_id: None,
-        user,
-        jurisdiction: jur,
-    };
+    let caller = AuthUser::of(user, Role::ApiClient, jur);
     // The same reporter (by e-mail, phone, account or device) with the same report: one ticket.
     let identity = [&sub.email, &sub.phone, &sub.account_id, &sub.device_id]
         .into_iter()
@@ -266,33 +258,21 @@ async fn post(
         identity.as_deref(),
         &fingerprint_text,
     );
-    let lookup_key = comment_key.clone();
     let account_id = sub.account_id.clone();
     let writer = caller.clone();
-    let filed = state
-        .db
-        .write(move |c| file(c, &writer, key, sub, attachment, comment_key))
-        .await;
-    let (filed, notice) = match filed {
-        Err(ApiError::Conflict {
-            code: "duplicate_comment",
-            ..
-        }) => {
+    let (filed, notice) = tickets::once(
+        state,
+        &caller,
+        comment_key.clone(),
+        move |c| file(c, &writer, key, sub, attachment, comment_key),
+        |c, t| {
             // The same report came twice at the same instant: answer with the first.
-            let key = lookup_key.unwrap_or_default();
-            let jur = caller.jurisdiction_id.clone();
-            state
-                .db
-                .read(move |c| {
-                    let t = ticket::find_by_comment_key(c, &jur, &key)?
-                        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("duplicate vanished")))?;
-                    let policy = crate::clocks::policy(c, &jur, t.category_id.as_deref())?;
-                    Ok::<_, ApiError>(((StatusCode::OK, t.code), rules::service_notice(&policy)))
-                })
-                .await?
-        }
-        other => other?,
-    };
+            let policy =
+                crate::service::clocks::policy(c, &t.jurisdiction_id, t.category_id.as_deref())?;
+            Ok(((StatusCode::OK, t.code), rules::service_notice(&policy)))
+        },
+    )
+    .await?;
     if filed.0 == StatusCode::CREATED {
         state.outbox.notify_one();
     }
@@ -315,21 +295,19 @@ fn file(
     sub: Submission,
     attachment: Option<Attachment>,
     comment_key: Option<String>,
-) -> Result<((StatusCode, String), Option<String>), ApiError> {
-    if !crate::domain::lifecycle::may_file(&crate::api::tickets::actor(caller)) {
-        return Err(ApiError::forbidden("this key's user may not file tickets"));
-    }
+) -> Result<((StatusCode, String), Option<String>), ServiceError> {
+    tickets::require_filer(caller)?;
     let jur = caller.jurisdiction_id.clone();
     let now = crate::db::now();
     api_key::touch(c, &key.id, now)?;
     let cat = category::find_by_code(c, &jur, &sub.service_code)?.ok_or_else(|| {
-        ApiError::invalid(
+        ServiceError::invalid(
             "service_code",
             format!("'{}' is not a service here", sub.service_code),
         )
     })?;
     let answers = check_answers(&cat.question_list(), &sub.attributes).map_err(|errors| {
-        ApiError::Validation(
+        ServiceError::Validation(
             errors
                 .into_iter()
                 .map(|(field, message)| FieldError::new(field, message))
@@ -363,9 +341,9 @@ fn file(
         anonymous: false,
         confidential: false,
     };
-    let checked = crate::api::tickets::check_filing(&input)?;
-    let mut event_data = serde_json::Map::new();
-    event_data.insert(
+    let mut filing = tickets::check(input)?;
+    filing.key = comment_key;
+    filing.event_data.insert(
         "api_key".to_string(),
         serde_json::json!({"id": key.id, "name": key.name}),
     );
@@ -384,25 +362,17 @@ fn file(
         attachment_id: attachment.as_ref().map(|a| a.id.clone()),
         answers: serde_json::to_string(&answers).unwrap_or_else(|_| "{}".to_string()),
     };
-    let filed = file_checked(
-        c,
-        caller,
-        input,
-        checked,
-        comment_key,
-        event_data,
-        |c, t| {
-            if let Some(a) = &attachment {
-                attachment::insert(c, a)?;
-            }
-            open311_request::insert(c, &request(&t.id))?;
-            Ok(())
-        },
-    )?;
-    let policy = crate::clocks::policy(c, &jur, Some(&cat.id))?;
+    let filed = tickets::file_in(c, caller, filing, |c, t| {
+        if let Some(a) = &attachment {
+            attachment::insert(c, a)?;
+        }
+        open311_request::insert(c, &request(&t.id))?;
+        Ok(())
+    })?;
+    let policy = crate::service::clocks::policy(c, &jur, Some(&cat.id))?;
     let notice = rules::service_notice(&policy);
     Ok(match filed {
-        Filed::New(v) => ((StatusCode::CREATED, v.code), notice),
-        Filed::Existing(v) => ((StatusCode::OK, v.code), notice),
+        Filed::New(d) => ((StatusCode::CREATED, d.ticket.code), notice),
+        Filed::Existing(d) => ((StatusCode::OK, d.ticket.code), notice),
     })
 }

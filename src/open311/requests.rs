@@ -67,7 +67,7 @@ pub fn shape(
         let notice = match notices.get(&t.category_id) {
             Some(n) => n.clone(),
             None => {
-                let policy = crate::clocks::policy(c, &jur.id, t.category_id.as_deref())?;
+                let policy = crate::service::clocks::policy(c, &jur.id, t.category_id.as_deref())?;
                 let n = rules::service_notice(&policy);
                 notices.insert(t.category_id.clone(), n.clone());
                 n

@@ -174,7 +174,7 @@ impl TestApp {
     pub async fn with(kind: Kind, vars: &[(&'static str, &str)]) -> TestApp {
         let db = TestDb::new(kind);
         let settings = db.settings_with(vars);
-        let state = tokio::task::spawn_blocking(move || aduan::bootstrap::prepare(settings))
+        let state = tokio::task::spawn_blocking(move || aduan::app::bootstrap::prepare(settings))
             .await
             .expect("join")
             .expect("first start");
@@ -316,11 +316,11 @@ impl TestApp {
             name = "DPUPR Purwakarta"
             kind = "dinas"
         "#;
-        let file = aduan::seed::SeedFile::parse(other).unwrap();
+        let file = aduan::cli::seed::SeedFile::parse(other).unwrap();
         let report = self
             .state
             .db
-            .write_blocking(|c| aduan::seed::load(c, &file).map_err(aduan::db::DbError::from))
+            .write_blocking(|c| aduan::cli::seed::load(c, &file).map_err(aduan::db::DbError::from))
             .unwrap();
         assert!(report.jurisdiction_created);
         aduan::cli::add_user(

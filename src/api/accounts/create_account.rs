@@ -4,12 +4,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{check_account_url, check_agency, duplicate_handle, AccountView};
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::account::{self, Account};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{normalise_handle, SocialPlatform};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -69,7 +71,7 @@ pub async fn create_account(
             };
             account::insert(c, &row)
                 .map_err(|e| duplicate_handle(e, &row.platform, &row.handle))?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -4,11 +4,12 @@ use utoipa::IntoParams;
 
 use super::AccountView;
 use crate::api::pagination::{self, Paged};
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::account::{self, AccountFilter};
 use crate::domain::policy::Permission;
 use crate::domain::reference::SocialPlatform;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -44,7 +45,7 @@ pub async fn list_accounts(
     let page = state
         .db
         .read(move |c| {
-            account::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            account::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, AccountView::from)))

@@ -15,7 +15,7 @@ pub use update_account::UpdateAccount;
 use crate::db::models::{account::Account, agency};
 use crate::db::DbConnection;
 use crate::domain::reference::{check_http_url, SocialPlatform};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
@@ -63,17 +63,17 @@ pub fn check_agency(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     agency_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     match agency_id {
         Some(id) if agency::find(conn, jurisdiction_id, id)?.is_none() => {
-            Err(ApiError::invalid("agency_id", "no agency with this id"))
+            Err(ServiceError::invalid("agency_id", "no agency with this id"))
         }
         _ => Ok(()),
     }
 }
 
-pub fn duplicate_handle(e: diesel::result::Error, platform: &str, handle: &str) -> ApiError {
-    ApiError::unique_as_conflict(
+pub fn duplicate_handle(e: diesel::result::Error, platform: &str, handle: &str) -> ServiceError {
+    ServiceError::unique_as_conflict(
         e,
         "duplicate_account",
         format!("the {platform} account '{handle}' is registered already"),

@@ -3,12 +3,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{check_account_url, check_agency, duplicate_handle, AccountView};
-use crate::api::validate::{double_option, Checks};
+use crate::api::problem::Problem;
+use crate::api::validate::double_option;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::account::{self, AccountChanges};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{normalise_handle, SocialPlatform};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::{AccountId, AgencyId};
 use crate::state::AppState;
 
@@ -54,14 +57,15 @@ pub async fn update_account(
         .db
         .write(move |c| {
             let current = account::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no account with this id"))?;
+                .ok_or_else(|| ServiceError::not_found("no account with this id"))?;
             let platform = input
                 .platform
                 .or_else(|| SocialPlatform::parse(&current.platform))
                 .unwrap_or(SocialPlatform::Instagram);
             // The URL is checked against the platform it will have after the change.
             let url = input.url.as_deref().unwrap_or(&current.url);
-            let url = check_account_url(platform, url).map_err(|m| ApiError::invalid("url", m))?;
+            let url =
+                check_account_url(platform, url).map_err(|m| ServiceError::invalid("url", m))?;
             let agency_id = input.agency_id.map(|a| a.map(|a| a.db()));
             if let Some(agency) = &agency_id {
                 check_agency(c, &jur, agency.as_deref())?;
@@ -79,7 +83,7 @@ pub async fn update_account(
             account::update(c, &jur, &id, &changes)
                 .map_err(|e| duplicate_handle(e, platform.as_str(), &final_handle))?;
             account::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no account with this id"))
+                .ok_or_else(|| ServiceError::not_found("no account with this id"))
         })
         .await?;
     Ok(Json(row.into()))

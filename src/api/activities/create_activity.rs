@@ -5,14 +5,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ActivityKind, ActivityView};
-use crate::api::tickets::optional_text;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::account;
 use crate::db::models::activity::{self, Activity};
 use crate::domain::policy::Permission;
 use crate::domain::reference::check_http_url;
 use crate::domain::source::{canonicalise, Channel};
-use crate::error::{ApiError, Problem};
+use crate::error::optional_text;
+use crate::error::ServiceError;
 use crate::ids::AccountId;
 use crate::state::AppState;
 
@@ -47,14 +49,13 @@ pub async fn create_activity(
     body: web::Json<CreateActivity>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::RecordDuties)?;
-    let agency_id = caller
-        .agency_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("a PIC without an agency cannot record activities"))?;
+    let agency_id = caller.agency_id.clone().ok_or_else(|| {
+        ServiceError::forbidden("a PIC without an agency cannot record activities")
+    })?;
     let b = body.into_inner();
     let posted = b.posted_at.to_utc();
     if posted > Utc::now() + chrono::Duration::minutes(1) {
-        return Err(ApiError::invalid("posted_at", "must not be in the future"));
+        return Err(ServiceError::invalid("posted_at", "must not be in the future").into());
     }
     let title = optional_text("title", b.title, 200)?;
     let original_url = match b
@@ -65,7 +66,7 @@ pub async fn create_activity(
     {
         Some(raw) => Some(
             check_http_url(raw)
-                .map_err(|m| ApiError::invalid("original_url", m))?
+                .map_err(|m| ServiceError::invalid("original_url", m))?
                 .to_string(),
         ),
         None => None,
@@ -75,14 +76,14 @@ pub async fn create_activity(
         .write(move |c| {
             let jur = caller.jurisdiction_id.clone();
             let acc = account::find(c, &jur, &b.account_id.db())?.ok_or_else(|| {
-                ApiError::invalid(
+                ServiceError::invalid(
                     "account_id",
                     "is not an official account of this jurisdiction",
                 )
             })?;
             let channel = Channel::parse(&acc.platform).unwrap_or(Channel::Other);
             let url = canonicalise(channel, &b.url)
-                .map_err(|m| ApiError::invalid("url", m))?
+                .map_err(|m| ServiceError::invalid("url", m))?
                 .url;
             if let Some(existing) = activity::find_by_url(c, &jur, &url)? {
                 return Ok((false, existing));
@@ -101,7 +102,7 @@ pub async fn create_activity(
                 created_at: crate::db::now(),
             };
             activity::insert(c, &row)?;
-            Ok::<_, ApiError>((true, row))
+            Ok::<_, ServiceError>((true, row))
         })
         .await?;
     let (created, row) = answer;

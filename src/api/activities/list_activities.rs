@@ -6,10 +6,12 @@ use utoipa::IntoParams;
 use super::{ActivityKind, ActivityView};
 use crate::api::pagination::{self, Paged};
 use crate::api::patrols::duty_scope;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::activity::{self, ActivityFilter};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, UserId};
 use crate::state::AppState;
 
@@ -56,7 +58,7 @@ pub async fn list_activities(
     let page = state
         .db
         .read(move |c| {
-            activity::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            activity::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, ActivityView::from)))

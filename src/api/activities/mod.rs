@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 pub use create_activity::CreateActivity;
 pub use list_activities::ActivitiesQuery;
 
-use crate::api::tickets::utc;
 use crate::db::models::activity::Activity;
 use crate::domain::reference::text_enum;
 
@@ -54,11 +53,11 @@ impl From<Activity> for ActivityView {
             url: a.url,
             account_id: a.account_id,
             original_url: a.original_url,
-            posted_at: utc(a.posted_at),
+            posted_at: a.posted_at.and_utc(),
             title: a.title,
             recorded_by: a.recorded_by,
             agency_id: a.agency_id,
-            created_at: utc(a.created_at),
+            created_at: a.created_at.and_utc(),
         }
     }
 }

@@ -4,12 +4,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::AgencyView;
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::agency::{self, Agency};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name, AgencyKind};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,20 +58,11 @@ pub async fn create_agency(
     let row = state
         .db
         .write(move |c| {
-            agency::insert(c, &row).map_err(|e| duplicate_code(e, &row.code))?;
-            Ok::<_, ApiError>(row)
+            agency::insert(c, &row).map_err(|e| ServiceError::duplicate_code(e, &row.code))?;
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/agencies/{}", row.id)))
         .json(AgencyView::from(row)))
-}
-
-/// The 409 for a code that is taken (shared by every reference-data resource).
-pub fn duplicate_code(e: diesel::result::Error, code: &str) -> ApiError {
-    ApiError::unique_as_conflict(
-        e,
-        "duplicate_code",
-        format!("the code '{code}' is taken in this jurisdiction"),
-    )
 }

@@ -3,15 +3,16 @@ use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::create_agency::duplicate_code;
 use crate::api::divisions::DivisionView;
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::agency;
 use crate::db::models::division::{self, Division};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -53,7 +54,7 @@ pub async fn create_division(
         .db
         .write(move |c| {
             agency::find(c, &jur, &agency_id)?
-                .ok_or_else(|| ApiError::not_found("no agency with this id"))?;
+                .ok_or_else(|| ServiceError::not_found("no agency with this id"))?;
             let now = crate::db::now();
             let row = Division {
                 id: crate::db::new_id(),
@@ -64,8 +65,8 @@ pub async fn create_division(
                 created_at: now,
                 updated_at: now,
             };
-            division::insert(c, &row).map_err(|e| duplicate_code(e, &row.code))?;
-            Ok::<_, ApiError>(row)
+            division::insert(c, &row).map_err(|e| ServiceError::duplicate_code(e, &row.code))?;
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -1,10 +1,12 @@
 use actix_web::{get, web, web::Json};
 
 use super::AgencyView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::agency;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -25,8 +27,8 @@ pub async fn get_agency(
     let (jur, id) = (caller.jurisdiction_id.clone(), id.into_inner().db());
     let row = state
         .db
-        .read(move |c| agency::find(c, &jur, &id).map_err(ApiError::from))
+        .read(move |c| agency::find(c, &jur, &id).map_err(ServiceError::from))
         .await?
-        .ok_or_else(|| ApiError::not_found("no agency with this id"))?;
+        .ok_or_else(|| ServiceError::not_found("no agency with this id"))?;
     Ok(Json(row.into()))
 }

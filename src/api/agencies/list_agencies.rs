@@ -5,11 +5,12 @@ use utoipa::IntoParams;
 use super::AgencyView;
 use crate::api::pagination::{self, Paged};
 use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::agency::{self, AgencyFilter};
 use crate::domain::policy::Permission;
 use crate::domain::reference::AgencyKind;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -43,7 +44,7 @@ pub async fn list_agencies(
     let page = state
         .db
         .read(move |c| {
-            agency::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            agency::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, AgencyView::from)))

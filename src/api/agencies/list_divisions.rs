@@ -4,10 +4,12 @@ use utoipa::IntoParams;
 
 use crate::api::divisions::DivisionView;
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::{agency, division};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -40,8 +42,9 @@ pub async fn list_divisions(
         .db
         .read(move |c| {
             agency::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no agency with this id"))?;
-            division::list_for_agency(c, &jur, &id, after.as_deref(), limit).map_err(ApiError::from)
+                .ok_or_else(|| ServiceError::not_found("no agency with this id"))?;
+            division::list_for_agency(c, &jur, &id, after.as_deref(), limit)
+                .map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, DivisionView::from)))

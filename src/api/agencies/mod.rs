@@ -10,7 +10,7 @@ mod update_agency;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use create_agency::{duplicate_code, CreateAgency};
+pub use create_agency::CreateAgency;
 pub use create_division::CreateDivision;
 pub use list_agencies::ListAgenciesQuery;
 pub use list_divisions::ListDivisionsQuery;

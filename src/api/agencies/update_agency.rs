@@ -2,14 +2,15 @@ use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::create_agency::duplicate_code;
 use super::AgencyView;
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::agency::{self, AgencyChanges};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name, AgencyKind};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -58,12 +59,14 @@ pub async fn update_agency(
                 kind: input.kind.map(|k| k.as_str().to_string()),
                 updated_at: Some(crate::db::now()),
             };
-            let n = agency::update(c, &jur, &id, &changes)
-                .map_err(|e| duplicate_code(e, input.code.as_deref().unwrap_or_default()))?;
+            let n = agency::update(c, &jur, &id, &changes).map_err(|e| {
+                ServiceError::duplicate_code(e, input.code.as_deref().unwrap_or_default())
+            })?;
             if n == 0 {
-                return Err(ApiError::not_found("no agency with this id"));
+                return Err(ServiceError::not_found("no agency with this id"));
             }
-            agency::find(c, &jur, &id)?.ok_or_else(|| ApiError::not_found("no agency with this id"))
+            agency::find(c, &jur, &id)?
+                .ok_or_else(|| ServiceError::not_found("no agency with this id"))
         })
         .await?;
     Ok(Json(row.into()))

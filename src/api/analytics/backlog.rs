@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::export::{cell, format_of, respond, Tabular};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::{age_band, AGE_BANDS};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -69,7 +71,7 @@ pub async fn backlog(
     let (open, names) = state
         .db
         .read(move |c| {
-            Ok::<_, ApiError>((
+            Ok::<_, ServiceError>((
                 analytics::open_tickets(c, &jur)?,
                 analytics::agency_names(c, &jur)?,
             ))

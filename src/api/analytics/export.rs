@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::api::ApiError;
+use crate::error::ServiceError;
 
 /// A row that has a CSV form.
 pub trait Tabular {
@@ -22,12 +23,12 @@ pub enum Format {
 }
 
 /// `json` (default), `csv` or `xlsx`.
-pub fn format_of(format: Option<&str>) -> Result<Format, ApiError> {
+pub fn format_of(format: Option<&str>) -> Result<Format, ServiceError> {
     match format.map(str::trim) {
         None | Some("") | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
         Some("xlsx") => Ok(Format::Xlsx),
-        Some(_) => Err(ApiError::bad_request(
+        Some(_) => Err(ServiceError::bad_request(
             "invalid_query",
             "format must be json, csv or xlsx",
         )),
@@ -36,8 +37,8 @@ pub fn format_of(format: Option<&str>) -> Result<Format, ApiError> {
 
 /// The rows as an XLSX workbook of one sheet: the header, then one row per row; numbers as
 /// numbers.
-pub fn xlsx<R: Tabular>(sheet: &str, rows: &[R]) -> Result<Vec<u8>, ApiError> {
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
+pub fn xlsx<R: Tabular>(sheet: &str, rows: &[R]) -> Result<Vec<u8>, ServiceError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| ServiceError::internal(anyhow::anyhow!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(sheet.chars().take(31).collect::<String>())
@@ -82,13 +83,13 @@ pub fn respond<V: Serialize, R: Tabular>(
         Format::Csv => {}
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(R::COLUMNS).map_err(ApiError::internal)?;
+    w.write_record(R::COLUMNS).map_err(ServiceError::internal)?;
     for r in rows {
-        w.write_record(r.cells()).map_err(ApiError::internal)?;
+        w.write_record(r.cells()).map_err(ServiceError::internal)?;
     }
     let bytes = w
         .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| ServiceError::internal(anyhow::anyhow!("{e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
@@ -116,9 +117,9 @@ pub fn period(
     tz: chrono_tz::Tz,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
-) -> Result<Period, ApiError> {
+) -> Result<Period, ServiceError> {
     use chrono::{Days, TimeZone, Utc};
-    let bad = |d: &str| ApiError::bad_request("invalid_query", d.to_string());
+    let bad = |d: &str| ServiceError::bad_request("invalid_query", d.to_string());
     let today = Utc::now().with_timezone(&tz).date_naive();
     let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| to - Days::new(364));

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::export::{cell, format_of, period, respond, Period, Tabular};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::analytics::place_key;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// A code and its name.
@@ -115,18 +117,18 @@ pub async fn hotspots(
         None | Some("") | Some("areas") => false,
         Some("repeated") => true,
         Some(_) => {
-            return Err(ApiError::bad_request(
+            return Err(ServiceError::bad_request(
                 "invalid_query",
                 "table must be areas or repeated",
-            ))
+            )
+            .into())
         }
     };
     let limit = q.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be from 1 to 200",
-        ));
+        return Err(
+            ServiceError::bad_request("invalid_query", "limit must be from 1 to 200").into(),
+        );
     }
     let Period {
         from,
@@ -138,7 +140,7 @@ pub async fn hotspots(
     let (places, regions, categories) = state
         .db
         .read(move |c| {
-            Ok::<_, ApiError>((
+            Ok::<_, ServiceError>((
                 analytics::filed_places(c, &jur, start, end)?,
                 analytics::kecamatan_names(c, &jur)?,
                 analytics::category_names(c, &jur)?,

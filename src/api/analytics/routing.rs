@@ -7,10 +7,12 @@ use utoipa::ToSchema;
 
 use super::export::{cell, format_of, period, respond, Period, Tabular};
 use super::sla::PeriodQuery;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Tickets that went from one agency to another in the period: returned by `from_agency`
@@ -91,7 +93,7 @@ pub async fn routing(
     let (events, names) = state
         .db
         .read(move |c| {
-            Ok::<_, ApiError>((
+            Ok::<_, ServiceError>((
                 analytics::routing_events(c, &jur, end)?,
                 analytics::agency_names(c, &jur)?,
             ))

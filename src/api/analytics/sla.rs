@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::export::{cell, format_of, period, respond, Period, Tabular};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::analytics;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -91,7 +93,7 @@ pub async fn sla(
     let (clocks, agencies, categories) = state
         .db
         .read(move |c| {
-            Ok::<_, ApiError>((
+            Ok::<_, ServiceError>((
                 analytics::clocks_started(c, &jur, start, end)?,
                 analytics::agency_names(c, &jur)?,
                 analytics::category_names(c, &jur)?,

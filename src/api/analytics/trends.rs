@@ -4,12 +4,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::export::{cell, format_of, period, respond, Period, Tabular};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::domain::analytics::{bucket_label, Bucket, GroupBy, Metric};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
+use crate::service::trends::{self as trend_cells, Question};
 use crate::state::AppState;
-use crate::trends::{self as trend_cells, Question};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -116,7 +118,7 @@ pub async fn trends(
             let names = trend_cells::names(c, &jur, group_by)?;
             let source = trend_cells::best_source(c, &jur, tz)?;
             let cells = trend_cells::cells(c, &jur, tz, &question, &names, source)?;
-            Ok::<_, ApiError>((cells, names))
+            Ok::<_, ServiceError>((cells, names))
         })
         .await?;
     let by_code: std::collections::HashMap<&str, &str> = names

@@ -3,14 +3,17 @@ use actix_web::{post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{generate_key, hash_key, shown_part, ApiKeyView};
-use crate::api::validate::Checks;
+use super::ApiKeyView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
+use crate::auth::keys::{generate_key, hash_key, shown_part};
 use crate::auth::AuthUser;
 use crate::db::models::api_key::{self, ApiKey};
 use crate::db::models::user::{self, User};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,7 +91,7 @@ pub async fn create_api_key(
         .write(move |c| {
             user::insert(c, &client)?;
             api_key::insert(c, &row)?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

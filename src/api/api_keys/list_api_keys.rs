@@ -4,10 +4,12 @@ use utoipa::IntoParams;
 
 use super::ApiKeyView;
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::api_key;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -39,7 +41,7 @@ pub async fn list_api_keys(
         .db
         .read(move |c| {
             api_key::list(c, &jur, q.include_revoked, before.as_deref(), limit)
-                .map_err(ApiError::from)
+                .map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, ApiKeyView::from)))
@@ -61,8 +63,8 @@ pub async fn get_api_key(
     let id = id.into_inner().to_string();
     let row = state
         .db
-        .read(move |c| api_key::find(c, &jur, &id).map_err(ApiError::from))
+        .read(move |c| api_key::find(c, &jur, &id).map_err(ServiceError::from))
         .await?
-        .ok_or_else(|| ApiError::not_found("there is no API key with this id"))?;
+        .ok_or_else(|| ServiceError::not_found("there is no API key with this id"))?;
     Ok(Json(row.into()))
 }

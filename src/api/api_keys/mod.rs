@@ -9,39 +9,12 @@ mod revoke_api_key;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 pub use create_api_key::{CreateApiKey, NewApiKeyView};
 pub use list_api_keys::ListApiKeysQuery;
 
-use crate::api::tickets::utc;
 use crate::db::models::api_key::ApiKey;
-
-/// Keys start with this, so a leaked one is recognisable (and scanners can look for it).
-pub const KEY_PREFIX: &str = "aduan_";
-/// How many of a key's first characters are kept to tell keys apart.
-const SHOWN: usize = 12;
-
-/// A new random key: the prefix and 40 letters and digits (about 238 bits).
-pub fn generate_key() -> String {
-    use rand::distr::{Alphanumeric, SampleString};
-    format!(
-        "{KEY_PREFIX}{}",
-        Alphanumeric.sample_string(&mut rand::rng(), 40)
-    )
-}
-
-/// What is stored of a key: its SHA-256, hex. (A slow hash adds nothing for 238 random bits
-/// and would make every request pay for it.)
-pub fn hash_key(key: &str) -> String {
-    hex::encode(Sha256::digest(key.trim().as_bytes()))
-}
-
-/// The part of a key shown in lists.
-pub fn shown_part(key: &str) -> String {
-    key.chars().take(SHOWN).collect()
-}
 
 /// An API key, without the key itself.
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,10 +46,10 @@ impl From<ApiKey> for ApiKeyView {
             name: k.name,
             prefix: k.prefix,
             user_id: k.user_id,
-            created_at: utc(k.created_at),
+            created_at: k.created_at.and_utc(),
             created_by: k.created_by,
-            last_used_at: k.last_used_at.map(utc),
-            revoked_at: k.revoked_at.map(utc),
+            last_used_at: k.last_used_at.map(|t| t.and_utc()),
+            revoked_at: k.revoked_at.map(|t| t.and_utc()),
             revoked_by: k.revoked_by,
         }
     }
@@ -87,20 +60,4 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_api_keys::list_api_keys)
         .service(list_api_keys::get_api_key)
         .service(revoke_api_key::revoke_api_key);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_random_and_hashed() {
-        let (a, b) = (generate_key(), generate_key());
-        assert_ne!(a, b);
-        assert!(a.starts_with(KEY_PREFIX) && a.len() == KEY_PREFIX.len() + 40);
-        assert_eq!(hash_key(&a), hash_key(&format!(" {a} ")));
-        assert_ne!(hash_key(&a), hash_key(&b));
-        assert_eq!(hash_key(&a).len(), 64);
-        assert_eq!(shown_part(&a).len(), 12);
-    }
 }

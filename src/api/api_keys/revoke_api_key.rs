@@ -1,9 +1,11 @@
 use actix_web::{delete, web, HttpResponse};
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::api_key;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Revoke an API key (admin): requests with it are refused from now on. The key stays listed
@@ -28,11 +30,11 @@ pub async fn revoke_api_key(
         .db
         .write(move |c| {
             let key = api_key::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("there is no API key with this id"))?;
+                .ok_or_else(|| ServiceError::not_found("there is no API key with this id"))?;
             if key.revoked_at.is_none() {
                 api_key::revoke(c, &key, &by, crate::db::now())?;
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, ServiceError>(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

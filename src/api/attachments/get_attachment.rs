@@ -1,11 +1,12 @@
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 
-use crate::api::tickets::{actor, facts};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::attachment;
 use crate::domain::lifecycle;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::AttachmentId;
 use crate::state::AppState;
 
@@ -25,19 +26,19 @@ pub async fn get_attachment(
     let (row, bytes) = state
         .db
         .read(move |c| {
-            let hidden = || ApiError::not_found("there is no file with this id");
+            let hidden = || ServiceError::not_found("there is no file with this id");
             let row = attachment::find(c, &caller.jurisdiction_id, &id)?.ok_or_else(hidden)?;
-            let me = actor(&caller);
+            let me = caller.actor();
             let allowed = row.uploader_id == caller.id
                 || attachment::tickets_using(c, &row.id)?
                     .iter()
-                    .any(|t| lifecycle::can_see(&me, &facts(t)));
+                    .any(|t| lifecycle::can_see(&me, &t.facts(false)));
             if !allowed {
                 return Err(hidden());
             }
-            let bytes = blobs
-                .get(&row.sha256)
-                .map_err(|e| ApiError::internal(anyhow::Error::new(e).context("reading a blob")))?;
+            let bytes = blobs.get(&row.sha256).map_err(|e| {
+                ServiceError::internal(anyhow::Error::new(e).context("reading a blob"))
+            })?;
             Ok((row, bytes))
         })
         .await?;

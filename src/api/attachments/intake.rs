@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::db::models::attachment::Attachment;
-use crate::error::ApiError;
-use crate::media;
+use crate::error::ServiceError;
+use crate::files::media;
 use crate::state::AppState;
 
 /// How many leading bytes are kept for judging the type.
@@ -58,8 +58,8 @@ fn clean_filename(raw: Option<&str>) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-fn io_error(e: std::io::Error) -> ApiError {
-    ApiError::internal(anyhow::Error::new(e).context("writing an upload"))
+fn io_error(e: std::io::Error) -> ServiceError {
+    ServiceError::internal(anyhow::Error::new(e).context("writing an upload"))
 }
 
 /// Reads a multipart form: streams the part named `file_part` to the staging folder, hashing as
@@ -71,8 +71,8 @@ pub async fn receive(
     limit: u64,
     file_part: &str,
     text_limit: usize,
-) -> Result<Form, ApiError> {
-    let bad = |detail: String| ApiError::bad_request("malformed_multipart", detail);
+) -> Result<Form, ServiceError> {
+    let bad = |detail: String| ServiceError::bad_request("malformed_multipart", detail);
     let mut out = Form {
         file: None,
         fields: Vec::new(),
@@ -83,7 +83,7 @@ pub async fn receive(
             actix_multipart::MultipartError::ContentTypeMissing
             | actix_multipart::MultipartError::ContentTypeIncompatible
             | actix_multipart::MultipartError::ContentTypeParse => {
-                ApiError::unsupported_media_type(format!(
+                ServiceError::unsupported_media_type(format!(
                     "send the file as multipart/form-data with one part named '{file_part}'"
                 ))
             }
@@ -96,7 +96,7 @@ pub async fn receive(
                 let chunk = chunk.map_err(|e| bad(e.to_string()))?;
                 text_bytes += chunk.len();
                 if text_bytes > text_limit {
-                    return Err(ApiError::PayloadTooLarge(format!(
+                    return Err(ServiceError::PayloadTooLarge(format!(
                         "the form's text parts are larger than {text_limit} bytes"
                     )));
                 }
@@ -108,7 +108,10 @@ pub async fn receive(
             continue;
         }
         if out.file.is_some() {
-            return Err(ApiError::invalid(file_part, "send one file per request"));
+            return Err(ServiceError::invalid(
+                file_part,
+                "send one file per request",
+            ));
         }
         let filename = clean_filename(field.content_disposition().and_then(|cd| cd.get_filename()));
         let staged = Staged {
@@ -125,7 +128,7 @@ pub async fn receive(
             let chunk = chunk.map_err(|e| bad(e.to_string()))?;
             size += chunk.len() as u64;
             if size > limit {
-                return Err(ApiError::PayloadTooLarge(format!(
+                return Err(ServiceError::PayloadTooLarge(format!(
                     "the file is larger than the limit of {limit} bytes"
                 )));
             }
@@ -157,13 +160,13 @@ pub async fn store(
     uploader_id: &str,
     tz: chrono_tz::Tz,
     part: &str,
-) -> Result<Attachment, ApiError> {
+) -> Result<Attachment, ServiceError> {
     if got.size == 0 {
-        return Err(ApiError::invalid(part, "the file is empty"));
+        return Err(ServiceError::invalid(part, "the file is empty"));
     }
     let Some(content_type) = media::sniff(&got.head) else {
         let seen = infer::get(&got.head).map_or("of an unknown type", |k| k.mime_type());
-        return Err(ApiError::UnsupportedMediaType {
+        return Err(ServiceError::UnsupportedMediaType {
             code: "unsupported_file_type",
             detail: format!(
                 "the file is {seen}; only JPEG, PNG, WebP, HEIC or PDF files are accepted"
@@ -187,10 +190,10 @@ pub async fn store(
             ..
         } = got;
         staged.handed_on();
-        Ok::<_, ApiError>((facts, (sha256, size, filename)))
+        Ok::<_, ServiceError>((facts, (sha256, size, filename)))
     })
     .await
-    .map_err(ApiError::internal)??;
+    .map_err(ServiceError::internal)??;
     Ok(Attachment {
         id: crate::db::new_id(),
         jurisdiction_id: jurisdiction_id.to_string(),

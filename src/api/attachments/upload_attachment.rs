@@ -5,9 +5,11 @@ use utoipa::ToSchema;
 
 use super::intake;
 use super::AttachmentView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::attachment;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// The form: one part named `file`.
@@ -47,7 +49,7 @@ pub async fn upload_attachment(
     .await?;
     let got = form
         .file
-        .ok_or_else(|| ApiError::invalid("file", "the form has no part named 'file'"))?;
+        .ok_or_else(|| ServiceError::invalid("file", "the form has no part named 'file'"))?;
     let row = intake::store(
         &state,
         got,
@@ -61,7 +63,7 @@ pub async fn upload_attachment(
         .db
         .write(move |c| {
             attachment::insert(c, &row)?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

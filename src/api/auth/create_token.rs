@@ -2,9 +2,11 @@ use actix_web::{post, web, web::Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::password;
 use crate::db::models::user;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,18 +42,19 @@ pub async fn create_token(
     let SignIn { username, password } = body.into_inner();
     let username = username.trim().to_lowercase();
     if username.is_empty() || password.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(ServiceError::invalid(
             if username.is_empty() {
                 "username"
             } else {
                 "password"
             },
             "must not be empty",
-        ));
+        )
+        .into());
     }
     let found = state
         .db
-        .read(move |c| user::find_by_username(c, &username).map_err(ApiError::from))
+        .read(move |c| user::find_by_username(c, &username).map_err(ServiceError::from))
         .await?;
     // Hashing is slow by design: keep it off the async executor.
     let verified = tokio::task::spawn_blocking(move || match found {
@@ -63,23 +66,24 @@ pub async fn create_token(
         }
     })
     .await
-    .map_err(ApiError::internal)?;
-    let wrong = || ApiError::unauthorized("invalid_credentials", "wrong username or password");
+    .map_err(ServiceError::internal)?;
+    let wrong = || ServiceError::unauthorized("invalid_credentials", "wrong username or password");
     let u = verified.ok_or_else(wrong)?;
     if !u.active {
-        return Err(ApiError::unauthorized(
+        return Err(ServiceError::unauthorized(
             "inactive_user",
             "this user has been deactivated; ask an admin",
-        ));
+        )
+        .into());
     }
     let (access_token, expires_in) = state
         .jwt
         .issue(&u.id, &u.jurisdiction_id, u.token_version)
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     let id = u.id.clone();
     state
         .db
-        .write(move |c| user::touch_login(c, &id, crate::db::now()).map_err(ApiError::from))
+        .write(move |c| user::touch_login(c, &id, crate::db::now()).map_err(ServiceError::from))
         .await?;
     Ok(Json(TokenResponse {
         access_token,

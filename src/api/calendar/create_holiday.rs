@@ -5,12 +5,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::HolidayView;
-use crate::api::tickets::required_text;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::holiday::{self, Holiday};
 use crate::domain::calendar::HolidayKind;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::required_text;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,13 +54,13 @@ pub async fn create_holiday(
                 created_at: crate::db::now(),
             };
             holiday::insert(c, &row).map_err(|e| {
-                ApiError::unique_as_conflict(
+                ServiceError::unique_as_conflict(
                     e,
                     "duplicate_holiday",
                     "a holiday of this name is already on this date",
                 )
             })?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -1,9 +1,11 @@
 use actix_web::{delete, web, HttpResponse};
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::holiday;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Remove a day off (admin).
@@ -22,10 +24,10 @@ pub async fn delete_holiday(
     let id = id.into_inner().to_string();
     let n = state
         .db
-        .write(move |c| holiday::delete(c, &jur, &id).map_err(ApiError::from))
+        .write(move |c| holiday::delete(c, &jur, &id).map_err(ServiceError::from))
         .await?;
     if n == 0 {
-        return Err(ApiError::not_found("there is no holiday with this id"));
+        return Err(ServiceError::not_found("there is no holiday with this id").into());
     }
     Ok(HttpResponse::NoContent().finish())
 }

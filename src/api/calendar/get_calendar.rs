@@ -1,9 +1,9 @@
 use actix_web::{get, web::Json};
 
 use super::CalendarView;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::domain::policy::Permission;
-use crate::error::ApiError;
 
 /// The jurisdiction's time zone, working week and hold limit.
 #[utoipa::path(tag = "calendar", security(("bearer" = [])), responses((status = 200, body = CalendarView)))]

@@ -3,11 +3,13 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::clocks;
 use crate::domain::calendar::{DueError, TargetUnit};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
+use crate::service::clocks;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -47,7 +49,7 @@ pub async fn get_due(
 ) -> Result<Json<DueView>, ApiError> {
     caller.require(Permission::ReadReferenceData)?;
     let q = query.into_inner();
-    let bad = |d: &str| ApiError::bad_request("invalid_query", d.to_string());
+    let bad = |d: &str| ServiceError::bad_request("invalid_query", d.to_string());
     let start = match q.start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Utc::now(),
         Some(s) => DateTime::parse_from_rfc3339(s)

@@ -4,11 +4,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::HolidayView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::holiday::{self, Holiday};
 use crate::domain::calendar::{parse_ical, HolidayKind};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,18 +58,19 @@ pub async fn import_holidays(
         .next()
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/calendar"))
     {
-        return Err(ApiError::unsupported_media_type(
+        return Err(ServiceError::unsupported_media_type(
             "send the iCalendar text with Content-Type: text/calendar",
-        ));
+        )
+        .into());
     }
-    let text =
-        std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "is not UTF-8 text"))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ServiceError::invalid("body", "is not UTF-8 text"))?;
     let days = parse_ical(
         text,
         caller.timezone(),
         query.kind.unwrap_or(HolidayKind::Local),
     )
-    .map_err(|e| ApiError::invalid("body", e))?;
+    .map_err(|e| ServiceError::invalid("body", e))?;
     let jur = caller.jurisdiction_id.clone();
     let report = state
         .db
@@ -92,7 +95,7 @@ pub async fn import_holidays(
                 holiday::insert(c, &row)?;
                 added.push(HolidayView::from(row));
             }
-            Ok::<_, ApiError>(ImportReport { added, skipped })
+            Ok::<_, ServiceError>(ImportReport { added, skipped })
         })
         .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -5,11 +5,13 @@ use utoipa::IntoParams;
 
 use super::HolidayView;
 use crate::api::pagination::Paged;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::holiday;
 use crate::domain::calendar::HolidayKind;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -41,9 +43,9 @@ pub async fn list_holidays(
     let q = query.into_inner();
     let (mut from, mut to) = (q.from, q.to);
     if let Some(y) = q.year {
-        let bad = || ApiError::bad_request("invalid_query", "year must be from 1900 to 2200");
+        let bad = || ServiceError::bad_request("invalid_query", "year must be from 1900 to 2200");
         if !(1900..=2200).contains(&y) {
-            return Err(bad());
+            return Err(bad().into());
         }
         from = Some(
             from.unwrap_or_default()
@@ -55,7 +57,7 @@ pub async fn list_holidays(
     let jur = caller.jurisdiction_id.clone();
     let rows = state
         .db
-        .read(move |c| holiday::list(c, &jur, from, to).map_err(ApiError::from))
+        .read(move |c| holiday::list(c, &jur, from, to).map_err(ServiceError::from))
         .await?;
     let items = rows
         .into_iter()

@@ -19,7 +19,6 @@ pub use import_holidays::ImportReport;
 pub use list_holidays::HolidaysQuery;
 pub use update_calendar::UpdateCalendar;
 
-use crate::api::tickets::utc;
 use crate::db::models::holiday::Holiday;
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::domain::calendar::{HolidayKind, WorkWeek};
@@ -69,7 +68,7 @@ impl From<Holiday> for HolidayView {
             date: h.date,
             name: h.name,
             source: h.source,
-            created_at: utc(h.created_at),
+            created_at: h.created_at.and_utc(),
         }
     }
 }

@@ -3,11 +3,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::CalendarView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::jurisdiction;
 use crate::domain::calendar::WorkWeek;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -34,10 +36,7 @@ pub async fn update_calendar(
     let body = body.into_inner();
     if let Some(d) = body.hold_limit_days {
         if !(1..=365).contains(&d) {
-            return Err(ApiError::invalid(
-                "hold_limit_days",
-                "must be from 1 to 365",
-            ));
+            return Err(ServiceError::invalid("hold_limit_days", "must be from 1 to 365").into());
         }
     }
     let mut j = caller.jurisdiction.clone();
@@ -52,7 +51,7 @@ pub async fn update_calendar(
         .db
         .write(move |c| {
             jurisdiction::set_calendar(c, &saved.id, &saved.work_week, saved.hold_limit_days)
-                .map_err(ApiError::from)
+                .map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(CalendarView::from(&j)))

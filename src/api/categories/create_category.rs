@@ -6,14 +6,17 @@ use utoipa::ToSchema;
 use super::{
     check_default_agency, clean_description, clean_keywords, questions_json, CategoryView,
 };
-use crate::api::agencies::duplicate_code;
-use crate::api::validate::{trimmed, Checks};
+
+use crate::api::problem::Problem;
+use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::category::{self, keywords_json, Category};
 use crate::domain::policy::Permission;
 use crate::domain::questions::Question;
 use crate::domain::reference::{check_code, check_name};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -81,8 +84,8 @@ pub async fn create_category(
                 description,
                 questions,
             };
-            category::insert(c, &row).map_err(|e| duplicate_code(e, &row.code))?;
-            Ok::<_, ApiError>(row)
+            category::insert(c, &row).map_err(|e| ServiceError::duplicate_code(e, &row.code))?;
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

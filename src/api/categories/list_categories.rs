@@ -5,10 +5,11 @@ use utoipa::IntoParams;
 use super::CategoryView;
 use crate::api::pagination::{self, Paged};
 use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::category::{self, CategoryFilter};
 use crate::domain::policy::Permission;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -45,7 +46,7 @@ pub async fn list_categories(
     let page = state
         .db
         .read(move |c| {
-            category::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            category::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, CategoryView::from)))

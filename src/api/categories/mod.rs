@@ -12,11 +12,11 @@ pub use create_category::CreateCategory;
 pub use list_categories::ListCategoriesQuery;
 pub use update_category::UpdateCategory;
 
-use crate::api::validate::Checks;
 use crate::db::models::{agency, category::Category};
 use crate::db::DbConnection;
 use crate::domain::questions::{check_questions, Question};
-use crate::error::ApiError;
+use crate::error::Checks;
+use crate::error::ServiceError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryView {
@@ -98,12 +98,11 @@ pub fn check_default_agency(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     agency_id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     match agency_id {
-        Some(id) if agency::find(conn, jurisdiction_id, id)?.is_none() => Err(ApiError::invalid(
-            "default_agency_id",
-            "no agency with this id",
-        )),
+        Some(id) if agency::find(conn, jurisdiction_id, id)?.is_none() => Err(
+            ServiceError::invalid("default_agency_id", "no agency with this id"),
+        ),
         _ => Ok(()),
     }
 }

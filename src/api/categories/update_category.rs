@@ -5,14 +5,17 @@ use utoipa::ToSchema;
 use super::{
     check_default_agency, clean_description, clean_keywords, questions_json, CategoryView,
 };
-use crate::api::agencies::duplicate_code;
-use crate::api::validate::{double_option, trimmed, Checks};
+
+use crate::api::problem::Problem;
+use crate::api::validate::{double_option, trimmed};
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::category::{self, keywords_json, CategoryChanges};
 use crate::domain::policy::Permission;
 use crate::domain::questions::Question;
 use crate::domain::reference::{check_code, check_name};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, CategoryId};
 use crate::state::AppState;
 
@@ -94,13 +97,14 @@ pub async fn update_category(
                 description,
                 questions,
             };
-            let n = category::update(c, &jur, &id, &changes)
-                .map_err(|e| duplicate_code(e, input.code.as_deref().unwrap_or_default()))?;
+            let n = category::update(c, &jur, &id, &changes).map_err(|e| {
+                ServiceError::duplicate_code(e, input.code.as_deref().unwrap_or_default())
+            })?;
             if n == 0 {
-                return Err(ApiError::not_found("no category with this id"));
+                return Err(ServiceError::not_found("no category with this id"));
             }
             category::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no category with this id"))
+                .ok_or_else(|| ServiceError::not_found("no category with this id"))
         })
         .await?;
     Ok(Json(row.into()))

@@ -3,13 +3,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::DivisionView;
-use crate::api::agencies::duplicate_code;
-use crate::api::validate::Checks;
+
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::division::{self, DivisionChanges};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::DivisionId;
 use crate::state::AppState;
 
@@ -56,13 +58,14 @@ pub async fn update_division(
                 name: input.name.map(|n| n.trim().to_string()),
                 updated_at: Some(crate::db::now()),
             };
-            let n = division::update(c, &jur, &id, &changes)
-                .map_err(|e| duplicate_code(e, input.code.as_deref().unwrap_or_default()))?;
+            let n = division::update(c, &jur, &id, &changes).map_err(|e| {
+                ServiceError::duplicate_code(e, input.code.as_deref().unwrap_or_default())
+            })?;
             if n == 0 {
-                return Err(ApiError::not_found("no division with this id"));
+                return Err(ServiceError::not_found("no division with this id"));
             }
             division::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no division with this id"))
+                .ok_or_else(|| ServiceError::not_found("no division with this id"))
         })
         .await?;
     Ok(Json(row.into()))

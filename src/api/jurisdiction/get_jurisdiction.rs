@@ -1,8 +1,8 @@
 use actix_web::{get, web::Json};
 
 use super::JurisdictionView;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::error::ApiError;
 
 /// The jurisdiction (kabupaten/kota) the signed-in user belongs to.
 #[utoipa::path(tag = "reference data", security(("bearer" = [])), responses((status = 200, body = JurisdictionView)))]

@@ -3,9 +3,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::auth::TokenResponse;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
 use crate::db::models::user::{self, UserChanges};
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,7 +31,7 @@ pub async fn change_password(
 ) -> Result<Json<TokenResponse>, ApiError> {
     let input = body.into_inner();
     password::check_strength(&input.new_password)
-        .map_err(|m| ApiError::invalid("new_password", m))?;
+        .map_err(|m| ServiceError::invalid("new_password", m))?;
     let stored = caller.user.password_hash.clone();
     let hash = tokio::task::spawn_blocking(move || {
         if password::verify(&input.current_password, &stored) {
@@ -39,9 +41,9 @@ pub async fn change_password(
         }
     })
     .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?
-    .ok_or_else(|| ApiError::invalid("current_password", "is not the current password"))?;
+    .map_err(ServiceError::internal)?
+    .map_err(ServiceError::internal)?
+    .ok_or_else(|| ServiceError::invalid("current_password", "is not the current password"))?;
 
     let (id, version) = (caller.id.clone(), caller.user.token_version + 1);
     state
@@ -53,13 +55,13 @@ pub async fn change_password(
                 updated_at: Some(crate::db::now()),
                 ..Default::default()
             };
-            user::update(c, &id, &changes).map_err(ApiError::from)
+            user::update(c, &id, &changes).map_err(ServiceError::from)
         })
         .await?;
     let (access_token, expires_in) = state
         .jwt
         .issue(&caller.id, &caller.jurisdiction_id, version)
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     Ok(Json(TokenResponse {
         access_token,
         token_type: "Bearer".into(),

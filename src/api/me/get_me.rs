@@ -1,8 +1,8 @@
 use actix_web::{get, web::Json};
 
+use crate::api::problem::Problem;
 use crate::api::users::UserView;
 use crate::auth::AuthUser;
-use crate::error::Problem;
 
 /// The signed-in user.
 #[utoipa::path(tag = "sign-in and users", security(("bearer" = [])), responses(

@@ -1,7 +1,9 @@
 use actix_web::{get, web, web::Json};
 
 use super::Health;
-use crate::error::{ApiError, Problem};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// The service can answer requests: its database is reachable.
@@ -13,7 +15,7 @@ use crate::state::AppState;
 pub async fn readyz(state: web::Data<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
-        ApiError::Unavailable("the database is not reachable".into())
+        ServiceError::Unavailable("the database is not reachable".into())
     })?;
     Ok(Json(Health {
         status: "ok",

@@ -5,13 +5,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{slots_of, PatrolView};
-use crate::api::tickets::optional_text;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::account;
 use crate::db::models::patrol::{self, Patrol};
 use crate::domain::duty::{slot_day, SlotMiss};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::optional_text;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,27 +49,23 @@ pub async fn create_patrol(
     let agency_id = caller
         .agency_id
         .clone()
-        .ok_or_else(|| ApiError::forbidden("a PIC without an agency cannot record patrols"))?;
+        .ok_or_else(|| ServiceError::forbidden("a PIC without an agency cannot record patrols"))?;
     let b = body.into_inner();
     let now = Utc::now();
     let started = b.started_at.map(|t| t.to_utc()).unwrap_or(now);
     let notes = optional_text("notes", b.notes, 2000)?;
     if let Some(n) = b.comments_reviewed {
         if !(0..=100_000).contains(&n) {
-            return Err(ApiError::invalid(
-                "comments_reviewed",
-                "must be from 0 to 100000",
-            ));
+            return Err(
+                ServiceError::invalid("comments_reviewed", "must be from 0 to 100000").into(),
+            );
         }
     }
     let mut accounts: Vec<String> = b.accounts_checked.iter().map(|a| a.to_string()).collect();
     accounts.sort();
     accounts.dedup();
     if accounts.is_empty() || accounts.len() > 50 {
-        return Err(ApiError::invalid(
-            "accounts_checked",
-            "must name 1 to 50 accounts",
-        ));
+        return Err(ServiceError::invalid("accounts_checked", "must name 1 to 50 accounts").into());
     }
     let tz = caller.timezone();
     let answer = state
@@ -80,12 +78,14 @@ pub async fn create_patrol(
                 .find(|s| s.name == b.slot.trim())
                 .ok_or_else(|| {
                     let names: Vec<&str> = slots.iter().map(|s| s.name.as_str()).collect();
-                    ApiError::invalid("slot", format!("must be one of {}", names.join(", ")))
+                    ServiceError::invalid("slot", format!("must be one of {}", names.join(", ")))
                 })?;
             let day = slot_day(slot, started, now, tz).map_err(|m| match m {
-                SlotMiss::InFuture => ApiError::invalid("started_at", "must not be in the future"),
-                SlotMiss::UnknownSlot => ApiError::invalid("slot", "has no valid time"),
-                SlotMiss::OutsideWindow => ApiError::invalid(
+                SlotMiss::InFuture => {
+                    ServiceError::invalid("started_at", "must not be in the future")
+                }
+                SlotMiss::UnknownSlot => ServiceError::invalid("slot", "has no valid time"),
+                SlotMiss::OutsideWindow => ServiceError::invalid(
                     "started_at",
                     format!(
                         "is outside the {} slot's window ({} ± {} minutes, local time)",
@@ -95,7 +95,7 @@ pub async fn create_patrol(
             })?;
             for (i, a) in accounts.iter().enumerate() {
                 if account::find(c, &jur, a)?.is_none() {
-                    return Err(ApiError::invalid(
+                    return Err(ServiceError::invalid(
                         format!("accounts_checked[{i}]"),
                         "is not an official account of this jurisdiction",
                     ));
@@ -118,7 +118,7 @@ pub async fn create_patrol(
                 created_at: crate::db::now(),
             };
             patrol::insert(c, &row)?;
-            Ok::<_, ApiError>((true, row))
+            Ok::<_, ServiceError>((true, row))
         })
         .await?;
     let (created, row) = answer;

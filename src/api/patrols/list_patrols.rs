@@ -5,10 +5,12 @@ use utoipa::IntoParams;
 
 use super::{duty_scope, PatrolView};
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::patrol::{self, PatrolFilter};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, UserId};
 use crate::state::AppState;
 
@@ -55,7 +57,7 @@ pub async fn list_patrols(
     let page = state
         .db
         .read(move |c| {
-            patrol::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            patrol::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, PatrolView::from)))

@@ -13,13 +13,12 @@ pub use create_patrol::CreatePatrol;
 pub use list_patrols::PatrolsQuery;
 pub use slots::SlotsInput;
 
-use crate::api::tickets::utc;
 use crate::auth::AuthUser;
 use crate::db::models::patrol::{self, Patrol};
 use crate::db::DbConnection;
 use crate::domain::duty::{default_slots, Slot};
 use crate::domain::policy::Role;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// One patrol check-in.
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,16 +50,16 @@ impl From<Patrol> for PatrolView {
             agency_id: p.agency_id,
             slot: p.slot,
             day: p.day,
-            started_at: utc(p.started_at),
+            started_at: p.started_at.and_utc(),
             comments_reviewed: p.comments_reviewed,
             notes: p.notes,
-            created_at: utc(p.created_at),
+            created_at: p.created_at.and_utc(),
         }
     }
 }
 
 /// The jurisdiction's slots (the defaults when none were set).
-pub fn slots_of(conn: &mut DbConnection, jurisdiction_id: &str) -> Result<Vec<Slot>, ApiError> {
+pub fn slots_of(conn: &mut DbConnection, jurisdiction_id: &str) -> Result<Vec<Slot>, ServiceError> {
     let rows = patrol::slots(conn, jurisdiction_id)?;
     if rows.is_empty() {
         return Ok(default_slots());
@@ -77,16 +76,19 @@ pub fn slots_of(conn: &mut DbConnection, jurisdiction_id: &str) -> Result<Vec<Sl
 
 /// The agency whose duty records `caller` may read: `None` for jurisdiction-wide roles, their
 /// own agency for agency roles (asking for another one is 403).
-pub fn duty_scope(caller: &AuthUser, asked: Option<String>) -> Result<Option<String>, ApiError> {
+pub fn duty_scope(
+    caller: &AuthUser,
+    asked: Option<String>,
+) -> Result<Option<String>, ServiceError> {
     match caller.role {
         Role::Admin | Role::Coordinator | Role::Leader => Ok(asked),
         _ => {
             let own = caller
                 .agency_id
                 .clone()
-                .ok_or_else(|| ApiError::forbidden("you belong to no agency"))?;
+                .ok_or_else(|| ServiceError::forbidden("you belong to no agency"))?;
             match asked {
-                Some(a) if a != own => Err(ApiError::forbidden(
+                Some(a) if a != own => Err(ServiceError::forbidden(
                     "you may read your own agency's records only",
                 )),
                 _ => Ok(Some(own)),

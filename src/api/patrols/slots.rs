@@ -3,11 +3,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::slots_of;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::patrol::{self, SlotRow};
 use crate::domain::duty::{check_slots, Slot};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -47,7 +49,7 @@ pub async fn put_slots(
         s.name = s.name.trim().to_string();
     }
     check_slots(&slots).map_err(|(i, field, message)| {
-        ApiError::invalid(
+        ServiceError::invalid(
             if field == "slots" {
                 "slots".to_string()
             } else {

@@ -4,10 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::db::models::{agency, category, event, ticket};
 use crate::domain::lifecycle::Status;
 use crate::domain::privacy::mask;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,7 +56,7 @@ pub async fn get_public_ticket(
     let view = state
         .db
         .read(move |c| {
-            let hidden = || ApiError::not_found("there is no public ticket with this code");
+            let hidden = || ServiceError::not_found("there is no public ticket with this code");
             if code.len() > 40 {
                 return Err(hidden());
             }
@@ -78,7 +80,7 @@ pub async fn get_public_ticket(
                     })
                 })
                 .collect();
-            Ok::<_, ApiError>(PublicTicketView {
+            Ok::<_, ServiceError>(PublicTicketView {
                 code: t.code,
                 status: Status::parse(&t.status).unwrap_or(Status::New),
                 title: Some(mask(&t.title).into_owned()),

@@ -7,11 +7,13 @@ use utoipa::ToSchema;
 use super::{recap_period, snapshot_of, RecapSnapshot};
 use crate::api::analytics::export::Period;
 use crate::api::patrols::slots_of;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap::{self as recap_rows, Snapshot};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
-use crate::recap::{best_source, compute};
+use crate::error::ServiceError;
+use crate::service::recap::{best_source, compute};
 use crate::state::AppState;
 
 /// The period to freeze: both days or neither (then the current two-week period).
@@ -67,7 +69,7 @@ pub async fn freeze(
                 to_day: to,
                 created_by: by,
                 created_at: now,
-                body: serde_json::to_string(&recap).map_err(ApiError::internal)?,
+                body: serde_json::to_string(&recap).map_err(ServiceError::internal)?,
             };
             recap_rows::insert(c, &row)?;
             snapshot_of(row, tz, false, None)

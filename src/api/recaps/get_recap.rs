@@ -4,10 +4,12 @@ use utoipa::IntoParams;
 
 use super::{keep_evidence, respond_recap, snapshot_of, RecapSnapshot, Table};
 use crate::api::analytics::export::format_of;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -49,14 +51,14 @@ pub async fn get_recap(
     let fmt = format_of(q.format.as_deref())?;
     let table = Table::parse(q.table.as_deref())?;
     let id = id.into_inner();
-    let missing = || ApiError::not_found("no such recap");
+    let missing = || ServiceError::not_found("no such recap");
     if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(missing());
+        return Err(missing().into());
     }
     let jur = caller.jurisdiction_id.clone();
     let row = state
         .db
-        .read(move |c| recap_rows::find(c, &jur, &id).map_err(ApiError::from))
+        .read(move |c| recap_rows::find(c, &jur, &id).map_err(ServiceError::from))
         .await?
         .ok_or_else(missing)?;
     let name = format!("recap-{}-{}-{}", row.from_day, row.to_day, &row.id[..8]);

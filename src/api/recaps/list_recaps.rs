@@ -5,10 +5,12 @@ use utoipa::IntoParams;
 
 use super::{summary_of, RecapSummary};
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,7 +44,8 @@ pub async fn list_recaps(
     let page = state
         .db
         .read(move |c| {
-            recap_rows::list(c, &jur, q.covering, after.as_deref(), limit).map_err(ApiError::from)
+            recap_rows::list(c, &jur, q.covering, after.as_deref(), limit)
+                .map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, |s| summary_of(&s, tz))))

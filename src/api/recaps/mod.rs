@@ -18,12 +18,12 @@ pub use list_recaps::RecapsQuery;
 pub use preview::RecapQuery;
 
 use crate::api::analytics::export::{period, respond, Format, Period, Tabular};
-use crate::api::tickets::utc;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap::Snapshot;
 use crate::domain::recap::period_of;
-use crate::error::ApiError;
-use crate::recap::{Recap, RecapLine};
+use crate::error::ServiceError;
+use crate::service::recap::{Recap, RecapLine};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -46,7 +46,7 @@ pub fn recap_period(
     caller: &AuthUser,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-) -> Result<Period, ApiError> {
+) -> Result<Period, ServiceError> {
     let tz = caller.timezone();
     let (from, to) = match (from, to) {
         (None, None) => {
@@ -58,7 +58,7 @@ pub fn recap_period(
     };
     let p = period(tz, from, to)?;
     if (p.to - p.from).num_days() >= MAX_DAYS {
-        return Err(ApiError::bad_request(
+        return Err(ServiceError::bad_request(
             "invalid_query",
             format!("a recap covers at most {MAX_DAYS} days"),
         ));
@@ -76,12 +76,12 @@ pub enum Table {
 }
 
 impl Table {
-    pub fn parse(v: Option<&str>) -> Result<Table, ApiError> {
+    pub fn parse(v: Option<&str>) -> Result<Table, ServiceError> {
         match v.map(str::trim) {
             None | Some("") | Some("agencies") => Ok(Table::Agencies),
             Some("pics") => Ok(Table::Pics),
             Some("evidence") => Ok(Table::Evidence),
-            Some(_) => Err(ApiError::bad_request(
+            Some(_) => Err(ServiceError::bad_request(
                 "invalid_query",
                 "table must be agencies, pics or evidence",
             )),
@@ -190,12 +190,12 @@ pub struct RecapSnapshot {
 }
 
 fn summary_of(s: &Snapshot, tz: chrono_tz::Tz) -> RecapSummary {
-    let frozen_on = utc(s.created_at).with_timezone(&tz).date_naive();
+    let frozen_on = s.created_at.and_utc().with_timezone(&tz).date_naive();
     RecapSummary {
         id: s.id.clone(),
         from: s.from_day,
         to: s.to_day,
-        created_at: utc(s.created_at),
+        created_at: s.created_at.and_utc(),
         created_by: s.created_by.clone(),
         complete: frozen_on > s.to_day,
     }
@@ -207,8 +207,8 @@ fn snapshot_of(
     tz: chrono_tz::Tz,
     evidence: bool,
     key: Option<&str>,
-) -> Result<RecapSnapshot, ApiError> {
-    let recap: Recap = serde_json::from_str(&s.body).map_err(ApiError::internal)?;
+) -> Result<RecapSnapshot, ServiceError> {
+    let recap: Recap = serde_json::from_str(&s.body).map_err(ServiceError::internal)?;
     Ok(RecapSnapshot {
         summary: summary_of(&s, tz),
         recap: recap.shaped(evidence, key),

@@ -6,11 +6,13 @@ use utoipa::IntoParams;
 use super::{keep_evidence, recap_period, respond_recap, Table};
 use crate::api::analytics::export::{format_of, Period, Tabular};
 use crate::api::patrols::slots_of;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
-use crate::recap::{best_source, compute, Recap, RecapLine};
+use crate::error::ServiceError;
+use crate::service::recap::{best_source, compute, Recap, RecapLine};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -142,7 +144,7 @@ pub async fn preview(
             let slots = slots_of(c, &jur)?.len();
             let weights = recap_rows::weights(c, &jur)?;
             let source = best_source(c, &jur, tz, keep)?;
-            Ok::<_, ApiError>(compute(
+            Ok::<_, ServiceError>(compute(
                 c, &jur, from, to, start, end, slots, &weights, source,
             )?)
         })

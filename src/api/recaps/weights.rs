@@ -2,12 +2,14 @@ use actix_web::{get, put, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
 use crate::domain::recap::Weights;
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// The recap score's weights of the caller's jurisdiction (the defaults until an admin sets
@@ -26,7 +28,7 @@ pub async fn get_weights(
     let jur = caller.jurisdiction_id.clone();
     let w = state
         .db
-        .read(move |c| recap_rows::weights(c, &jur).map_err(ApiError::from))
+        .read(move |c| recap_rows::weights(c, &jur).map_err(ServiceError::from))
         .await?;
     Ok(Json(w))
 }
@@ -90,7 +92,7 @@ pub async fn put_weights(
     state
         .db
         .write(move |c| {
-            recap_rows::save_weights(c, &jur, &w, &by, crate::db::now()).map_err(ApiError::from)
+            recap_rows::save_weights(c, &jur, &w, &by, crate::db::now()).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(w))

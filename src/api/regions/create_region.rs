@@ -4,13 +4,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{resolve_parent, views, RegionView};
-use crate::api::agencies::duplicate_code;
-use crate::api::validate::{trimmed, Checks};
+
+use crate::api::problem::Problem;
+use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::region::{self, Region};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name, RegionLevel};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -62,8 +65,8 @@ pub async fn create_region(
                 created_at: now,
                 updated_at: now,
             };
-            region::insert(c, &row).map_err(|e| duplicate_code(e, &row.code))?;
-            Ok::<_, ApiError>(views(c, vec![row])?.remove(0))
+            region::insert(c, &row).map_err(|e| ServiceError::duplicate_code(e, &row.code))?;
+            Ok::<_, ServiceError>(views(c, vec![row])?.remove(0))
         })
         .await?;
     Ok(HttpResponse::Created()

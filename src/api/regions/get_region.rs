@@ -1,10 +1,12 @@
 use actix_web::{get, web, web::Json};
 
 use super::{views, RegionView};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::region;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::RegionId;
 use crate::state::AppState;
 
@@ -27,8 +29,8 @@ pub async fn get_region(
         .db
         .read(move |c| {
             let row = region::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no region with this id"))?;
-            Ok::<_, ApiError>(views(c, vec![row])?.remove(0))
+                .ok_or_else(|| ServiceError::not_found("no region with this id"))?;
+            Ok::<_, ServiceError>(views(c, vec![row])?.remove(0))
         })
         .await?;
     Ok(Json(view))

@@ -5,11 +5,12 @@ use utoipa::IntoParams;
 use super::{views, RegionView};
 use crate::api::pagination::{self, Paged};
 use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::region::{self, RegionFilter};
 use crate::domain::policy::Permission;
 use crate::domain::reference::RegionLevel;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,7 +46,7 @@ pub async fn list_regions(
                 Some(code) => match region::find_by_code(c, &jur, &code)? {
                     Some(p) => Some(p.id),
                     None => {
-                        return Err(ApiError::bad_request(
+                        return Err(ServiceError::bad_request(
                             "invalid_query",
                             format!("no region with the code '{code}'"),
                         ))

@@ -17,7 +17,7 @@ pub use update_region::UpdateRegion;
 use crate::db::models::region::{self, Region};
 use crate::db::DbConnection;
 use crate::domain::reference::RegionLevel;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegionView {
@@ -34,7 +34,7 @@ pub struct RegionView {
 }
 
 /// Views for `rows`, with their parents' codes looked up in one query.
-pub fn views(conn: &mut DbConnection, rows: Vec<Region>) -> Result<Vec<RegionView>, ApiError> {
+pub fn views(conn: &mut DbConnection, rows: Vec<Region>) -> Result<Vec<RegionView>, ServiceError> {
     let parent_ids: Vec<String> = rows.iter().filter_map(|r| r.parent_id.clone()).collect();
     let codes: HashMap<String, String> = region::codes_of(conn, &parent_ids)?;
     Ok(rows
@@ -55,17 +55,17 @@ pub fn resolve_parent(
     jurisdiction_id: &str,
     level: RegionLevel,
     parent_code: Option<&str>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, ServiceError> {
     let parent = match parent_code {
         Some(code) => Some(
             region::find_by_code(conn, jurisdiction_id, code)?
-                .ok_or_else(|| ApiError::invalid("parent_code", "no region with this code"))?,
+                .ok_or_else(|| ServiceError::invalid("parent_code", "no region with this code"))?,
         ),
         None => None,
     };
     let parent_level = parent.as_ref().and_then(|p| RegionLevel::parse(&p.level));
     crate::domain::reference::check_region_parent(level, parent_level)
-        .map_err(|m| ApiError::invalid("parent_code", m))?;
+        .map_err(|m| ServiceError::invalid("parent_code", m))?;
     Ok(parent.map(|p| p.id))
 }
 

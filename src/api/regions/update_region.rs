@@ -3,13 +3,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{resolve_parent, views, RegionView};
-use crate::api::agencies::duplicate_code;
-use crate::api::validate::{double_option, Checks};
+
+use crate::api::problem::Problem;
+use crate::api::validate::double_option;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::region::{self, RegionChanges};
 use crate::domain::policy::Permission;
 use crate::domain::reference::{check_code, check_name, RegionLevel};
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::RegionId;
 use crate::state::AppState;
 
@@ -56,7 +59,7 @@ pub async fn update_region(
         .db
         .write(move |c| {
             let current = region::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no region with this id"))?;
+                .ok_or_else(|| ServiceError::not_found("no region with this id"))?;
             let level = input
                 .level
                 .or_else(|| RegionLevel::parse(&current.level))
@@ -73,13 +76,16 @@ pub async fn update_region(
                 (None, None) => None,
             };
             if level == RegionLevel::Desa && region::has_children(c, &id)? {
-                return Err(ApiError::invalid("level", "this region has desa under it"));
+                return Err(ServiceError::invalid(
+                    "level",
+                    "this region has desa under it",
+                ));
             }
             if parent_id
                 .as_ref()
                 .is_some_and(|p| p.as_deref() == Some(id.as_str()))
             {
-                return Err(ApiError::invalid(
+                return Err(ServiceError::invalid(
                     "parent_code",
                     "a region cannot contain itself",
                 ));
@@ -91,11 +97,12 @@ pub async fn update_region(
                 parent_id,
                 updated_at: Some(crate::db::now()),
             };
-            region::update(c, &jur, &id, &changes)
-                .map_err(|e| duplicate_code(e, input.code.as_deref().unwrap_or_default()))?;
+            region::update(c, &jur, &id, &changes).map_err(|e| {
+                ServiceError::duplicate_code(e, input.code.as_deref().unwrap_or_default())
+            })?;
             let row = region::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no region with this id"))?;
-            Ok::<_, ApiError>(views(c, vec![row])?.remove(0))
+                .ok_or_else(|| ServiceError::not_found("no region with this id"))?;
+            Ok::<_, ServiceError>(views(c, vec![row])?.remove(0))
         })
         .await?;
     Ok(Json(view))

@@ -1,9 +1,11 @@
 use actix_web::{delete, web, HttpResponse};
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::{category, sla_target};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Remove a category's own targets (admin): it follows the default again.
@@ -24,9 +26,9 @@ pub async fn delete_override(
         .db
         .write(move |c| {
             let cat = category::find_by_code(c, &jur, &code)?
-                .ok_or_else(|| ApiError::not_found(format!("there is no category '{code}'")))?;
+                .ok_or_else(|| ServiceError::not_found(format!("there is no category '{code}'")))?;
             if sla_target::delete_scope(c, &jur, &cat.id)? == 0 {
-                return Err(ApiError::not_found(format!(
+                return Err(ServiceError::not_found(format!(
                     "category '{code}' has no override"
                 )));
             }

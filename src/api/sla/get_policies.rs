@@ -1,15 +1,16 @@
 use actix_web::{get, web, web::Json};
 
 use super::{sorted, OverrideView, PoliciesView};
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::clocks::target_of;
 use crate::db::models::{category, sla_target};
 use crate::domain::policy::Permission;
 use crate::domain::sla;
-use crate::error::ApiError;
+use crate::error::ServiceError;
+use crate::service::clocks::target_of;
 use crate::state::AppState;
 
-pub fn load(c: &mut crate::db::DbConnection, jur: &str) -> Result<PoliciesView, ApiError> {
+pub fn load(c: &mut crate::db::DbConnection, jur: &str) -> Result<PoliciesView, ServiceError> {
     let rows = sla_target::all(c, jur)?;
     let defaults: Vec<_> = rows
         .iter()

@@ -14,7 +14,7 @@ pub use put_policy::PolicyInput;
 use crate::db::models::sla_target::SlaTarget;
 use crate::domain::calendar::{TargetUnit, MAX_TARGET_MINUTES};
 use crate::domain::sla::{Clock, ClockTarget};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// All SLA targets of the jurisdiction.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,11 +34,11 @@ pub struct OverrideView {
 }
 
 /// Checks a list of targets: each clock at most once, targets within ten years.
-pub fn check_targets(clocks: &[ClockTarget]) -> Result<(), ApiError> {
+pub fn check_targets(clocks: &[ClockTarget]) -> Result<(), ServiceError> {
     for (i, t) in clocks.iter().enumerate() {
         let field = format!("clocks[{i}].target");
         if clocks[..i].iter().any(|o| o.clock == t.clock) {
-            return Err(ApiError::invalid(
+            return Err(ServiceError::invalid(
                 format!("clocks[{i}].clock"),
                 format!("{} is listed twice", t.clock.as_str()),
             ));
@@ -49,7 +49,7 @@ pub fn check_targets(clocks: &[ClockTarget]) -> Result<(), ApiError> {
             TargetUnit::Minutes => t.target as i64,
         };
         if t.target < 1 || minutes > MAX_TARGET_MINUTES {
-            return Err(ApiError::invalid(
+            return Err(ServiceError::invalid(
                 field,
                 "must be at least 1 and at most ten years",
             ));

@@ -4,11 +4,13 @@ use utoipa::ToSchema;
 
 use super::get_policies::load;
 use super::{check_targets, rows, PoliciesView};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::{category, sla_target};
 use crate::domain::policy::Permission;
 use crate::domain::sla::ClockTarget;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -70,7 +72,7 @@ pub async fn put_override(
         .db
         .write(move |c| {
             let cat = category::find_by_code(c, &jur, &code)?
-                .ok_or_else(|| ApiError::not_found(format!("there is no category '{code}'")))?;
+                .ok_or_else(|| ServiceError::not_found(format!("there is no category '{code}'")))?;
             sla_target::replace(c, &jur, &cat.id, &rows(&jur, &cat.id, &clocks))?;
             load(c, &jur)
         })

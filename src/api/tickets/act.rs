@@ -15,24 +15,25 @@ use crate::db::models::hold;
 use crate::db::models::ticket::{self, Ticket, TicketChanges};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Denied};
-use crate::error::ApiError;
+use crate::api::ApiError;
+use crate::error::ServiceError;
 use crate::ids::TicketId;
 use crate::state::AppState;
-use crate::{clocks, journal};
+use crate::service::{clocks, journal};
 
 /// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IfMatch(pub Option<i32>);
 
 impl IfMatch {
-    pub fn parse(raw: &str) -> Result<IfMatch, ApiError> {
+    pub fn parse(raw: &str) -> Result<IfMatch, ServiceError> {
         let raw = raw.trim();
         if raw == "*" {
             return Ok(IfMatch(None));
         }
         let v = raw.trim_start_matches("W/").trim_matches('"');
         v.parse::<i32>().map(|n| IfMatch(Some(n))).map_err(|_| {
-            ApiError::bad_request(
+            ServiceError::bad_request(
                 "invalid_if_match",
                 "If-Match must be a ticket version such as \"3\" (the ETag of the ticket)",
             )
@@ -41,15 +42,15 @@ impl IfMatch {
 }
 
 impl FromRequest for IfMatch {
-    type Error = ApiError;
-    type Future = Ready<Result<IfMatch, ApiError>>;
+    type Error = ServiceError;
+    type Future = Ready<Result<IfMatch, ServiceError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.headers().get(header::IF_MATCH) {
             None => Ok(IfMatch(None)),
             Some(v) => v
                 .to_str()
-                .map_err(|_| ApiError::bad_request("invalid_if_match", "If-Match is not text"))
+                .map_err(|_| ServiceError::bad_request("invalid_if_match", "If-Match is not text"))
                 .and_then(IfMatch::parse),
         })
     }
@@ -82,7 +83,7 @@ pub async fn transition<F>(
     work: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<Change, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<Change, ServiceError> + Send + 'static,
 {
     let (ticket, ()) = perform(state, caller, id.db(), if_match, action, move |c, t, u| {
         work(c, t, u).map(|change| (change, ()))
@@ -103,7 +104,7 @@ pub async fn perform<R, F>(
     work: F,
 ) -> Result<(TicketView, R), ApiError>
 where
-    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<(Change, R), ApiError>
+    F: FnOnce(&mut DbConnection, &Ticket, &AuthUser) -> Result<(Change, R), ServiceError>
         + Send
         + 'static,
     R: Send + 'static,
@@ -117,12 +118,12 @@ where
             let on_hold = hold::find(c, &t.id)?.is_some();
             let before = facts_held(&t, on_hold);
             let to = lifecycle::decide(&me, action, &before).map_err(|d| match d {
-                Denied::Forbidden => ApiError::forbidden(format!(
+                Denied::Forbidden => ServiceError::forbidden(format!(
                     "a {} may not {} this ticket",
                     caller.role.as_str(),
                     action.as_str()
                 )),
-                Denied::InvalidTransition => ApiError::InvalidTransition {
+                Denied::InvalidTransition => ServiceError::InvalidTransition {
                     detail: if on_hold && !lifecycle::WHILE_ON_HOLD.contains(&action) {
                         format!(
                             "the ticket is on hold; resume it before it can be {}",
@@ -145,7 +146,7 @@ where
             })?;
             if let IfMatch(Some(v)) = if_match {
                 if v != t.version {
-                    return Err(ApiError::PreconditionFailed(format!(
+                    return Err(ServiceError::PreconditionFailed(format!(
                         "the ticket is at version {}, not {v}; reload it and try again",
                         t.version
                     )));
@@ -173,14 +174,14 @@ where
             changes.updated_at = Some(now);
             let changed = ticket::update_at_version(c, &caller.jurisdiction_id, &t.id, t.version, &changes)?;
             if changed == 0 {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "edit_conflict",
                     "the ticket was changed by another request at the same moment; reload it and try again",
                 ));
             }
             // Final already: next_due_at went into the UPDATE, the clock rows are not the ticket's.
             let updated = ticket::find(c, &caller.jurisdiction_id, &t.id)?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
+                .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("ticket vanished")))?;
             journal::record(
                 c,
                 &caller.jurisdiction,

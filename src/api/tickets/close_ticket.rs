@@ -1,45 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
-use crate::domain::lifecycle::Action;
-use crate::domain::reference::check_http_url;
-use crate::domain::source::Channel;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{CloseTicket, Command};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CloseTicket {
-    #[schema(example = "https://www.instagram.com/p/DLq3abcXYZ1/c/18034567890999999/")]
-    pub reply_url: Option<String>,
-}
-
-/// The reply must be an http(s) link, on the source comment's platform for social channels.
-pub(super) fn check_reply_url(channel: Channel, raw: Option<String>) -> Result<String, ApiError> {
-    let raw = raw
-        .filter(|r| !r.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("reply_url", "must not be blank"))?;
-    let url = check_http_url(&raw).map_err(|m| ApiError::invalid("reply_url", m))?;
-    if let Some(platform) = channel.social() {
-        if !url.host_str().is_some_and(|h| platform.owns_host(h)) {
-            return Err(ApiError::invalid(
-                "reply_url",
-                format!(
-                    "must be on {} like the comment it answers",
-                    platform.as_str()
-                ),
-            ));
-        }
-    }
-    Ok(url.to_string())
-}
 
 /// Close the ticket with the link to the public reply (on the platform of the source comment).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = CloseTicket,
@@ -60,23 +29,12 @@ pub async fn close_ticket(
     if_match: IfMatch,
     body: web::Json<CloseTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Close,
-        move |_c, ticket, _caller| {
-            let channel = Channel::parse(&ticket.platform).unwrap_or(Channel::Other);
-            let reply_url = check_reply_url(channel, body.reply_url)?;
-            let data = json!({"reply_url": reply_url});
-            let changes = TicketChanges {
-                reply_url: Some(Some(reply_url)),
-                ..Default::default()
-            };
-            Ok(Change { changes, data })
-        },
+        Command::Close(body.into_inner()),
     )
     .await
 }

@@ -4,13 +4,15 @@ use actix_web::{get, web, web::Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::load_visible;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::{api_key, open311_request};
 use crate::domain::lifecycle;
 use crate::domain::questions::Answer;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::TicketId;
+use crate::service::tickets::load_visible;
 use crate::state::AppState;
 
 /// What an Open311 request brought besides its ticket: for the staff who follow it up.
@@ -50,7 +52,7 @@ pub async fn get_open311_request(
     id: web::Path<TicketId>,
 ) -> Result<Json<Open311RequestView>, ApiError> {
     let id = id.into_inner().db();
-    let none = || ApiError::not_found("this ticket did not come through Open311");
+    let none = || ServiceError::not_found("this ticket did not come through Open311");
     let (row, key) = state
         .db
         .read(move |c| {
@@ -60,7 +62,7 @@ pub async fn get_open311_request(
             }
             let row = open311_request::find(c, &caller.jurisdiction_id, &t.id)?.ok_or_else(none)?;
             let key = api_key::find(c, &caller.jurisdiction_id, &row.api_key_id)?;
-            Ok::<_, ApiError>((row, key))
+            Ok::<_, ServiceError>((row, key))
         })
         .await?;
     Ok(Json(Open311RequestView {

@@ -1,9 +1,11 @@
 use actix_web::{get, web, HttpResponse};
 
-use super::{load_visible, ticket_ok, view, TicketView};
+use super::{ticket_ok, TicketView};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{details_of, load_visible};
 use crate::state::AppState;
 
 /// One ticket, with what the caller may do to it; the ETag is its version.
@@ -18,12 +20,13 @@ pub async fn get_ticket(
     id: web::Path<TicketId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().db();
-    let v = state
+    let who = caller.clone();
+    let d = state
         .db
         .read(move |c| {
-            let t = load_visible(c, &caller, &id)?;
-            view(c, &caller, t)
+            let t = load_visible(c, &who, &id)?;
+            details_of(c, t)
         })
         .await?;
-    Ok(ticket_ok(v))
+    Ok(ticket_ok(TicketView::of(&caller, d)))
 }

@@ -1,24 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::{required_text, TicketView};
+use super::act;
+use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::hold::{self, Hold};
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, HoldTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HoldTicket {
-    /// What the complainant was asked for.
-    #[schema(example = "Menunggu lokasi persis dari pelapor")]
-    pub reason: Option<String>,
-}
 
 /// Put the ticket on hold while waiting for the complainant's information: its running clocks
 /// pause. Unless resumed, aduan withdraws (rejects) it after the jurisdiction's hold limit
@@ -41,27 +31,12 @@ pub async fn hold_ticket(
     if_match: IfMatch,
     body: web::Json<HoldTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Hold,
-        move |c, ticket, caller| {
-            let reason = required_text("reason", body.reason, 2000)?;
-            hold::insert(
-                c,
-                &Hold {
-                    ticket_id: ticket.id.clone(),
-                    jurisdiction_id: ticket.jurisdiction_id.clone(),
-                    held_at: crate::db::now(),
-                    held_by: caller.id.clone(),
-                    reason: reason.clone(),
-                },
-            )?;
-            Ok(Change::data(json!({"reason": reason})))
-        },
+        Command::Hold(body.into_inner()),
     )
     .await
 }
@@ -83,18 +58,5 @@ pub async fn resume_ticket(
     id: web::Path<TicketId>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    transition(
-        &state,
-        caller,
-        id.into_inner(),
-        if_match,
-        Action::Resume,
-        move |c, ticket, _caller| {
-            let held = hold::find(c, &ticket.id)?;
-            hold::delete(c, &ticket.id)?;
-            let since = held.map(|h| h.held_at.and_utc());
-            Ok(Change::data(json!({ "held_since": since })))
-        },
-    )
-    .await
+    act(&state, caller, id.into_inner(), if_match, Command::Resume).await
 }

@@ -3,14 +3,16 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{load_visible, utc};
 use crate::api::pagination::Paged;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::event;
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::policy::Role;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::TicketId;
+use crate::service::tickets::load_visible;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,7 +55,7 @@ pub async fn list_events(
         .db
         .read(move |c| {
             let t = load_visible(c, &caller, &id)?;
-            Ok::<_, ApiError>(event::list_for_ticket(c, &t.id)?)
+            Ok::<_, ServiceError>(event::list_for_ticket(c, &t.id)?)
         })
         .await?;
     let items = rows
@@ -61,7 +63,7 @@ pub async fn list_events(
         .map(|(e, who)| EventView {
             seq: e.seq,
             action: Action::parse(&e.action).unwrap_or(Action::File),
-            at: utc(e.at),
+            at: e.at.and_utc(),
             actor: match (e.actor_id, who) {
                 (Some(id), Some((username, role))) => Some(ActorView {
                     id,

@@ -1,12 +1,12 @@
 use actix_web::{get, web, web::Json};
 
 use super::create_field_visit::FieldVisitView;
-use super::load_visible;
 use crate::api::pagination::Paged;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::field_visit;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::visits_of;
 use crate::state::AppState;
 
 /// A ticket's field visits in the order they happened, with their files (one page).
@@ -21,13 +21,7 @@ pub async fn list_field_visits(
     id: web::Path<TicketId>,
 ) -> Result<Json<Paged<FieldVisitView>>, ApiError> {
     let id = id.into_inner().db();
-    let visits = state
-        .db
-        .read(move |c| {
-            let t = load_visible(c, &caller, &id)?;
-            Ok::<_, ApiError>(field_visit::list_for_ticket(c, &t.id)?)
-        })
-        .await?;
+    let visits = state.db.read(move |c| visits_of(c, &caller, &id)).await?;
     Ok(Json(Paged {
         items: visits
             .into_iter()

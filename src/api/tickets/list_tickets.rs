@@ -3,16 +3,17 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{actor, views, TicketView};
+use super::TicketView;
 use crate::api::pagination::{self, Paged};
 use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::{self, TicketFilter};
-use crate::db::models::{category, region};
-use crate::domain::lifecycle::{self, Status};
+use crate::db::models::ticket;
+use crate::domain::lifecycle::Status;
 use crate::domain::source::Channel;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
+use crate::service::tickets::{self as service, TicketQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,11 +49,11 @@ pub struct ListTicketsQuery {
     pub cursor: Option<String>,
 }
 
-fn bad(detail: String) -> ApiError {
-    ApiError::bad_request("invalid_query", detail)
+fn bad(detail: String) -> ServiceError {
+    ServiceError::bad_request("invalid_query", detail)
 }
 
-fn time_param(name: &str, raw: Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
+fn time_param(name: &str, raw: Option<String>) -> Result<Option<DateTime<Utc>>, ServiceError> {
     let Some(raw) = trimmed(raw) else {
         return Ok(None);
     };
@@ -68,7 +69,7 @@ fn time_param(name: &str, raw: Option<String>) -> Result<Option<DateTime<Utc>>, 
 }
 
 /// Words of a text search: letters and digits only, lowercased; at most 8.
-fn words(q: Option<String>) -> Result<Vec<String>, ApiError> {
+fn words(q: Option<String>) -> Result<Vec<String>, ServiceError> {
     let Some(q) = trimmed(q) else {
         return Ok(vec![]);
     };
@@ -97,7 +98,7 @@ pub async fn list_tickets(
     let by_due = match trimmed(q.sort).as_deref() {
         None | Some("newest") => false,
         Some("due") => true,
-        Some(other) => return Err(bad(format!("sort must be newest or due, not '{other}'"))),
+        Some(other) => return Err(bad(format!("sort must be newest or due, not '{other}'")).into()),
     };
     let (limit, after) = pagination::params(q.limit, q.cursor.as_deref())?;
     if let Some(a) = &after {
@@ -107,10 +108,11 @@ pub async fn list_tickets(
             uuid::Uuid::parse_str(a).is_ok()
         };
         if !valid {
-            return Err(ApiError::bad_request(
+            return Err(ServiceError::bad_request(
                 "invalid_cursor",
                 "the cursor is not one this API gave out (for this sort)",
-            ));
+            )
+            .into());
         }
     }
     let mut due_before = time_param("due_before", q.due_before)?;
@@ -122,56 +124,30 @@ pub async fn list_tickets(
     for s in trimmed(q.status).iter().flat_map(|s| s.split(',')) {
         let s = s.trim();
         match Status::parse(s) {
-            Some(st) => statuses.push(st.as_str().to_string()),
-            None => return Err(bad(format!("'{s}' is not a ticket status"))),
+            Some(st) => statuses.push(st),
+            None => return Err(bad(format!("'{s}' is not a ticket status")).into()),
         }
     }
-    let from = time_param("filed_after", q.filed_after)?;
-    let before = time_param("filed_before", q.filed_before)?;
+    let filed_after = time_param("filed_after", q.filed_after)?;
+    let filed_before = time_param("filed_before", q.filed_before)?;
     let words = words(q.q)?;
-    let visibility = lifecycle::visibility(&actor(&caller));
-    let paged = state
+    let query = TicketQuery {
+        statuses,
+        agency_id: q.agency_id,
+        division_id: q.division_id,
+        category: trimmed(q.category),
+        region: trimmed(q.region),
+        platform: q.platform,
+        words,
+        filed_after,
+        filed_before,
+        due_before,
+        by_due,
+    };
+    let who = caller.clone();
+    let page = state
         .db
-        .read(move |c| {
-            let jur = &caller.jurisdiction_id;
-            let category_id = match trimmed(q.category) {
-                Some(code) => Some(
-                    category::find_by_code(c, jur, &code)?
-                        .ok_or_else(|| bad(format!("there is no category '{code}'")))?
-                        .id,
-                ),
-                None => None,
-            };
-            let region_ids = match trimmed(q.region) {
-                Some(code) => {
-                    let r = region::find_by_code(c, jur, &code)?
-                        .ok_or_else(|| bad(format!("there is no region '{code}'")))?;
-                    let mut ids = region::child_ids(c, &r.id)?;
-                    ids.push(r.id);
-                    ids
-                }
-                None => vec![],
-            };
-            let filter = TicketFilter {
-                statuses,
-                agency_id: q.agency_id.map(|a| a.db()),
-                division_id: q.division_id.map(|d| d.db()),
-                category_id,
-                region_ids,
-                platform: q.platform.map(|p| p.as_str().to_string()),
-                words,
-                id_from: from.map(crate::db::id_floor),
-                id_before: before.map(crate::db::id_floor),
-                due_before: due_before.map(|d| d.naive_utc()),
-                by_due,
-            };
-            let page = ticket::list(c, jur, &visibility, &filter, after.as_deref(), limit)?;
-            let next_cursor = page.next_after.as_deref().map(pagination::encode);
-            Ok::<_, ApiError>(Paged {
-                items: views(c, &caller, page.items)?,
-                next_cursor,
-            })
-        })
+        .read(move |c| service::list(c, &who, query, after.as_deref(), limit))
         .await?;
-    Ok(Json(paged))
+    Ok(Json(Paged::from_page(page, |d| TicketView::of(&caller, d))))
 }

@@ -1,24 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::status_of;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::ticket;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, MergeTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MergeTicket {
-    /// The ticket this one duplicates.
-    pub into: TicketId,
-}
 
 /// Merge the ticket into the one it duplicates, which stays open (coordinator).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = MergeTicket,
@@ -39,34 +29,12 @@ pub async fn merge_ticket(
     if_match: IfMatch,
     body: web::Json<MergeTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Merge,
-        move |c, ticket, caller| {
-            let into = ticket::find(c, &caller.jurisdiction_id, &body.into.db())?
-                .ok_or_else(|| ApiError::invalid("into", "there is no ticket with this id"))?;
-            if into.id == ticket.id {
-                return Err(ApiError::invalid(
-                    "into",
-                    "a ticket cannot be merged into itself",
-                ));
-            }
-            if !status_of(&into).is_open() {
-                return Err(ApiError::invalid(
-                    "into",
-                    format!(
-                        "ticket {} is {}; merge into an open ticket",
-                        into.code, into.status
-                    ),
-                ));
-            }
-            let data = json!({"into": into.id, "into_code": into.code});
-            Ok(Change::data(data))
-        },
+        Command::Merge(body.into_inner()),
     )
     .await
 }

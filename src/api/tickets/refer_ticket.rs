@@ -1,25 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
+use super::act;
 use super::TicketView;
-use super::{optional_text, required_text};
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, ReferTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReferTicket {
-    /// The external body.
-    #[schema(example = "PLN UP3 Subang")]
-    pub to: Option<String>,
-    pub note: Option<String>,
-}
 
 /// Refer the ticket to a body outside local government (PLN, PDAM, province…) (coordinator).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = ReferTicket,
@@ -40,19 +29,12 @@ pub async fn refer_ticket(
     if_match: IfMatch,
     body: web::Json<ReferTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Refer,
-        move |_c, _ticket, _caller| {
-            let to = required_text("to", body.to, 200)?;
-            let note = optional_text("note", body.note, 2000)?;
-            let data = json!({"to": to, "note": note});
-            Ok(Change::data(data))
-        },
+        Command::Refer(body.into_inner()),
     )
     .await
 }

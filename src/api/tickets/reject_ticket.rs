@@ -1,23 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::required_text;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, RejectTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RejectTicket {
-    #[schema(example = "Bukan aduan: ucapan terima kasih")]
-    pub reason: Option<String>,
-}
 
 /// Reject the ticket: not a complaint, spam, or too little to act on (coordinator).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = RejectTicket,
@@ -38,18 +29,12 @@ pub async fn reject_ticket(
     if_match: IfMatch,
     body: web::Json<RejectTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Reject,
-        move |_c, _ticket, _caller| {
-            let reason = required_text("reason", body.reason, 2000)?;
-            let data = json!({"reason": reason});
-            Ok(Change::data(data))
-        },
+        Command::Reject(body.into_inner()),
     )
     .await
 }

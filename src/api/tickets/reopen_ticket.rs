@@ -1,23 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::required_text;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, ReopenTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReopenTicket {
-    pub reason: Option<String>,
-}
 
 /// Reopen a resolved or closed ticket, with a reason (coordinator, agency head).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = ReopenTicket,
@@ -38,20 +29,12 @@ pub async fn reopen_ticket(
     if_match: IfMatch,
     body: web::Json<ReopenTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(&state, caller, id.into_inner(),
+    act(
+        &state,
+        caller,
+        id.into_inner(),
         if_match,
-        Action::Reopen,
-        move |_c, ticket, _caller| {
-            let reason = required_text("reason", body.reason, 2000)?;
-            let data = json!({"reason": reason, "reply_url": ticket.reply_url, "resolution": ticket.resolution});
-            let changes = TicketChanges {
-                reply_url: Some(None),
-                resolution: Some(None),
-                ..Default::default()
-            };
-            Ok(Change { changes, data })
-        },
+        Command::Reopen(body.into_inner()),
     )
     .await
 }

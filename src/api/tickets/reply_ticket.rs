@@ -1,29 +1,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::close_ticket::check_reply_url;
-use super::{optional_text, TicketView};
+use super::act;
+use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::domain::lifecycle::Action;
-use crate::domain::source::Channel;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, ReplyToTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReplyToTicket {
-    /// The public reply, on the platform of the source comment.
-    #[schema(example = "https://www.instagram.com/p/DLq3abcXYZ1/c/18034567890999999/")]
-    pub reply_url: Option<String>,
-    /// What the reply said, for the timeline (at most 2,000 characters).
-    #[schema(example = "Terima kasih, laporan sudah diteruskan ke DPUPR.")]
-    pub note: Option<String>,
-}
 
 /// Record an interim public reply (the status does not change). The first reply stops the
 /// `first_response` clock; replies appear in the timeline as `reply` events.
@@ -45,21 +31,8 @@ pub async fn reply_ticket(
     if_match: IfMatch,
     body: web::Json<ReplyToTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut response = transition(
-        &state,
-        caller,
-        id.into_inner(),
-        if_match,
-        Action::Reply,
-        move |_c, ticket, _caller| {
-            let channel = Channel::parse(&ticket.platform).unwrap_or(Channel::Other);
-            let reply_url = check_reply_url(channel, body.reply_url)?;
-            let note = optional_text("note", body.note, 2000)?;
-            Ok(Change::data(json!({"reply_url": reply_url, "note": note})))
-        },
-    )
-    .await?;
+    let command = Command::Reply(body.into_inner());
+    let mut response = act(&state, caller, id.into_inner(), if_match, command).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
 }

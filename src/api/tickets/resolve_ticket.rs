@@ -1,27 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
+use super::act;
 use super::TicketView;
-use super::{optional_text, required_text};
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::field_visit;
-use crate::db::models::ticket::TicketChanges;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, ResolveTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResolveTicket {
-    #[schema(example = "Jalan sudah ditambal sepanjang 120 m")]
-    pub summary: Option<String>,
-    /// Why no field visit was needed (when none was recorded).
-    pub no_visit_reason: Option<String>,
-}
 
 /// Resolve the ticket with a summary; needs a field visit or a reason why none was needed.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = ResolveTicket,
@@ -42,27 +29,12 @@ pub async fn resolve_ticket(
     if_match: IfMatch,
     body: web::Json<ResolveTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(&state, caller, id.into_inner(),
+    act(
+        &state,
+        caller,
+        id.into_inner(),
         if_match,
-        Action::Resolve,
-        move |c, ticket, _caller| {
-            let summary = required_text("summary", body.summary, 5000)?;
-            let no_visit_reason = optional_text("no_visit_reason", body.no_visit_reason, 2000)?;
-            let visits = field_visit::count_for_ticket(c, &ticket.id)?;
-            if visits == 0 && no_visit_reason.is_none() {
-                return Err(ApiError::invalid(
-                    "no_visit_reason",
-                    "record a field visit first, or say why none was needed",
-                ));
-            }
-            let data = json!({"summary": summary, "no_visit_reason": no_visit_reason, "field_visits": visits});
-            let changes = TicketChanges {
-                resolution: Some(Some(summary)),
-                ..Default::default()
-            };
-            Ok(Change { changes, data })
-        },
+        Command::Resolve(body.into_inner()),
     )
     .await
 }

@@ -1,24 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::required_text;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::ticket::TicketChanges;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, ReturnTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReturnTicket {
-    #[schema(example = "Bukan kewenangan: jalan provinsi")]
-    pub reason: Option<String>,
-}
 
 /// Return the ticket as not the agency's duty (bukan kewenangan), with a reason.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = ReturnTicket,
@@ -39,24 +29,12 @@ pub async fn return_ticket(
     if_match: IfMatch,
     body: web::Json<ReturnTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Return,
-        move |_c, ticket, _caller| {
-            let reason = required_text("reason", body.reason, 2000)?;
-            let data = json!({"reason": reason, "agency_id": ticket.agency_id});
-            let changes = TicketChanges {
-                agency_id: Some(None),
-                division_id: Some(None),
-                assignee_id: Some(None),
-                ..Default::default()
-            };
-            Ok(Change { changes, data })
-        },
+        Command::Return(body.into_inner()),
     )
     .await
 }

@@ -1,26 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::optional_text;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::agency;
-use crate::db::models::ticket::TicketChanges;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
-use crate::ids::AgencyId;
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, RouteTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RouteTicket {
-    pub agency_id: AgencyId,
-    pub note: Option<String>,
-}
 
 /// Route (disposisi) the ticket to the agency whose tupoksi covers it (coordinator, admin).
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = RouteTicket,
@@ -41,26 +29,12 @@ pub async fn route_ticket(
     if_match: IfMatch,
     body: web::Json<RouteTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Route,
-        move |c, _ticket, caller| {
-            let note = optional_text("note", body.note, 2000)?;
-            let agency = agency::find(c, &caller.jurisdiction_id, &body.agency_id.db())?
-                .ok_or_else(|| ApiError::invalid("agency_id", "there is no agency with this id"))?;
-            let data = json!({"agency_id": agency.id, "agency_code": agency.code, "note": note});
-            let changes = TicketChanges {
-                agency_id: Some(Some(agency.id)),
-                division_id: Some(None),
-                assignee_id: Some(None),
-                ..Default::default()
-            };
-            Ok(Change { changes, data })
-        },
+        Command::Route(body.into_inner()),
     )
     .await
 }

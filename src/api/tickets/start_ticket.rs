@@ -1,22 +1,14 @@
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
-use utoipa::ToSchema;
 
-use super::act::{transition, Change, IfMatch};
-use super::optional_text;
+use super::act;
 use super::TicketView;
+use crate::api::extract::IfMatch;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::domain::lifecycle::Action;
-use crate::error::{ApiError, Problem};
 use crate::ids::TicketId;
+use crate::service::tickets::{Command, StartTicket};
 use crate::state::AppState;
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StartTicket {
-    pub note: Option<String>,
-}
 
 /// Start work on the ticket (division head, agency head). The body may be empty.
 #[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = StartTicket,
@@ -38,17 +30,12 @@ pub async fn start_ticket(
     body: Option<web::Json<StartTicket>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
-    transition(
+    act(
         &state,
         caller,
         id.into_inner(),
         if_match,
-        Action::Start,
-        move |_c, _ticket, _caller| {
-            let note = optional_text("note", body.note, 2000)?;
-            let data = json!({"note": note});
-            Ok(Change::data(data))
-        },
+        Command::Start(body),
     )
     .await
 }

@@ -4,12 +4,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{normalise_username, resolve_scope, UserView};
-use crate::api::validate::Checks;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
 use crate::db::models::user::{self, User};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
 use crate::state::AppState;
 
@@ -55,8 +57,8 @@ pub async fn create_user(
     let pw = input.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?
+        .map_err(ServiceError::internal)?;
 
     let jur = caller.jurisdiction_id.clone();
     let row = state
@@ -86,13 +88,13 @@ pub async fn create_user(
                 updated_at: now,
             };
             user::insert(c, &row).map_err(|e| {
-                ApiError::unique_as_conflict(
+                ServiceError::unique_as_conflict(
                     e,
                     "username_taken",
                     format!("the username '{username}' is taken"),
                 )
             })?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -4,11 +4,13 @@ use utoipa::IntoParams;
 
 use super::UserView;
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
 use crate::api::validate::trimmed;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::user::{self, UserFilter};
 use crate::domain::policy::{Permission, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::ids::AgencyId;
 use crate::state::AppState;
 
@@ -49,7 +51,7 @@ pub async fn list_users(
     let page = state
         .db
         .read(move |c| {
-            user::list(c, &jur, &filter, after.as_deref(), limit).map_err(ApiError::from)
+            user::list(c, &jur, &filter, after.as_deref(), limit).map_err(ServiceError::from)
         })
         .await?;
     Ok(Json(Paged::from_page(page, UserView::from)))

@@ -16,7 +16,7 @@ pub use update_user::UpdateUser;
 use crate::db::models::{agency, division, user::User};
 use crate::db::DbConnection;
 use crate::domain::policy::{Role, Scope};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// A user, as admins and the user see it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,9 +76,9 @@ pub fn resolve_scope(
     role: Role,
     agency_id: Option<String>,
     division_id: Option<String>,
-) -> Result<(Option<String>, Option<String>), ApiError> {
+) -> Result<(Option<String>, Option<String>), ServiceError> {
     if !role.assignable() {
-        return Err(ApiError::invalid(
+        return Err(ServiceError::invalid(
             "role",
             format!(
                 "{} users come with their API key: create one at /api/v1/api-keys",
@@ -89,16 +89,16 @@ pub fn resolve_scope(
     let mut agency_id = match agency_id {
         Some(id) => match agency::find(conn, jurisdiction_id, &id)? {
             Some(a) => Some(a.id),
-            None => return Err(ApiError::invalid("agency_id", "no agency with this id")),
+            None => return Err(ServiceError::invalid("agency_id", "no agency with this id")),
         },
         None => None,
     };
     if let Some(id) = &division_id {
         let d = division::find(conn, jurisdiction_id, id)?
-            .ok_or_else(|| ApiError::invalid("division_id", "no division with this id"))?;
+            .ok_or_else(|| ServiceError::invalid("division_id", "no division with this id"))?;
         match &agency_id {
             Some(a) if *a != d.agency_id => {
-                return Err(ApiError::invalid(
+                return Err(ServiceError::invalid(
                     "division_id",
                     "the division belongs to another agency",
                 ))
@@ -107,11 +107,11 @@ pub fn resolve_scope(
         }
     }
     match role.scope() {
-        Scope::Agency if agency_id.is_none() => Err(ApiError::invalid(
+        Scope::Agency if agency_id.is_none() => Err(ServiceError::invalid(
             "agency_id",
             format!("a {} needs an agency", role.as_str()),
         )),
-        Scope::Division if division_id.is_none() => Err(ApiError::invalid(
+        Scope::Division if division_id.is_none() => Err(ServiceError::invalid(
             "division_id",
             format!("a {} needs a division", role.as_str()),
         )),

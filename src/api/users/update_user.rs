@@ -3,12 +3,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{resolve_scope, UserView};
-use crate::api::validate::{double_option, Checks};
+use crate::api::problem::Problem;
+use crate::api::validate::double_option;
+use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
 use crate::db::models::user::{self, UserChanges};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
-use crate::error::{ApiError, Problem};
+use crate::error::Checks;
+use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId, UserId};
 use crate::state::AppState;
 
@@ -58,8 +61,8 @@ pub async fn update_user(
         Some(pw) => Some(
             tokio::task::spawn_blocking(move || password::hash(&pw))
                 .await
-                .map_err(ApiError::internal)?
-                .map_err(ApiError::internal)?,
+                .map_err(ServiceError::internal)?
+                .map_err(ServiceError::internal)?,
         ),
         None => None,
     };
@@ -69,9 +72,9 @@ pub async fn update_user(
         .db
         .write(move |c| {
             let current = user::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("no user with this id"))?;
+                .ok_or_else(|| ServiceError::not_found("no user with this id"))?;
             if Role::parse(&current.role).is_some_and(|r| !r.assignable()) {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "managed_by_api_key",
                     "this user stands for an API key; revoke the key at /api/v1/api-keys instead",
                 ));
@@ -99,7 +102,7 @@ pub async fn update_user(
             let was_admin = current.active && current.role == Role::Admin.as_str();
             let stays_admin = active && role == Role::Admin;
             if was_admin && !stays_admin && user::count_active_admins(c, &jur)? <= 1 {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "last_admin",
                     "this is the last active admin; make another admin first",
                 ));
@@ -116,7 +119,7 @@ pub async fn update_user(
                 updated_at: Some(crate::db::now()),
             };
             user::update(c, &id, &changes)?;
-            user::find(c, &jur, &id)?.ok_or_else(|| ApiError::not_found("no user with this id"))
+            user::find(c, &jur, &id)?.ok_or_else(|| ServiceError::not_found("no user with this id"))
         })
         .await?;
     Ok(Json(row.into()))

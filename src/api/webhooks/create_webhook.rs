@@ -4,10 +4,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{check_events, check_secret, check_url, WebhookView};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook::{self, Webhook};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,7 +65,7 @@ pub async fn create_webhook(
     let saved = row.clone();
     state
         .db
-        .write(move |c| webhook::insert(c, &saved).map_err(ApiError::from))
+        .write(move |c| webhook::insert(c, &saved).map_err(ServiceError::from))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{}", row.id)))

@@ -1,9 +1,11 @@
 use actix_web::{delete, web, HttpResponse};
 
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Remove a webhook with its delivery log (admin); pending deliveries are dropped.
@@ -26,11 +28,11 @@ pub async fn delete_webhook(
             if webhook::find(c, &jur, &id)?.is_none() {
                 return Ok(0);
             }
-            webhook::delete(c, &jur, &id).map_err(ApiError::from)
+            webhook::delete(c, &jur, &id).map_err(ServiceError::from)
         })
         .await?;
     if n == 0 {
-        return Err(ApiError::not_found("there is no webhook with this id"));
+        return Err(ServiceError::not_found("there is no webhook with this id").into());
     }
     Ok(HttpResponse::NoContent().finish())
 }

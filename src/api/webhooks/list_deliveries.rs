@@ -4,10 +4,12 @@ use utoipa::IntoParams;
 
 use super::DeliveryView;
 use crate::api::pagination::{self, Paged};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -42,10 +44,11 @@ pub async fn list_deliveries(
         .filter(|s| !s.is_empty());
     if let Some(s) = &wanted {
         if !["pending", "delivered", "failed"].contains(&s.as_str()) {
-            return Err(ApiError::bad_request(
+            return Err(ServiceError::bad_request(
                 "invalid_query",
                 "state must be pending, delivered or failed",
-            ));
+            )
+            .into());
         }
     }
     let jur = caller.jurisdiction_id.clone();
@@ -54,7 +57,7 @@ pub async fn list_deliveries(
         .db
         .read(move |c| {
             if webhook::find(c, &jur, &id)?.is_none() {
-                return Err(ApiError::not_found("there is no webhook with this id"));
+                return Err(ServiceError::not_found("there is no webhook with this id"));
             }
             Ok(webhook::deliveries(
                 c,

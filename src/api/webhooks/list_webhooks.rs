@@ -2,10 +2,12 @@ use actix_web::{get, web, web::Json};
 
 use super::WebhookView;
 use crate::api::pagination::Paged;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// The jurisdiction's webhooks (admin).
@@ -19,7 +21,7 @@ pub async fn list_webhooks(
     let jur = caller.jurisdiction_id.clone();
     let rows = state
         .db
-        .read(move |c| webhook::list(c, &jur).map_err(ApiError::from))
+        .read(move |c| webhook::list(c, &jur).map_err(ServiceError::from))
         .await?;
     Ok(Json(Paged {
         items: rows.into_iter().map(WebhookView::from).collect(),
@@ -43,8 +45,8 @@ pub async fn get_webhook(
     let id = id.into_inner().to_string();
     let row = state
         .db
-        .read(move |c| webhook::find(c, &jur, &id).map_err(ApiError::from))
+        .read(move |c| webhook::find(c, &jur, &id).map_err(ServiceError::from))
         .await?
-        .ok_or_else(|| ApiError::not_found("there is no webhook with this id"))?;
+        .ok_or_else(|| ServiceError::not_found("there is no webhook with this id"))?;
     Ok(Json(WebhookView::from(row)))
 }

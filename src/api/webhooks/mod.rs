@@ -1,5 +1,5 @@
 //! Webhooks: `/api/v1/webhooks` — admins register receivers of ticket events and read each
-//! one's delivery log. Deliveries are signed with the webhook's secret (see `crate::webhooks`).
+//! one's delivery log. Deliveries are signed with the webhook's secret (see `crate::jobs::webhooks`).
 //!
 //! SSRF caveat: aduan POSTs to whatever http(s) URL an admin registers, from inside the
 //! network it runs in. Only admins may register, and the URL must be http or https; put aduan
@@ -20,10 +20,9 @@ pub use create_webhook::CreateWebhook;
 pub use list_deliveries::DeliveriesQuery;
 pub use update_webhook::UpdateWebhook;
 
-use crate::api::tickets::utc;
 use crate::db::models::webhook::{Delivery, Webhook};
 use crate::domain::reference::check_http_url;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// A registered receiver (its secret is never shown again).
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,8 +46,8 @@ impl From<Webhook> for WebhookView {
             url: w.url,
             events: w.events.split(',').map(str::to_string).collect(),
             active: w.active,
-            created_at: utc(w.created_at),
-            updated_at: utc(w.updated_at),
+            created_at: w.created_at.and_utc(),
+            updated_at: w.updated_at.and_utc(),
         }
     }
 }
@@ -83,27 +82,27 @@ pub struct DeliveryView {
 impl From<Delivery> for DeliveryView {
     fn from(d: Delivery) -> Self {
         DeliveryView {
-            next_attempt_at: (d.state == "pending").then(|| utc(d.next_attempt_at)),
+            next_attempt_at: (d.state == "pending").then(|| d.next_attempt_at.and_utc()),
             id: d.id,
             event: d.event,
             ticket_id: d.ticket_id,
             state: d.state,
             attempts: d.attempts,
-            last_attempt_at: d.last_attempt_at.map(utc),
+            last_attempt_at: d.last_attempt_at.map(|t| t.and_utc()),
             response_status: d.response_status,
             last_error: d.last_error,
-            created_at: utc(d.created_at),
-            delivered_at: d.delivered_at.map(utc),
+            created_at: d.created_at.and_utc(),
+            delivered_at: d.delivered_at.map(|t| t.and_utc()),
             payload: serde_json::from_str(&d.payload).unwrap_or_default(),
         }
     }
 }
 
 /// A webhook URL: http or https only.
-pub fn check_url(raw: &str) -> Result<String, ApiError> {
-    let url = check_http_url(raw.trim()).map_err(|m| ApiError::invalid("url", m))?;
+pub fn check_url(raw: &str) -> Result<String, ServiceError> {
+    let url = check_http_url(raw.trim()).map_err(|m| ServiceError::invalid("url", m))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(ApiError::invalid(
+        return Err(ServiceError::invalid(
             "url",
             "must not carry a user name or password; use the secret to authenticate",
         ));
@@ -112,10 +111,10 @@ pub fn check_url(raw: &str) -> Result<String, ApiError> {
 }
 
 /// A signing secret: 16 to 256 characters.
-pub fn check_secret(raw: &str) -> Result<String, ApiError> {
+pub fn check_secret(raw: &str) -> Result<String, ServiceError> {
     let n = raw.chars().count();
     if !(16..=256).contains(&n) {
-        return Err(ApiError::invalid(
+        return Err(ServiceError::invalid(
             "secret",
             "must have 16 to 256 characters",
         ));
@@ -124,27 +123,27 @@ pub fn check_secret(raw: &str) -> Result<String, ApiError> {
 }
 
 /// Event names: known ones, or `*` alone.
-pub fn check_events(events: &[String]) -> Result<String, ApiError> {
+pub fn check_events(events: &[String]) -> Result<String, ServiceError> {
     if events.is_empty() {
-        return Err(ApiError::invalid(
+        return Err(ServiceError::invalid(
             "events",
             "must name at least one event, or \"*\"",
         ));
     }
     if events.iter().any(|e| e == "*") {
         if events.len() > 1 {
-            return Err(ApiError::invalid("events", "\"*\" stands alone"));
+            return Err(ServiceError::invalid("events", "\"*\" stands alone"));
         }
         return Ok("*".to_string());
     }
-    let known = crate::journal::events();
+    let known = crate::service::journal::events();
     let mut out: Vec<&str> = Vec::new();
     for e in events {
         match known.iter().find(|k| **k == e.as_str()) {
             Some(k) if !out.contains(k) => out.push(k),
             Some(_) => {}
             None => {
-                return Err(ApiError::invalid(
+                return Err(ServiceError::invalid(
                     "events",
                     format!("'{e}' is not an event; events are {}", known.join(", ")),
                 ))

@@ -1,10 +1,12 @@
 use actix_web::{post, web, web::Json};
 
 use super::DeliveryView;
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook;
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Send a delivery again now (admin): a failed one gets a new retry period, a pending one
@@ -29,13 +31,13 @@ pub async fn retry_delivery(
     let row = state
         .db
         .write(move |c| {
-            let missing = || ApiError::not_found("there is no such delivery of this webhook");
+            let missing = || ServiceError::not_found("there is no such delivery of this webhook");
             if webhook::find(c, &jur, &id)?.is_none() {
                 return Err(missing());
             }
             let d = webhook::find_delivery(c, &id, &delivery_id)?.ok_or_else(missing)?;
             if d.state == "delivered" {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "already_delivered",
                     "this delivery was delivered already",
                 ));

@@ -3,10 +3,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{check_events, check_secret, check_url, WebhookView};
+use crate::api::problem::Problem;
+use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook::{self, WebhookChanges};
 use crate::domain::policy::Permission;
-use crate::error::{ApiError, Problem};
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,11 +49,11 @@ pub async fn update_webhook(
         .db
         .write(move |c| {
             if webhook::find(c, &jur, &id)?.is_none() {
-                return Err(ApiError::not_found("there is no webhook with this id"));
+                return Err(ServiceError::not_found("there is no webhook with this id"));
             }
             webhook::update(c, &id, &changes)?;
             webhook::find(c, &jur, &id)?
-                .ok_or_else(|| ApiError::not_found("there is no webhook with this id"))
+                .ok_or_else(|| ServiceError::not_found("there is no webhook with this id"))
         })
         .await?;
     Ok(Json(WebhookView::from(row)))

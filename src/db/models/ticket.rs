@@ -7,7 +7,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 use super::Page;
 use crate::db::schema::tickets;
 use crate::db::DbConnection;
-use crate::domain::lifecycle::Visibility;
+use crate::domain::lifecycle::{Status, TicketFacts, Visibility};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 // Absent values are written as NULL (not DEFAULT), so the INSERT is one cached statement.
@@ -44,8 +44,27 @@ pub struct Ticket {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    /// The earliest due time of the clocks still counting (kept by `crate::clocks`).
+    /// The earliest due time of the clocks still counting (kept by `crate::service::clocks`).
     pub next_due_at: Option<NaiveDateTime>,
+}
+
+impl Ticket {
+    /// The ticket's status (one aduan does not know reads as `new`).
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::New)
+    }
+
+    /// The ticket as the policy sees it. Holds do not change who sees a ticket, only what may
+    /// be done to it: `on_hold` matters for deciding actions.
+    pub fn facts(&self, on_hold: bool) -> TicketFacts<'_> {
+        TicketFacts {
+            status: self.status(),
+            agency_id: self.agency_id.as_deref(),
+            division_id: self.division_id.as_deref(),
+            filed_by: &self.filed_by,
+            on_hold,
+        }
+    }
 }
 
 /// What an action changes. `None` leaves a column as it is; `Some(None)` clears it.

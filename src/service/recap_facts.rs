@@ -19,7 +19,7 @@ use crate::db::models::event::Event;
 use crate::db::models::ticket::Ticket;
 use crate::db::schema::{recap_facts, ticket_clocks, ticket_events, tickets};
 use crate::db::DbConnection;
-use crate::rollups::local_day;
+use crate::service::rollups::local_day;
 
 /// One counted thing.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]

@@ -250,7 +250,8 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
                         ticket_events::data,
                     ))
                     .load(c)?;
-            let mut by_ticket: HashMap<&str, Vec<crate::recap_facts::EventFacts>> = HashMap::new();
+            let mut by_ticket: HashMap<&str, Vec<crate::service::recap_facts::EventFacts>> =
+                HashMap::new();
             for (t, a, by, at, d) in &events {
                 by_ticket.entry(t.as_str()).or_default().push((
                     a.clone(),
@@ -259,18 +260,20 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
                     d.clone(),
                 ));
             }
-            let recap_page: Vec<crate::recap_facts::TicketFacts> = rows
+            let recap_page: Vec<crate::service::recap_facts::TicketFacts> = rows
                 .iter()
-                .map(|(f, (status, filer))| crate::recap_facts::TicketFacts {
-                    id: &f.0,
-                    jurisdiction_id,
-                    status,
-                    filed_by: filer,
-                    created_at: f.1,
-                    agency_id: f.4.as_deref(),
-                })
+                .map(
+                    |(f, (status, filer))| crate::service::recap_facts::TicketFacts {
+                        id: &f.0,
+                        jurisdiction_id,
+                        status,
+                        filed_by: filer,
+                        created_at: f.1,
+                        agency_id: f.4.as_deref(),
+                    },
+                )
                 .collect();
-            crate::recap_facts::build_page(c, tz, &recap_page, &by_ticket)?;
+            crate::service::recap_facts::build_page(c, tz, &recap_page, &by_ticket)?;
             let page: Vec<&Facts> = rows.iter().map(|(f, _)| f).collect();
             let facts: HashMap<&str, &Facts> = page.iter().map(|t| (t.0.as_str(), *t)).collect();
             let mut count = |metric: Metric, day: NaiveDate, t: &Facts| {

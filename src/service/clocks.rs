@@ -11,18 +11,18 @@ use crate::db::DbConnection;
 use crate::domain::calendar::{Calendar, TargetUnit, WorkWeek};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{self, Clock, ClockRun, ClockState, ClockTarget, Effect};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// The jurisdiction's calendar with the holidays from `from` (UTC) on.
 pub fn calendar(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
     from: DateTime<Utc>,
-) -> Result<Calendar, ApiError> {
+) -> Result<Calendar, ServiceError> {
     let tz: chrono_tz::Tz = jur
         .timezone
         .parse()
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("bad time zone {}", jur.timezone)))?;
+        .map_err(|_| ServiceError::internal(anyhow::anyhow!("bad time zone {}", jur.timezone)))?;
     let week = WorkWeek::parse(&jur.work_week).unwrap_or(WorkWeek::MonFri);
     // A day before, so that the local date of `from` is covered in every zone.
     let first = from.with_timezone(&tz).date_naive() - chrono::Days::new(1);
@@ -47,7 +47,7 @@ pub fn policy(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     category_id: Option<&str>,
-) -> Result<Vec<ClockTarget>, ApiError> {
+) -> Result<Vec<ClockTarget>, ServiceError> {
     let rows = sla_target::for_category(conn, jurisdiction_id, category_id)?;
     let pick = |scope: &str| -> Vec<ClockTarget> {
         rows.iter()
@@ -115,7 +115,7 @@ pub fn plan(
     category_id: Option<&str>,
     action: Action,
     now: NaiveDateTime,
-) -> Result<Plan, ApiError> {
+) -> Result<Plan, ServiceError> {
     let effects = sla::effects(action);
     if effects.is_empty() {
         return Ok(Plan::default());
@@ -144,7 +144,7 @@ pub fn plan(
             .collect()
     };
     let changed = sla::apply(action, &mut runs, &policy, &cal, now)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("due time: {e:?}")))?;
+        .map_err(|e| ServiceError::internal(anyhow::anyhow!("due time: {e:?}")))?;
     Ok(Plan { runs, changed })
 }
 
@@ -154,7 +154,7 @@ pub fn write(
     ticket: &Ticket,
     action: Action,
     plan: &Plan,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     for run in plan.runs.iter().filter(|r| plan.changed.contains(&r.clock)) {
         if action == Action::File {
             clock::insert(conn, &row_of(ticket, run))?;

@@ -11,8 +11,6 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::api::tickets::data_text;
-use crate::clocks;
 use crate::db::models::clock as clock_rows;
 use crate::db::models::event::Event;
 use crate::db::models::jurisdiction::Jurisdiction;
@@ -23,6 +21,8 @@ use crate::db::{new_id, new_id_at, DbConnection};
 use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
 use crate::domain::policy::Role;
 use crate::domain::sla::{self, ClockRun, ClockState};
+use crate::service::clocks;
+use crate::service::journal::data_text;
 
 /// What to make.
 #[derive(Debug, Clone)]
@@ -320,7 +320,7 @@ pub fn generate(
         "Drainase tersumbat",
     ];
     // The rows below bypass the rollups: trends read the raw tables until they are rebuilt.
-    crate::rollups::invalidate(conn, &jur.id)?;
+    crate::service::rollups::invalidate(conn, &jur.id)?;
     let mut batch = Batch::default();
     let mut rng = Rng(opts.seed);
     // Oldest first, so ids (UUIDv7 of the filing time) grow with the counter.

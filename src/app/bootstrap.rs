@@ -4,10 +4,10 @@
 use anyhow::Context;
 
 use crate::auth::{jwt, password};
+use crate::cli::seed::{self, SeedFile};
 use crate::config::Settings;
 use crate::db::models::{jurisdiction, user};
 use crate::db::{self, Db, DbError};
-use crate::seed::{self, SeedFile};
 use crate::state::AppState;
 
 /// Connects and runs pending migrations.
@@ -26,16 +26,17 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let db = connect_and_migrate(&settings)?;
     seed_if_empty(&db, &settings)?;
     ensure_admin(&db, settings.admin_password.as_deref())?;
-    let built = db.write_blocking(|c| crate::rollups::ensure_built(c).map_err(DbError::from))?;
+    let built =
+        db.write_blocking(|c| crate::service::rollups::ensure_built(c).map_err(DbError::from))?;
     if !built.is_empty() {
-        crate::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
+        crate::service::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
         tracing::info!(
             jurisdictions = built.len(),
             "built the trend rollups and recap facts"
         );
     }
     let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
-    let blobs = crate::storage::FsBlobStore::open(&settings.data_dir).with_context(|| {
+    let blobs = crate::files::store::FsBlobStore::open(&settings.data_dir).with_context(|| {
         format!(
             "cannot create the attachment folder in {}",
             settings.data_dir.display()

@@ -1,21 +1,21 @@
-//! The work of the CLI's subcommands (kept out of `main.rs` so that it is tested).
+//! The work of the CLI's subcommands: plain functions, so that tests call them too.
 
 use std::path::Path;
 
 use anyhow::Context;
 
+use super::seed::{self, SeedFile};
 use crate::api::users::{normalise_username, resolve_scope};
+use crate::app::bootstrap::connect_and_migrate;
 use crate::auth::password;
-use crate::bootstrap::connect_and_migrate;
 use crate::config::Settings;
 use crate::db::models::{agency, division, jurisdiction, user};
 use crate::db::{self, DbError};
 use crate::domain::policy::Role;
-use crate::error::ApiError;
-use crate::seed::{self, SeedFile};
+use crate::error::ServiceError;
 
 /// `aduan seed FILE`.
-pub fn seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+pub fn load_seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let parsed = SeedFile::parse(&text)?;
@@ -26,10 +26,15 @@ pub fn seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
 }
 
 /// `aduan seed --synthetic N`: into the first jurisdiction, a thousand tickets per transaction.
-pub fn synthetic(settings: &Settings, tickets: usize, days: i64, seed: u64) -> anyhow::Result<()> {
+pub fn make_synthetic(
+    settings: &Settings,
+    tickets: usize,
+    days: i64,
+    seed: u64,
+) -> anyhow::Result<()> {
     anyhow::ensure!((1..=3660).contains(&days), "--days must be from 1 to 3660");
     // As on a first start: migrations, the bundled reference data, the bootstrap admin.
-    let db = crate::bootstrap::prepare(settings.clone())?.db;
+    let db = crate::app::bootstrap::prepare(settings.clone())?.db;
     let jur = db
         .write_blocking(|c| crate::db::models::jurisdiction::first(c).map_err(DbError::from))?
         .ok_or_else(|| anyhow::anyhow!("the database has no jurisdiction"))?;
@@ -38,7 +43,7 @@ pub fn synthetic(settings: &Settings, tickets: usize, days: i64, seed: u64) -> a
     let mut done = 0;
     while done < tickets {
         let n = (tickets - done).min(1000);
-        let opts = crate::synthetic::Options {
+        let opts = super::synthetic::Options {
             tickets: n,
             days,
             seed: seed.wrapping_add(done as u64),
@@ -46,16 +51,16 @@ pub fn synthetic(settings: &Settings, tickets: usize, days: i64, seed: u64) -> a
         };
         let j = jur.clone();
         db.write_blocking(move |c| {
-            crate::synthetic::generate(c, &j, &opts)
+            super::synthetic::generate(c, &j, &opts)
                 .map_err(|e| DbError::from(diesel::result::Error::QueryBuilderError(e.into())))
         })?;
         done += n;
     }
     let j = jur.clone();
     let rows = db.write_blocking(move |c| {
-        crate::rollups::rebuild(c, &j.id, j.tz()).map_err(DbError::from)
+        crate::service::rollups::rebuild(c, &j.id, j.tz()).map_err(DbError::from)
     })?;
-    crate::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
+    crate::service::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
     tracing::info!(rows, "rebuilt the trend rollups");
     println!(
         "{}: added {tickets} synthetic tickets over {days} days in {:.1} s",
@@ -95,11 +100,13 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
                 Some(code) => jurisdiction::find_by_code(c, code)?,
                 None => jurisdiction::first(c)?,
             }
-            .ok_or_else(|| ApiError::bad_request("no_jurisdiction", "no such jurisdiction"))?;
+            .ok_or_else(|| ServiceError::bad_request("no_jurisdiction", "no such jurisdiction"))?;
             let agency_id = match &new.agency {
                 Some(code) => Some(
                     agency::find_by_code(c, &jur.id, code)?
-                        .ok_or_else(|| ApiError::invalid("agency", format!("no agency '{code}'")))?
+                        .ok_or_else(|| {
+                            ServiceError::invalid("agency", format!("no agency '{code}'"))
+                        })?
                         .id,
                 ),
                 None => None,
@@ -108,7 +115,7 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
                 Some(code) => Some(
                     division::find_by_code(c, &jur.id, code)?
                         .ok_or_else(|| {
-                            ApiError::invalid("division", format!("no division '{code}'"))
+                            ServiceError::invalid("division", format!("no division '{code}'"))
                         })?
                         .id,
                 ),
@@ -132,13 +139,13 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
                 updated_at: now,
             };
             user::insert(c, &row).map_err(|e| {
-                ApiError::unique_as_conflict(
+                ServiceError::unique_as_conflict(
                     e,
                     "username_taken",
                     format!("the username '{username}' is taken"),
                 )
             })?;
-            Ok::<_, ApiError>(row)
+            Ok::<_, ServiceError>(row)
         })
         .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
     println!("created {} ({})", row.username, row.role);
@@ -148,13 +155,13 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn describe(e: &ApiError) -> String {
+fn describe(e: &ServiceError) -> String {
     match e {
-        ApiError::Validation(errors) => errors
+        ServiceError::Validation(errors) => errors
             .iter()
             .map(|f| format!("{}: {}", f.field, f.message))
             .collect::<Vec<_>>()
             .join("; "),
-        other => other.problem().detail,
+        other => other.detail(),
     }
 }

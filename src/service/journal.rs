@@ -5,14 +5,14 @@
 use chrono::NaiveDateTime;
 use serde_json::{json, Value};
 
-use crate::clocks;
 use crate::db::models::event::{self, Event};
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::ticket::Ticket;
 use crate::db::models::webhook::{self, Delivery};
 use crate::db::{new_id_at, DbConnection};
 use crate::domain::lifecycle::Action;
-use crate::error::ApiError;
+use crate::error::ServiceError;
+use crate::service::clocks;
 
 /// The webhook event name of an action (what `X-Aduan-Event` says).
 pub fn event_name(action: Action) -> &'static str {
@@ -61,8 +61,8 @@ pub fn record(
     action: Action,
     e: &Event,
     plan: &clocks::Plan,
-) -> Result<(), ApiError> {
-    crate::rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
+) -> Result<(), ServiceError> {
+    crate::service::rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
     event::insert(conn, e)?;
     clocks::write(conn, ticket, action, plan)?;
     if before.is_none() {
@@ -73,9 +73,9 @@ pub fn record(
             .filter(|r| plan.changed.contains(&r.clock))
             .map(|r| clocks::row_of(ticket, r))
             .collect();
-        crate::recap_facts::write_new(conn, jur.tz(), ticket, e, &rows)?;
+        crate::service::recap_facts::write_new(conn, jur.tz(), ticket, e, &rows)?;
     } else {
-        crate::recap_facts::refresh_of(conn, jur.tz(), ticket)?;
+        crate::service::recap_facts::refresh_of(conn, jur.tz(), ticket)?;
     }
     let name = event_name(action);
     let hooks: Vec<_> = webhook::active(conn, &jur.id)?
@@ -108,6 +108,18 @@ pub fn record(
         )?;
     }
     Ok(())
+}
+
+/// An event's data as stored: a JSON object without null members.
+pub fn data_text(data: Value) -> String {
+    match data {
+        Value::Object(mut m) => {
+            m.retain(|_, v| !v.is_null());
+            Value::Object(m).to_string()
+        }
+        Value::Null => "{}".to_string(),
+        other => json!({ "value": other }).to_string(),
+    }
 }
 
 fn rfc3339(t: NaiveDateTime) -> String {
@@ -143,6 +155,13 @@ pub fn payload(jur: &Jurisdiction, ticket: &Ticket, name: &str, e: &Event) -> Va
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_data_drops_nulls() {
+        let d = data_text(serde_json::json!({"reason": "x", "note": null}));
+        assert_eq!(d, r#"{"reason":"x"}"#);
+        assert_eq!(data_text(Value::Null), "{}");
+    }
 
     #[test]
     fn webhook_events_are_the_documented_ones() {

@@ -4,7 +4,8 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{FieldError, Problem};
+use crate::api::problem::Problem;
+use crate::error::FieldError;
 
 #[derive(OpenApi)]
 #[openapi(

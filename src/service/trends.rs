@@ -10,7 +10,7 @@ use diesel::QueryResult;
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::{bucket_of_day, bucket_start, Bucket, GroupBy, Metric};
-use crate::rollups;
+use crate::service::rollups;
 
 /// Where the counts come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

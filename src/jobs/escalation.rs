@@ -15,17 +15,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::api::tickets::facts_held;
-use crate::db::models::event::Event;
 use crate::db::models::jurisdiction::{self, Jurisdiction};
-use crate::db::models::ticket::{self, Ticket, TicketChanges};
+use crate::db::models::ticket::{self, Ticket};
 use crate::db::models::{clock, hold};
 use crate::db::schema::ticket_clocks;
 use crate::db::DbConnection;
-use crate::domain::lifecycle::{self, Action};
-use crate::error::ApiError;
+use crate::domain::lifecycle::{self, Action, Status};
+use crate::error::ServiceError;
+use crate::service::tickets::{self, Change};
 use crate::state::AppState;
-use crate::{clocks, journal};
 
 /// Clocks (or holds) handled per transaction.
 const BATCH: i64 = 100;
@@ -53,7 +51,7 @@ pub async fn run(state: AppState) {
 }
 
 /// One pass over everything due now.
-pub async fn tick(state: &AppState) -> Result<Tick, ApiError> {
+pub async fn tick(state: &AppState) -> Result<Tick, ServiceError> {
     let mut total = Tick::default();
     loop {
         let now = crate::db::now();
@@ -81,13 +79,13 @@ fn jurisdiction_of<'a>(
     conn: &mut DbConnection,
     cache: &'a mut HashMap<String, Jurisdiction>,
     id: &str,
-) -> Result<&'a Jurisdiction, ApiError> {
+) -> Result<&'a Jurisdiction, ServiceError> {
     if !cache.contains_key(id) {
         cache.insert(id.to_string(), jurisdiction::find(conn, id)?);
     }
     cache
         .get(id)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("jurisdiction {id} vanished")))
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("jurisdiction {id} vanished")))
 }
 
 /// Appends a system event (no actor) to `t`, moving it to `to` at version + 1; `false` when
@@ -97,47 +95,19 @@ fn system_event(
     jur: &Jurisdiction,
     t: &Ticket,
     action: Action,
-    to: &str,
+    to: Status,
     now: NaiveDateTime,
     data: serde_json::Value,
-) -> Result<bool, ApiError> {
-    let plan = clocks::plan(conn, jur, &t.id, t.category_id.as_deref(), action, now)?;
-    let changes = TicketChanges {
-        status: Some(to.to_string()),
-        version: Some(t.version + 1),
-        updated_at: Some(now),
-        next_due_at: (!plan.is_empty()).then(|| plan.next_due()),
-        ..Default::default()
-    };
-    if ticket::update_at_version(conn, &t.jurisdiction_id, &t.id, t.version, &changes)? == 0 {
-        return Ok(false);
-    }
-    let updated = ticket::find(conn, &t.jurisdiction_id, &t.id)?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("ticket vanished")))?;
-    journal::record(
-        conn,
-        jur,
-        Some(t),
-        &updated,
-        action,
-        &Event {
-            ticket_id: t.id.clone(),
-            seq: t.version + 1,
-            jurisdiction_id: t.jurisdiction_id.clone(),
-            action: action.as_str().to_string(),
-            actor_id: None,
-            at: now,
-            from_status: Some(t.status.clone()),
-            to_status: to.to_string(),
-            data: crate::api::tickets::data_text(data),
-        },
-        &plan,
-    )?;
-    Ok(true)
+) -> Result<bool, ServiceError> {
+    let written = tickets::commit(conn, jur, t, action, to, None, Change::data(data), now)?;
+    Ok(written.is_some())
 }
 
 /// Marks up to [`BATCH`] breached clocks; gives (marked, claimed).
-fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, usize), ApiError> {
+fn breach_batch(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<(usize, usize), ServiceError> {
     let claimed = clock::claim_breaching(conn, now, BATCH)?;
     let mut cache = HashMap::new();
     let mut marked = 0;
@@ -147,7 +117,7 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
             continue;
         };
         let on_hold = hold::find(conn, &t.id)?.is_some();
-        if lifecycle::system_transition(Action::SlaBreached, &facts_held(&t, on_hold)).is_none() {
+        if lifecycle::system_transition(Action::SlaBreached, &t.facts(on_hold)).is_none() {
             // A clock left running on an ended ticket: stop it without an event.
             diesel::update(
                 ticket_clocks::table
@@ -159,15 +129,15 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
                 ticket_clocks::stopped_at.eq(Some(now)),
             ))
             .execute(conn)?;
-            crate::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
+            crate::service::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
             continue;
         }
-        let status = t.status.clone();
+        let status = t.status();
         let data = json!({
             "clock": clock_name,
             "due_at": due.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         });
-        if !system_event(conn, &jur, &t, Action::SlaBreached, &status, now, data)? {
+        if !system_event(conn, &jur, &t, Action::SlaBreached, status, now, data)? {
             continue;
         }
         let n = diesel::update(
@@ -181,12 +151,12 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
         if n != 1 {
             // Claimed while running, so this cannot happen inside the transaction; refuse to
             // leave an event without its breach.
-            return Err(ApiError::internal(anyhow::anyhow!(
+            return Err(ServiceError::internal(anyhow::anyhow!(
                 "clock {clock_name} of {ticket_id} was no longer running"
             )));
         }
         // The breach is a recap fact too (the event's refresh ran before the flip).
-        crate::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
+        crate::service::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
         marked += 1;
     }
     Ok((marked, claimed.len()))
@@ -194,7 +164,10 @@ fn breach_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, u
 
 /// Withdraws up to [`BATCH`] tickets per jurisdiction held past its limit; gives (withdrawn,
 /// claimed).
-fn withdraw_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize, usize), ApiError> {
+fn withdraw_batch(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<(usize, usize), ServiceError> {
     let mut withdrawn = 0;
     let mut claimed_all = 0;
     for jur in jurisdiction::all(conn)? {
@@ -208,8 +181,7 @@ fn withdraw_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize,
             let Some(t) = ticket::find(conn, &jur.id, &ticket_id)? else {
                 continue;
             };
-            let Some(to) = lifecycle::system_transition(Action::Withdraw, &facts_held(&t, true))
-            else {
+            let Some(to) = lifecycle::system_transition(Action::Withdraw, &t.facts(true)) else {
                 // Ended some other way: the hold is stale.
                 hold::delete(conn, &ticket_id)?;
                 continue;
@@ -224,10 +196,10 @@ fn withdraw_batch(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(usize,
                 "hold_reason": h.reason,
             });
             hold::delete(conn, &ticket_id)?;
-            if system_event(conn, &jur, &t, Action::Withdraw, to.as_str(), now, data)? {
+            if system_event(conn, &jur, &t, Action::Withdraw, to, now, data)? {
                 withdrawn += 1;
             } else {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "edit_conflict",
                     "a held ticket changed during withdrawal; the next tick retries",
                 ));

@@ -194,11 +194,13 @@ pub fn best_source(
     tz: chrono_tz::Tz,
     evidence: bool,
 ) -> QueryResult<Source> {
-    Ok(if crate::rollups::ready(conn, jurisdiction_id, tz)? {
-        Source::Facts { evidence }
-    } else {
-        Source::Raw
-    })
+    Ok(
+        if crate::service::rollups::ready(conn, jurisdiction_id, tz)? {
+            Source::Facts { evidence }
+        } else {
+            Source::Raw
+        },
+    )
 }
 
 /// Computes the recap of `[from, to]` (local days; UTC bounds `[start, end)`).
@@ -601,7 +603,7 @@ fn from_facts(
     by_agency: &mut HashMap<String, Acc>,
     by_pic: &mut HashMap<String, Acc>,
 ) -> QueryResult<()> {
-    use crate::recap_facts;
+    use crate::service::recap_facts;
     type Item = (String, String, &'static str, Option<String>, usize);
     let figure = |f: &str| -> Option<&'static str> {
         [

@@ -11,9 +11,9 @@ use crate::domain::reference::{
 };
 
 /// The bundled reference data of Kabupaten Subang.
-pub const BUNDLED_SUBANG: &str = include_str!("../seed/subang.toml");
+pub const BUNDLED_SUBANG: &str = include_str!("../../seed/subang.toml");
 /// Indonesia's national holidays and cuti bersama, 2025–2026 (SKB of three ministers).
-pub const BUNDLED_HOLIDAYS: &str = include_str!("../seed/id-holidays-2025-2026.csv");
+pub const BUNDLED_HOLIDAYS: &str = include_str!("../../seed/id-holidays-2025-2026.csv");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -468,7 +468,7 @@ mod tests {
             .filter(|c| c.code != "lainnya")
             .all(|c| c.agency.is_some()));
         // The kecamatan list is the one in shared/data.
-        let csv = include_str!("../seed/subang-kecamatan.csv");
+        let csv = include_str!("../../seed/subang-kecamatan.csv");
         let names: Vec<&str> = csv
             .lines()
             .skip(1)

@@ -12,9 +12,9 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::problem::{json_error, no_route, path_error, problem_safety_net, query_error};
+use crate::app::openapi::ApiDoc;
 use crate::config::Settings;
-use crate::error::{json_error, no_route, path_error, problem_safety_net, query_error};
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
 /// The whole OpenAPI document, as served at `/openapi.json` and committed in `openapi/`.
@@ -62,7 +62,7 @@ pub fn build_app(
 /// `aduan serve`: migrate, bootstrap, listen until SIGTERM/SIGINT (then finish open requests).
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let started = Instant::now();
-    let state = crate::bootstrap::prepare(settings)?;
+    let state = crate::app::bootstrap::prepare(settings)?;
     let bind = state.settings.bind.clone();
     let workers = state.settings.workers;
     let server_state = state.clone();
@@ -83,8 +83,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     // Background work: deadlines and webhook deliveries (both safe to run in every instance).
-    actix_web::rt::spawn(crate::escalation::run(state.clone()));
-    actix_web::rt::spawn(crate::webhooks::run(state.clone()));
+    actix_web::rt::spawn(crate::jobs::escalation::run(state.clone()));
+    actix_web::rt::spawn(crate::jobs::webhooks::run(state.clone()));
     server.run().await?;
     tracing::info!("aduan stopped");
     Ok(())

@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::db::models::webhook::{self, Delivery, Webhook};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// Deliveries claimed per round.
@@ -61,7 +61,7 @@ struct Outcome {
 
 /// One round: claims the deliveries due now and sends them side by side. Gives how many were
 /// claimed.
-pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
+pub async fn deliver_due(state: &AppState) -> Result<usize, ServiceError> {
     let timeout = Duration::from_millis(state.settings.webhook_timeout_ms);
     let now = crate::db::now();
     // The lease: longer than an attempt can take, so no two senders hold a row at once.
@@ -78,7 +78,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
                     }
                 }
             }
-            Ok::<_, ApiError>((claimed, hooks))
+            Ok::<_, ServiceError>((claimed, hooks))
         })
         .await?;
     let n = claimed.len();
@@ -121,7 +121,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
             for (d, o) in results {
                 record(c, &d, o, at, base, give_up_after)?;
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, ServiceError>(())
         })
         .await?;
     Ok(n)
@@ -134,7 +134,7 @@ fn record(
     at: NaiveDateTime,
     base: Duration,
     give_up_after: chrono::Duration,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let attempts = d.attempts + 1;
     let ok = o.status.is_some_and(|s| (200..300).contains(&s));
     let next = at + chrono::Duration::from_std(retry_delay(base, attempts)).unwrap_or_default();

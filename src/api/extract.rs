@@ -1,0 +1,99 @@
+//! What handlers take from a request besides its body: the signed-in user from the bearer
+//! token, and the `If-Match` version of a ticket action.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::{ready, LocalBoxFuture, Ready};
+
+use super::ApiError;
+use crate::auth::AuthUser;
+use crate::error::ServiceError;
+use crate::state::AppState;
+
+fn bearer(req: &HttpRequest) -> Result<String, ServiceError> {
+    let missing = || {
+        ServiceError::unauthorized(
+            "unauthenticated",
+            "sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token",
+        )
+    };
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| missing())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(missing());
+    }
+    Ok(token.trim().to_string())
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<AuthUser, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ServiceError::internal(anyhow::anyhow!("no state")))?;
+            Ok(crate::auth::authenticate(&state, &token?).await?)
+        })
+    }
+}
+
+/// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IfMatch(pub Option<i32>);
+
+impl IfMatch {
+    pub fn parse(raw: &str) -> Result<IfMatch, ServiceError> {
+        let raw = raw.trim();
+        if raw == "*" {
+            return Ok(IfMatch(None));
+        }
+        let v = raw.trim_start_matches("W/").trim_matches('"');
+        v.parse::<i32>().map(|n| IfMatch(Some(n))).map_err(|_| {
+            ServiceError::bad_request(
+                "invalid_if_match",
+                "If-Match must be a ticket version such as \"3\" (the ETag of the ticket)",
+            )
+        })
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<IfMatch, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            match req.headers().get(header::IF_MATCH) {
+                None => Ok(IfMatch(None)),
+                Some(v) => v
+                    .to_str()
+                    .map_err(|_| {
+                        ServiceError::bad_request("invalid_if_match", "If-Match is not text")
+                    })
+                    .and_then(IfMatch::parse),
+            }
+            .map_err(ApiError::from),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_forms() {
+        assert_eq!(IfMatch::parse("\"3\"").unwrap().0, Some(3));
+        assert_eq!(IfMatch::parse("W/\"12\"").unwrap().0, Some(12));
+        assert_eq!(IfMatch::parse("7").unwrap().0, Some(7));
+        assert_eq!(IfMatch::parse("*").unwrap().0, None);
+        assert!(IfMatch::parse("\"abc\"").is_err());
+    }
+}
