@@ -130,7 +130,8 @@ fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
     let rows = state
         .db
         .write_blocking(|c| {
-            aduan::service::rollups::rebuild(c, &jur.id, jur.tz()).map_err(aduan::db::DbError::from)
+            aduan::service::projections::rebuild(c, &jur.id, jur.tz())
+                .map_err(aduan::db::DbError::from)
         })
         .expect("rebuild");
     let mut c = state.db.conn().expect("connection");

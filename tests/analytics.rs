@@ -61,7 +61,7 @@ fn ticket_at(app: &TestApp, at: &str, category: Option<&str>, region: Option<&st
     };
     ticket::insert(&mut conn, &row).unwrap();
     // Written behind the service's back, as a bulk load would: rebuild the trend rollups.
-    aduan::service::rollups::rebuild(&mut conn, &row.jurisdiction_id, chrono_tz::Asia::Jakarta)
+    aduan::service::projections::rebuild(&mut conn, &row.jurisdiction_id, chrono_tz::Asia::Jakarta)
         .unwrap();
     id
 }
@@ -354,7 +354,7 @@ fn ticket_with(app: &TestApp, at: chrono::DateTime<Utc>, spot: Spot) -> String {
             .first(&mut *conn)
             .unwrap()
     };
-    aduan::service::rollups::rebuild(&mut conn, &jur, chrono_tz::Asia::Jakarta).unwrap();
+    aduan::service::projections::rebuild(&mut conn, &jur, chrono_tz::Asia::Jakarta).unwrap();
     id
 }
 

@@ -81,18 +81,15 @@ fn recap_json(
             .naive_utc()
     };
     let mut conn = app.state.db.conn().unwrap();
-    let recap = aduan::service::recap::compute(
-        &mut conn,
-        &jur.id,
+    let period = aduan::service::recap::Period {
         from,
         to,
-        midnight(from),
-        midnight(to + Duration::days(1)),
-        3,
-        &Default::default(),
-        source,
-    )
-    .unwrap();
+        start: midnight(from),
+        end: midnight(to + Duration::days(1)),
+    };
+    let recap =
+        aduan::service::recap::compute(&mut conn, &jur.id, &period, 3, &Default::default(), source)
+            .unwrap();
     let mut v = serde_json::to_value(recap).unwrap();
     for table in ["agencies", "pics"] {
         for line in v[table].as_array_mut().unwrap() {
@@ -142,9 +139,9 @@ async fn rollups_equal_raw(app: TestApp) {
             now,
         };
         aduan::cli::synthetic::generate(&mut conn, &jur, &opts).unwrap();
-        assert!(!aduan::service::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
-        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
-        assert!(aduan::service::rollups::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+        assert!(!aduan::service::projections::ready(&mut conn, &jur.id, jur.tz()).unwrap());
+        aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        assert!(aduan::service::projections::ready(&mut conn, &jur.id, jur.tz()).unwrap());
     }
     let raw = everything(&app, Source::Raw, from, today);
     assert!(raw.len() > 100, "{} cells", raw.len());
@@ -272,7 +269,7 @@ async fn rollups_equal_raw(app: TestApp) {
     recaps_agree(&app, quarter, today);
     {
         let mut conn = app.state.db.conn().unwrap();
-        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
 
@@ -323,7 +320,7 @@ async fn rollups_equal_raw(app: TestApp) {
     // Facts made afresh for everything agree as well.
     {
         let mut conn = app.state.db.conn().unwrap();
-        aduan::service::rollups::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+        aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
     recaps_agree(&app, quarter, today);
 

@@ -8,6 +8,8 @@ use crate::cli::seed::{self, SeedFile};
 use crate::config::Settings;
 use crate::db::models::{jurisdiction, user};
 use crate::db::{self, Db, DbError};
+use crate::domain::policy::Role;
+use crate::service::users;
 use crate::state::AppState;
 
 /// Connects and runs pending migrations.
@@ -27,9 +29,9 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     seed_if_empty(&db, &settings)?;
     ensure_admin(&db, settings.admin_password.as_deref())?;
     let built =
-        db.write_blocking(|c| crate::service::rollups::ensure_built(c).map_err(DbError::from))?;
+        db.write_blocking(|c| crate::service::projections::ensure_built(c).map_err(DbError::from))?;
     if !built.is_empty() {
-        crate::service::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
+        crate::service::projections::tidy(&mut *db.conn()?).map_err(DbError::from)?;
         tracing::info!(
             jurisdictions = built.len(),
             "built the trend rollups and recap facts"
@@ -99,24 +101,15 @@ pub fn ensure_admin(db: &Db, configured: Option<&str>) -> anyhow::Result<()> {
         Some(p) => (p.to_string(), false),
         None => (password::generate(), true),
     };
-    let hash = password::hash(&password)?;
-    let now = db::now();
-    let row = user::User {
-        id: db::new_id(),
-        jurisdiction_id: jur.id.clone(),
+    let admin = users::NewUser {
         username: "admin".into(),
-        password_hash: hash,
+        password_hash: password::hash(&password)?,
         display_name: "Administrator".into(),
-        role: "admin".into(),
+        role: Role::Admin,
         agency_id: None,
         division_id: None,
-        active: true,
-        token_version: 0,
-        last_login_at: None,
-        created_at: now,
-        updated_at: now,
     };
-    db.write_blocking(|c| user::insert(c, &row).map_err(DbError::from))?;
+    db.write_blocking(|c| users::create(c, &jur.id, admin))?;
     if generated {
         // Printed once, on standard output, so it is not mixed into shipped logs.
         println!(

@@ -59,7 +59,12 @@ pub fn build_app(
         .wrap(TracingLogger::default())
 }
 
-/// `aduan serve`: migrate, bootstrap, listen until SIGTERM/SIGINT (then finish open requests).
+/// `aduan serve`: [`serve`] on actix's runtime, until the server stops.
+pub fn run(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(serve(settings))
+}
+
+/// Migrate, bootstrap, listen until SIGTERM/SIGINT (then finish open requests).
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let started = Instant::now();
     let state = crate::app::bootstrap::prepare(settings)?;

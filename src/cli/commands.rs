@@ -5,14 +5,14 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::seed::{self, SeedFile};
-use crate::api::users::{normalise_username, resolve_scope};
 use crate::app::bootstrap::connect_and_migrate;
 use crate::auth::password;
 use crate::config::Settings;
-use crate::db::models::{agency, division, jurisdiction, user};
-use crate::db::{self, DbError};
+use crate::db::models::{agency, division, jurisdiction};
+use crate::db::{DbConnection, DbError};
 use crate::domain::policy::Role;
 use crate::error::ServiceError;
+use crate::service::users::{self, normalise_username};
 
 /// `aduan seed FILE`.
 pub fn load_seed(settings: &Settings, file: &Path) -> anyhow::Result<()> {
@@ -58,9 +58,9 @@ pub fn make_synthetic(
     }
     let j = jur.clone();
     let rows = db.write_blocking(move |c| {
-        crate::service::rollups::rebuild(c, &j.id, j.tz()).map_err(DbError::from)
+        crate::service::projections::rebuild(c, &j.id, j.tz()).map_err(DbError::from)
     })?;
-    crate::service::rollups::tidy(&mut *db.conn()?).map_err(DbError::from)?;
+    crate::service::projections::tidy(&mut *db.conn()?).map_err(DbError::from)?;
     tracing::info!(rows, "rebuilt the trend rollups");
     println!(
         "{}: added {tickets} synthetic tickets over {days} days in {:.1} s",
@@ -86,7 +86,7 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
         normalise_username(&new.username).map_err(|m| anyhow::anyhow!("--username {m}"))?;
     let role = Role::parse(&new.role)
         .ok_or_else(|| anyhow::anyhow!("--role '{}' is not a role", new.role))?;
-    let (password, generated) = match new.password.filter(|p| !p.is_empty()) {
+    let (password, generated) = match new.password.clone().filter(|p| !p.is_empty()) {
         Some(p) => (p, false),
         None => (password::generate(), true),
     };
@@ -101,51 +101,16 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
                 None => jurisdiction::first(c)?,
             }
             .ok_or_else(|| ServiceError::bad_request("no_jurisdiction", "no such jurisdiction"))?;
-            let agency_id = match &new.agency {
-                Some(code) => Some(
-                    agency::find_by_code(c, &jur.id, code)?
-                        .ok_or_else(|| {
-                            ServiceError::invalid("agency", format!("no agency '{code}'"))
-                        })?
-                        .id,
-                ),
-                None => None,
-            };
-            let division_id = match &new.division {
-                Some(code) => Some(
-                    division::find_by_code(c, &jur.id, code)?
-                        .ok_or_else(|| {
-                            ServiceError::invalid("division", format!("no division '{code}'"))
-                        })?
-                        .id,
-                ),
-                None => None,
-            };
-            let (agency_id, division_id) = resolve_scope(c, &jur.id, role, agency_id, division_id)?;
-            let now = db::now();
-            let row = user::User {
-                id: db::new_id(),
-                jurisdiction_id: jur.id,
+            let (agency_id, division_id) = scope_by_code(c, &jur.id, &new)?;
+            let user = users::NewUser {
+                display_name: new.display_name.clone().unwrap_or_else(|| username.clone()),
                 username: username.clone(),
                 password_hash: hash,
-                display_name: new.display_name.clone().unwrap_or_else(|| username.clone()),
-                role: role.as_str().into(),
+                role,
                 agency_id,
                 division_id,
-                active: true,
-                token_version: 0,
-                last_login_at: None,
-                created_at: now,
-                updated_at: now,
             };
-            user::insert(c, &row).map_err(|e| {
-                ServiceError::unique_as_conflict(
-                    e,
-                    "username_taken",
-                    format!("the username '{username}' is taken"),
-                )
-            })?;
-            Ok::<_, ServiceError>(row)
+            users::create(c, &jur.id, user)
         })
         .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
     println!("created {} ({})", row.username, row.role);
@@ -153,6 +118,31 @@ pub fn add_user(settings: &Settings, new: NewUser) -> anyhow::Result<()> {
         println!("password: {password}  (shown once)");
     }
     Ok(())
+}
+
+/// The ids of the agency and division that `--agency` and `--division` name by code.
+fn scope_by_code(
+    c: &mut DbConnection,
+    jurisdiction_id: &str,
+    new: &NewUser,
+) -> Result<(Option<String>, Option<String>), ServiceError> {
+    let agency_id = match &new.agency {
+        Some(code) => Some(
+            agency::find_by_code(c, jurisdiction_id, code)?
+                .ok_or_else(|| ServiceError::invalid("agency", format!("no agency '{code}'")))?
+                .id,
+        ),
+        None => None,
+    };
+    let division_id = match &new.division {
+        Some(code) => Some(
+            division::find_by_code(c, jurisdiction_id, code)?
+                .ok_or_else(|| ServiceError::invalid("division", format!("no division '{code}'")))?
+                .id,
+        ),
+        None => None,
+    };
+    Ok((agency_id, division_id))
 }
 
 fn describe(e: &ServiceError) -> String {

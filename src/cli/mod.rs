@@ -117,9 +117,7 @@ fn print_openapi() -> ExitCode {
 
 fn execute(command: Command, settings: &Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve => {
-            actix_web::rt::System::new().block_on(crate::app::server::serve(settings.clone()))
-        }
+        Command::Serve => crate::app::server::run(settings.clone()),
         Command::Migrate => crate::app::bootstrap::connect_and_migrate(settings).map(|_| {
             println!("migrations are up to date");
         }),

@@ -2,6 +2,7 @@
 //! regions, categories and official accounts. Loading is idempotent: rows whose code already
 //! exists are left as they are, so a file can be loaded again after it grows.
 
+use diesel::QueryResult;
 use serde::Deserialize;
 
 use crate::db::models::{account, agency, category, division, holiday, jurisdiction, region};
@@ -241,30 +242,48 @@ impl SeedFile {
 
 /// Loads a checked file in the caller's transaction.
 pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, diesel::result::Error> {
-    let t = now();
     let mut report = SeedReport::default();
-    let j = &file.jurisdiction;
-    let jur = match jurisdiction::find_by_code(conn, &j.code)? {
-        Some(existing) => existing,
-        None => {
-            let row = jurisdiction::Jurisdiction {
-                id: new_id(),
-                code: j.code.clone(),
-                short_code: j.short_code.clone(),
-                name: j.name.clone(),
-                timezone: j.timezone.clone(),
-                created_at: t,
-                work_week: "mon_fri".to_string(),
-                hold_limit_days: 30,
-            };
-            jurisdiction::insert(conn, &row)?;
-            report.jurisdiction_created = true;
-            row
-        }
-    };
-    let jid = jur.id.clone();
-    report.jurisdiction_id = jid.clone();
+    let jur = ensure_jurisdiction(conn, &file.jurisdiction, &mut report)?;
+    report.jurisdiction_id = jur.clone();
+    load_agencies(conn, &jur, file, &mut report)?;
+    load_regions(conn, &jur, &file.regions, &mut report)?;
+    load_categories(conn, &jur, &file.categories, &mut report)?;
+    load_accounts(conn, &jur, &file.accounts, &mut report)?;
+    load_holidays(conn, &jur, &mut report)?;
+    Ok(report)
+}
 
+/// The jurisdiction's id, made when its code is new.
+fn ensure_jurisdiction(
+    conn: &mut DbConnection,
+    j: &SeedJurisdiction,
+    report: &mut SeedReport,
+) -> QueryResult<String> {
+    if let Some(existing) = jurisdiction::find_by_code(conn, &j.code)? {
+        return Ok(existing.id);
+    }
+    let row = jurisdiction::Jurisdiction {
+        id: new_id(),
+        code: j.code.clone(),
+        short_code: j.short_code.clone(),
+        name: j.name.clone(),
+        timezone: j.timezone.clone(),
+        created_at: now(),
+        work_week: "mon_fri".to_string(),
+        hold_limit_days: 30,
+    };
+    jurisdiction::insert(conn, &row)?;
+    report.jurisdiction_created = true;
+    Ok(row.id)
+}
+
+/// The file's agencies with their divisions, and one agency per kecamatan when the file asks.
+fn load_agencies(
+    conn: &mut DbConnection,
+    jid: &str,
+    file: &SeedFile,
+    report: &mut SeedReport,
+) -> QueryResult<()> {
     let mut agencies: Vec<(String, String, &str, Vec<&SeedNamed>)> = file
         .agencies
         .iter()
@@ -277,7 +296,7 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
             )
         })
         .collect();
-    if j.kecamatan_agencies {
+    if file.jurisdiction.kecamatan_agencies {
         for r in &file.regions {
             agencies.push((
                 format!("kec-{}", r.code),
@@ -288,71 +307,110 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
         }
     }
     for (code, name, kind, divisions) in agencies {
-        let agency_id = match agency::find_by_code(conn, &jid, &code)? {
-            Some(a) => a.id,
-            None => {
-                let row = agency::Agency {
-                    id: new_id(),
-                    jurisdiction_id: jid.clone(),
-                    code,
-                    name,
-                    kind: kind.to_string(),
-                    created_at: t,
-                    updated_at: t,
-                };
-                agency::insert(conn, &row)?;
-                report.agencies += 1;
-                row.id
-            }
-        };
+        let agency_id = ensure_agency(conn, jid, code, name, kind, report)?;
         for d in divisions {
-            if division::find_by_code(conn, &jid, &d.code)?.is_none() {
-                division::insert(
-                    conn,
-                    &division::Division {
-                        id: new_id(),
-                        jurisdiction_id: jid.clone(),
-                        agency_id: agency_id.clone(),
-                        code: d.code.clone(),
-                        name: d.name.clone(),
-                        created_at: t,
-                        updated_at: t,
-                    },
-                )?;
-                report.divisions += 1;
-            }
+            ensure_division(conn, jid, &agency_id, d, report)?;
         }
     }
+    Ok(())
+}
 
-    for r in &file.regions {
-        let kec_id = ensure_region(conn, &jid, &r.code, &r.name, "kecamatan", None, &mut report)?;
+fn ensure_agency(
+    conn: &mut DbConnection,
+    jid: &str,
+    code: String,
+    name: String,
+    kind: &str,
+    report: &mut SeedReport,
+) -> QueryResult<String> {
+    if let Some(a) = agency::find_by_code(conn, jid, &code)? {
+        return Ok(a.id);
+    }
+    let t = now();
+    let row = agency::Agency {
+        id: new_id(),
+        jurisdiction_id: jid.to_string(),
+        code,
+        name,
+        kind: kind.to_string(),
+        created_at: t,
+        updated_at: t,
+    };
+    agency::insert(conn, &row)?;
+    report.agencies += 1;
+    Ok(row.id)
+}
+
+fn ensure_division(
+    conn: &mut DbConnection,
+    jid: &str,
+    agency_id: &str,
+    d: &SeedNamed,
+    report: &mut SeedReport,
+) -> QueryResult<()> {
+    if division::find_by_code(conn, jid, &d.code)?.is_some() {
+        return Ok(());
+    }
+    let t = now();
+    division::insert(
+        conn,
+        &division::Division {
+            id: new_id(),
+            jurisdiction_id: jid.to_string(),
+            agency_id: agency_id.to_string(),
+            code: d.code.clone(),
+            name: d.name.clone(),
+            created_at: t,
+            updated_at: t,
+        },
+    )?;
+    report.divisions += 1;
+    Ok(())
+}
+
+/// The kecamatan and their desa.
+fn load_regions(
+    conn: &mut DbConnection,
+    jid: &str,
+    regions: &[SeedKecamatan],
+    report: &mut SeedReport,
+) -> QueryResult<()> {
+    for r in regions {
+        let kec_id = ensure_region(conn, jid, &r.code, &r.name, "kecamatan", None, report)?;
         for d in &r.desa {
             ensure_region(
                 conn,
-                &jid,
+                jid,
                 &d.code,
                 &d.name,
                 "desa",
                 Some(kec_id.clone()),
-                &mut report,
+                report,
             )?;
         }
     }
+    Ok(())
+}
 
-    for c in &file.categories {
-        if category::find_by_code(conn, &jid, &c.code)?.is_some() {
+/// The categories whose codes are new, each with its default agency (the tupoksi route).
+fn load_categories(
+    conn: &mut DbConnection,
+    jid: &str,
+    categories: &[SeedCategory],
+    report: &mut SeedReport,
+) -> QueryResult<()> {
+    for c in categories {
+        if category::find_by_code(conn, jid, &c.code)?.is_some() {
             continue;
         }
-        let default_agency_id = match &c.agency {
-            Some(code) => agency::find_by_code(conn, &jid, code)?.map(|a| a.id),
-            None => None,
-        };
+        let default_agency_id = agency_id_of(conn, jid, c.agency.as_deref())?;
         let keywords: Vec<String> = c.keywords.iter().map(|k| k.trim().to_lowercase()).collect();
+        let t = now();
         category::insert(
             conn,
             &category::Category {
                 id: new_id(),
-                jurisdiction_id: jid.clone(),
+                jurisdiction_id: jid.to_string(),
                 code: c.code.clone(),
                 name: c.name.clone(),
                 group_name: c.group.clone(),
@@ -366,21 +424,28 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
         )?;
         report.categories += 1;
     }
+    Ok(())
+}
 
-    for a in &file.accounts {
+/// The official accounts whose handles are new.
+fn load_accounts(
+    conn: &mut DbConnection,
+    jid: &str,
+    accounts: &[SeedAccount],
+    report: &mut SeedReport,
+) -> QueryResult<()> {
+    for a in accounts {
         let handle = normalise_handle(&a.handle).unwrap_or_else(|_| a.handle.clone());
-        if account::find_by_handle(conn, &jid, &a.platform, &handle)?.is_some() {
+        if account::find_by_handle(conn, jid, &a.platform, &handle)?.is_some() {
             continue;
         }
-        let agency_id = match &a.agency {
-            Some(code) => agency::find_by_code(conn, &jid, code)?.map(|x| x.id),
-            None => None,
-        };
+        let agency_id = agency_id_of(conn, jid, a.agency.as_deref())?;
+        let t = now();
         account::insert(
             conn,
             &account::Account {
                 id: new_id(),
-                jurisdiction_id: jid.clone(),
+                jurisdiction_id: jid.to_string(),
                 platform: a.platform.clone(),
                 handle,
                 url: a.url.clone(),
@@ -393,29 +458,45 @@ pub fn load(conn: &mut DbConnection, file: &SeedFile) -> Result<SeedReport, dies
         )?;
         report.accounts += 1;
     }
-    // The national calendar (SKB libur nasional and cuti bersama) applies everywhere in
-    // Indonesia; local holidays are the admins' to add.
+    Ok(())
+}
+
+/// The id of the agency `code` names, if any.
+fn agency_id_of(
+    conn: &mut DbConnection,
+    jid: &str,
+    code: Option<&str>,
+) -> QueryResult<Option<String>> {
+    match code {
+        Some(code) => Ok(agency::find_by_code(conn, jid, code)?.map(|a| a.id)),
+        None => Ok(None),
+    }
+}
+
+/// The national calendar (SKB libur nasional and cuti bersama) applies everywhere in
+/// Indonesia; local holidays are the admins' to add.
+fn load_holidays(conn: &mut DbConnection, jid: &str, report: &mut SeedReport) -> QueryResult<()> {
     for h in crate::domain::calendar::parse_holidays_csv(BUNDLED_HOLIDAYS)
         .expect("the bundled holiday calendar parses")
     {
-        if holiday::exists(conn, &jid, h.date, &h.name)? {
+        if holiday::exists(conn, jid, h.date, &h.name)? {
             continue;
         }
         holiday::insert(
             conn,
             &holiday::Holiday {
                 id: new_id(),
-                jurisdiction_id: jid.clone(),
+                jurisdiction_id: jid.to_string(),
                 date: h.date,
                 kind: h.kind.as_str().to_string(),
                 name: h.name,
                 source: "seed".to_string(),
-                created_at: t,
+                created_at: now(),
             },
         )?;
         report.holidays += 1;
     }
-    Ok(report)
+    Ok(())
 }
 
 fn ensure_region(

@@ -12,12 +12,13 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::models::clock as clock_rows;
-use crate::db::models::event::Event;
+use crate::db::models::event::{self, Event};
 use crate::db::models::jurisdiction::Jurisdiction;
 use crate::db::models::ticket::{self, Ticket};
-use crate::db::models::user::User;
-use crate::db::schema::{agencies, categories, divisions, regions, users};
+use crate::db::models::user::{self, User};
+use crate::db::models::{agency, category, division, region};
 use crate::db::{new_id, new_id_at, DbConnection};
+use crate::domain::calendar::Calendar;
 use crate::domain::lifecycle::{self, Action, Actor, Status, TicketFacts};
 use crate::domain::policy::Role;
 use crate::domain::sla::{self, ClockRun, ClockState};
@@ -74,12 +75,7 @@ fn person(
     agency_id: Option<String>,
     division_id: Option<String>,
 ) -> QueryResult<User> {
-    if let Some(u) = users::table
-        .filter(users::username.eq(&username))
-        .select(User::as_select())
-        .first(conn)
-        .optional()?
-    {
+    if let Some(u) = user::find_by_username(conn, &username)? {
         return Ok(u);
     }
     let now = crate::db::now();
@@ -99,7 +95,7 @@ fn person(
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(users::table).values(&u).execute(conn)?;
+    user::insert(conn, &u)?;
     Ok(u)
 }
 
@@ -118,12 +114,7 @@ fn people(conn: &mut DbConnection, jur: &Jurisdiction) -> QueryResult<People> {
         head: HashMap::new(),
         divisions: HashMap::new(),
     };
-    let agencies: Vec<(String, String)> = agencies::table
-        .filter(agencies::jurisdiction_id.eq(&jur.id))
-        .order(agencies::code.asc())
-        .select((agencies::id, agencies::code))
-        .load(conn)?;
-    for (id, code) in agencies {
+    for agency::Agency { id, code, .. } in agency::all(conn, &jur.id)? {
         let pic = person(
             conn,
             jur,
@@ -140,13 +131,13 @@ fn people(conn: &mut DbConnection, jur: &Jurisdiction) -> QueryResult<People> {
             Some(id.clone()),
             None,
         )?;
-        let divs: Vec<(String, String)> = divisions::table
-            .filter(divisions::agency_id.eq(&id))
-            .order(divisions::code.asc())
-            .select((divisions::id, divisions::code))
-            .load(conn)?;
         let mut heads = Vec::new();
-        for (div, dcode) in divs {
+        for division::Division {
+            id: div,
+            code: dcode,
+            ..
+        } in division::all_of_agency(conn, &id)?
+        {
             let h = person(
                 conn,
                 jur,
@@ -270,57 +261,76 @@ impl Story {
     }
 }
 
+/// What every story is made of: the people, the jurisdiction's categories, places and
+/// agencies, its clock targets and calendar.
+struct Cast {
+    people: People,
+    /// `(category id, default agency id)`.
+    categories: Vec<(String, Option<String>)>,
+    places: Vec<String>,
+    /// The agencies, each with its PIC.
+    agencies: Vec<String>,
+    policy: Vec<sla::ClockTarget>,
+    cal: Calendar,
+}
+
+const PLATFORMS: [&str; 8] = [
+    "instagram",
+    "instagram",
+    "facebook",
+    "facebook",
+    "tiktok",
+    "x",
+    "youtube",
+    "whatsapp",
+];
+
+const COMPLAINTS: [&str; 8] = [
+    "Jalan rusak berlubang",
+    "Lampu jalan mati",
+    "Sampah menumpuk",
+    "Banjir setelah hujan",
+    "Pelayanan puskesmas lambat",
+    "Air PDAM keruh",
+    "Jembatan retak",
+    "Drainase tersumbat",
+];
+
+fn cast(conn: &mut DbConnection, jur: &Jurisdiction, opts: &Options) -> anyhow::Result<Cast> {
+    let people = people(conn, jur)?;
+    let categories: Vec<(String, Option<String>)> = category::all(conn, &jur.id)?
+        .into_iter()
+        .map(|c| (c.id, c.default_agency_id))
+        .collect();
+    let places: Vec<String> = region::all(conn, &jur.id)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut agencies: Vec<String> = people.pic.keys().cloned().collect();
+    agencies.sort();
+    anyhow::ensure!(
+        !categories.is_empty() && !agencies.is_empty(),
+        "the jurisdiction needs categories and agencies"
+    );
+    Ok(Cast {
+        policy: clocks::policy(conn, &jur.id, None)?,
+        cal: clocks::calendar(conn, jur, opts.now - Duration::days(opts.days + 1))?,
+        people,
+        categories,
+        places,
+        agencies,
+    })
+}
+
 /// Writes `opts.tickets` synthetic tickets into `jur`; gives how many.
 pub fn generate(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
     opts: &Options,
 ) -> anyhow::Result<usize> {
-    let people = people(conn, jur)?;
-    let cats: Vec<(String, Option<String>)> = categories::table
-        .filter(categories::jurisdiction_id.eq(&jur.id))
-        .order(categories::code.asc())
-        .select((categories::id, categories::default_agency_id))
-        .load(conn)?;
-    let places: Vec<String> = regions::table
-        .filter(regions::jurisdiction_id.eq(&jur.id))
-        .order(regions::code.asc())
-        .select(regions::id)
-        .load(conn)?;
-    let agency_ids: Vec<String> = {
-        let mut v: Vec<String> = people.pic.keys().cloned().collect();
-        v.sort();
-        v
-    };
-    anyhow::ensure!(
-        !cats.is_empty() && !agency_ids.is_empty(),
-        "the jurisdiction needs categories and agencies"
-    );
-    let policy = clocks::policy(conn, &jur.id, None)?;
-    let cal = clocks::calendar(conn, jur, opts.now - Duration::days(opts.days + 1))?;
-    let tz: chrono_tz::Tz = jur.timezone.parse().unwrap_or(chrono_tz::Asia::Jakarta);
-    let platforms = [
-        "instagram",
-        "instagram",
-        "facebook",
-        "facebook",
-        "tiktok",
-        "x",
-        "youtube",
-        "whatsapp",
-    ];
-    let words = [
-        "Jalan rusak berlubang",
-        "Lampu jalan mati",
-        "Sampah menumpuk",
-        "Banjir setelah hujan",
-        "Pelayanan puskesmas lambat",
-        "Air PDAM keruh",
-        "Jembatan retak",
-        "Drainase tersumbat",
-    ];
+    let cast = cast(conn, jur, opts)?;
     // The rows below bypass the rollups: trends read the raw tables until they are rebuilt.
-    crate::service::rollups::invalidate(conn, &jur.id)?;
+    crate::service::projections::invalidate(conn, &jur.id)?;
     let mut batch = Batch::default();
     let mut rng = Rng(opts.seed);
     // Oldest first, so ids (UUIDv7 of the filing time) grow with the counter.
@@ -331,73 +341,15 @@ pub fn generate(
         .collect();
     times.sort();
     for (n, filed_at) in times.into_iter().enumerate() {
-        let (category, default_agency) = cats[rng.below(cats.len())].clone();
-        let home = agency_ids[rng.below(agency_ids.len())].clone();
-        let filer = &people.pic[&home];
-        let platform = platforms[rng.below(platforms.len())];
-        let text = words[rng.below(words.len())];
-        let at = filed_at.naive_utc();
-        let id = new_id_at(at);
-        let year = filed_at.with_timezone(&tz).format("%y").to_string();
-        let number =
-            ticket::next_code_number(conn, &jur.id, year.parse::<i32>().unwrap_or(0) + 2000)?;
-        let mut s = Story {
-            t: Ticket {
-                id: id.clone(),
-                jurisdiction_id: jur.id.clone(),
-                code: format!("{}-{year}-{number:06}", jur.short_code),
-                status: Status::New.as_str().into(),
-                title: text.into(),
-                description: None,
-                category_id: Some(category.clone()),
-                region_id: (!places.is_empty()).then(|| places[rng.below(places.len())].clone()),
-                lat: Some(-6.57 + (rng.below(3000) as f64) / 10_000.0),
-                lng: Some(107.6 + (rng.below(3000) as f64) / 10_000.0),
-                address: None,
-                agency_id: None,
-                division_id: None,
-                assignee_id: None,
-                suggested_agency_id: default_agency.clone(),
-                platform: platform.into(),
-                comment_url: None,
-                comment_key: format!("synthetic:{}:{n}:{id}", opts.seed),
-                post_url: None,
-                account: None,
-                author: None,
-                commented_at: Some(at),
-                comment_text: format!("{text}, mohon ditindaklanjuti"),
-                anonymous: false,
-                confidential: false,
-                reply_url: None,
-                resolution: None,
-                filed_by: filer.id.clone(),
-                version: 0,
-                created_at: at,
-                updated_at: at,
-                next_due_at: None,
-            },
-            events: Vec::new(),
-            runs: Vec::new(),
+        let (mut s, target, filer) = filed(conn, jur, opts, &cast, &mut rng, n, filed_at)?;
+        let mut plot = Plot {
+            at: filed_at,
+            now: opts.now,
+            s: &mut s,
+            rng: &mut rng,
+            cast: &cast,
         };
-        let _ = sla::apply(Action::File, &mut s.runs, &policy, &cal, filed_at);
-        s.push(
-            Some(filer),
-            Action::File,
-            Some(Status::New),
-            filed_at,
-            json!({"channel": platform, "synthetic": true}),
-        );
-        story(
-            &mut s,
-            &mut rng,
-            &people,
-            default_agency.as_deref().unwrap_or(&home),
-            &agency_ids,
-            filer,
-            &policy,
-            &cal,
-            opts.now,
-        );
+        let _ = plot.story(&target, filer);
         s.breaches_until(opts.now);
         s.t.next_due_at = sla::next_due(&s.runs).map(|t| t.naive_utc());
         batch
@@ -410,6 +362,77 @@ pub fn generate(
     Ok(opts.tickets)
 }
 
+/// The `n`-th ticket, filed at `filed_at` by a PIC picked at random: its story so far, the
+/// agency whose duty it is, and its filer.
+#[allow(clippy::too_many_arguments)]
+fn filed<'c>(
+    conn: &mut DbConnection,
+    jur: &Jurisdiction,
+    opts: &Options,
+    cast: &'c Cast,
+    rng: &mut Rng,
+    n: usize,
+    filed_at: DateTime<Utc>,
+) -> QueryResult<(Story, String, &'c User)> {
+    let (category, default_agency) = cast.categories[rng.below(cast.categories.len())].clone();
+    let home = cast.agencies[rng.below(cast.agencies.len())].clone();
+    let filer = &cast.people.pic[&home];
+    let platform = PLATFORMS[rng.below(PLATFORMS.len())];
+    let text = COMPLAINTS[rng.below(COMPLAINTS.len())];
+    let at = filed_at.naive_utc();
+    let id = new_id_at(at);
+    let year = filed_at.with_timezone(&jur.tz()).format("%y").to_string();
+    let number = ticket::next_code_number(conn, &jur.id, year.parse::<i32>().unwrap_or(0) + 2000)?;
+    let places = &cast.places;
+    let mut s = Story {
+        t: Ticket {
+            id: id.clone(),
+            jurisdiction_id: jur.id.clone(),
+            code: format!("{}-{year}-{number:06}", jur.short_code),
+            status: Status::New.as_str().into(),
+            title: text.into(),
+            description: None,
+            category_id: Some(category),
+            region_id: (!places.is_empty()).then(|| places[rng.below(places.len())].clone()),
+            lat: Some(-6.57 + (rng.below(3000) as f64) / 10_000.0),
+            lng: Some(107.6 + (rng.below(3000) as f64) / 10_000.0),
+            address: None,
+            agency_id: None,
+            division_id: None,
+            assignee_id: None,
+            suggested_agency_id: default_agency.clone(),
+            platform: platform.into(),
+            comment_url: None,
+            comment_key: format!("synthetic:{}:{n}:{id}", opts.seed),
+            post_url: None,
+            account: None,
+            author: None,
+            commented_at: Some(at),
+            comment_text: format!("{text}, mohon ditindaklanjuti"),
+            anonymous: false,
+            confidential: false,
+            reply_url: None,
+            resolution: None,
+            filed_by: filer.id.clone(),
+            version: 0,
+            created_at: at,
+            updated_at: at,
+            next_due_at: None,
+        },
+        events: Vec::new(),
+        runs: Vec::new(),
+    };
+    let _ = sla::apply(Action::File, &mut s.runs, &cast.policy, &cast.cal, filed_at);
+    s.push(
+        Some(filer),
+        Action::File,
+        Some(Status::New),
+        filed_at,
+        json!({"channel": platform, "synthetic": true}),
+    );
+    Ok((s, default_agency.unwrap_or(home), filer))
+}
+
 /// Rows written together, many per statement.
 #[derive(Default)]
 struct Batch {
@@ -420,186 +443,138 @@ struct Batch {
 
 impl Batch {
     fn write(&self, conn: &mut DbConnection) -> diesel::QueryResult<()> {
-        use crate::db::schema::{ticket_clocks, ticket_events, tickets};
-        // Well under both backends' limits on bound values per statement (SQLite: 32,766).
-        macro_rules! insert_all {
-            ($table:expr, $rows:expr, $per:expr) => {
-                for chunk in $rows.chunks($per) {
-                    match conn {
-                        DbConnection::Postgres(pg) => {
-                            diesel::insert_into($table).values(chunk).execute(pg)?
-                        }
-                        DbConnection::Sqlite(lite) => {
-                            diesel::insert_into($table).values(chunk).execute(lite)?
-                        }
-                    };
-                }
-            };
-        }
-        insert_all!(tickets::table, self.tickets, 500);
-        insert_all!(ticket_events::table, self.events, 2000);
-        insert_all!(ticket_clocks::table, self.clocks, 1500);
-        Ok(())
+        ticket::insert_many(conn, &self.tickets)?;
+        event::insert_many(conn, &self.events)?;
+        clock_rows::insert_many(conn, &self.clocks)
     }
 }
 
-/// A ticket's life after filing, as far as `now` allows.
-#[allow(clippy::too_many_arguments)]
-fn story(
-    s: &mut Story,
-    rng: &mut Rng,
-    people: &People,
-    target: &str,
-    agencies: &[String],
-    filer: &User,
-    policy: &[sla::ClockTarget],
-    cal: &crate::domain::calendar::Calendar,
+/// A ticket's life after filing, told step by step at random times until `now`. Every step
+/// returns `None` when the story stops there (its time is past `now`, or the policy refused).
+struct Plot<'a> {
+    s: &'a mut Story,
+    rng: &'a mut Rng,
+    cast: &'a Cast,
+    /// When the last step happened.
+    at: DateTime<Utc>,
     now: DateTime<Utc>,
-) {
-    let mut at = DateTime::<Utc>::from_naive_utc_and_offset(s.t.created_at, Utc);
-    let mut step = |rng: &mut Rng, lo: i64, hi: i64| {
-        at += rng.minutes(lo, hi);
-        (at <= now).then_some(at)
-    };
-    if rng.chance(80) {
-        let Some(t) = step(rng, 5, 36 * 60) else {
-            return;
-        };
-        s.act(
-            filer,
-            Action::Reply,
-            t,
-            json!({"reply_url": "https://www.instagram.com/p/synthetic/"}),
-            policy,
-            cal,
-        );
+}
+
+impl Plot<'_> {
+    /// The next moment, `lo` to `hi` minutes on; none once it is past `now`.
+    fn step(&mut self, lo: i64, hi: i64) -> Option<DateTime<Utc>> {
+        self.at += self.rng.minutes(lo, hi);
+        (self.at <= self.now).then_some(self.at)
     }
-    let coord = &people.coordinator;
-    if rng.chance(6) {
-        let Some(t) = step(rng, 60, 4 * 1440) else {
-            return;
-        };
-        let action = if rng.chance(60) {
+
+    /// `action` by `by` at `t`, if the real policy allows it.
+    fn act(
+        &mut self,
+        by: &User,
+        action: Action,
+        t: DateTime<Utc>,
+        data: serde_json::Value,
+    ) -> bool {
+        self.s
+            .act(by, action, t, data, &self.cast.policy, &self.cast.cal)
+    }
+
+    fn story(&mut self, target: &str, filer: &User) -> Option<()> {
+        if self.rng.chance(80) {
+            let t = self.step(5, 36 * 60)?;
+            let data = json!({"reply_url": "https://www.instagram.com/p/synthetic/"});
+            self.act(filer, Action::Reply, t, data);
+        }
+        if self.rng.chance(6) {
+            return self.end_early();
+        }
+        let agency = self.route(target)?;
+        self.work(&agency)?;
+        self.close(filer)
+    }
+
+    /// Rejected or referred by the coordinator.
+    fn end_early(&mut self) -> Option<()> {
+        let t = self.step(60, 4 * 1440)?;
+        let action = if self.rng.chance(60) {
             Action::Reject
         } else {
             Action::Refer
         };
-        s.act(
-            coord,
-            action,
-            t,
-            json!({"reason": "bukan aduan / wewenang instansi lain"}),
-            policy,
-            cal,
-        );
-        return;
+        let coord = &self.cast.people.coordinator;
+        let data = json!({"reason": "bukan aduan / wewenang instansi lain"});
+        self.act(coord, action, t, data);
+        None
     }
-    let mut agency = if rng.chance(10) {
-        agencies[rng.below(agencies.len())].clone()
-    } else {
-        target.to_string()
-    };
-    for _ in 0..2 {
-        let Some(t) = step(rng, 60, 5 * 1440) else {
-            return;
+
+    /// Routed, sometimes first to a wrong agency that returns it; gives the agency it stays with.
+    fn route(&mut self, target: &str) -> Option<String> {
+        let cast = self.cast;
+        let mut agency = if self.rng.chance(10) {
+            cast.agencies[self.rng.below(cast.agencies.len())].clone()
+        } else {
+            target.to_string()
         };
-        if !s.act(
-            coord,
-            Action::Route,
-            t,
-            json!({"agency_id": agency}),
-            policy,
-            cal,
-        ) {
-            return;
+        for _ in 0..2 {
+            let t = self.step(60, 5 * 1440)?;
+            let data = json!({"agency_id": agency});
+            if !self.act(&cast.people.coordinator, Action::Route, t, data) {
+                return None;
+            }
+            self.s.t.agency_id = Some(agency.clone());
+            self.s.t.division_id = None;
+            if agency == target || !self.rng.chance(70) {
+                break;
+            }
+            let t = self.step(60, 3 * 1440)?;
+            let data = json!({"reason": "bukan kewenangan", "agency_id": agency});
+            if self.act(&cast.people.head[&agency], Action::Return, t, data) {
+                self.s.t.agency_id = None;
+            }
+            agency = target.to_string();
         }
-        s.t.agency_id = Some(agency.clone());
-        s.t.division_id = None;
-        if agency == target || !rng.chance(70) {
-            break;
-        }
-        let Some(t) = step(rng, 60, 3 * 1440) else {
-            return;
-        };
-        let returned_by = agency.clone();
-        if s.act(
-            &people.head[&agency],
-            Action::Return,
-            t,
-            json!({"reason": "bukan kewenangan", "agency_id": returned_by}),
-            policy,
-            cal,
-        ) {
-            s.t.agency_id = None;
-        }
-        agency = target.to_string();
+        Some(agency)
     }
-    let head = &people.head[&agency];
-    let Some(t) = step(rng, 30, 6 * 1440) else {
-        return;
-    };
-    let divisions = &people.divisions[&agency];
-    let (division, worker) = if divisions.is_empty() {
-        (None, head)
-    } else {
-        let (d, u) = &divisions[rng.below(divisions.len())];
-        (Some(d.clone()), u)
-    };
-    let Some(division) = division else { return };
-    s.t.division_id = Some(division.clone());
-    if !s.act(
-        head,
-        Action::Assign,
-        t,
-        json!({"division_id": division}),
-        policy,
-        cal,
-    ) {
-        return;
-    }
-    let Some(t) = step(rng, 30, 3 * 1440) else {
-        return;
-    };
-    s.act(worker, Action::Start, t, json!({}), policy, cal);
-    let Some(t) = step(rng, 120, 45 * 1440) else {
-        return;
-    };
-    if s.act(
-        worker,
-        Action::Resolve,
-        t,
-        json!({"summary": "Sudah ditangani", "no_visit_reason": "data sintetis"}),
-        policy,
-        cal,
-    ) {
-        s.t.resolution = Some("Sudah ditangani".into());
-    }
-    if rng.chance(85) {
-        let Some(t) = step(rng, 10, 3 * 1440) else {
-            return;
-        };
-        if s.act(
-            filer,
-            Action::Close,
-            t,
-            json!({"reply_url": "https://www.instagram.com/p/synthetic-close/"}),
-            policy,
-            cal,
-        ) {
-            s.t.reply_url = Some("https://www.instagram.com/p/synthetic-close/".into());
+
+    /// Assigned to one of the agency's divisions, started and resolved there.
+    fn work(&mut self, agency: &str) -> Option<()> {
+        let cast = self.cast;
+        let head = &cast.people.head[agency];
+        let t = self.step(30, 6 * 1440)?;
+        let divisions = &cast.people.divisions[agency];
+        if divisions.is_empty() {
+            return None;
         }
-        if rng.chance(4) {
-            let Some(t) = step(rng, 60, 10 * 1440) else {
-                return;
-            };
-            s.act(
-                coord,
-                Action::Reopen,
-                t,
-                json!({"reason": "warga melapor belum selesai"}),
-                policy,
-                cal,
-            );
+        let (division, worker) = &divisions[self.rng.below(divisions.len())];
+        self.s.t.division_id = Some(division.clone());
+        if !self.act(head, Action::Assign, t, json!({"division_id": division})) {
+            return None;
         }
+        let t = self.step(30, 3 * 1440)?;
+        self.act(worker, Action::Start, t, json!({}));
+        let t = self.step(120, 45 * 1440)?;
+        let data = json!({"summary": "Sudah ditangani", "no_visit_reason": "data sintetis"});
+        if self.act(worker, Action::Resolve, t, data) {
+            self.s.t.resolution = Some("Sudah ditangani".into());
+        }
+        Some(())
+    }
+
+    /// Mostly closed with the reply link by the PIC; now and then reopened.
+    fn close(&mut self, filer: &User) -> Option<()> {
+        if !self.rng.chance(85) {
+            return Some(());
+        }
+        let t = self.step(10, 3 * 1440)?;
+        let url = "https://www.instagram.com/p/synthetic-close/";
+        if self.act(filer, Action::Close, t, json!({"reply_url": url})) {
+            self.s.t.reply_url = Some(url.into());
+        }
+        if self.rng.chance(4) {
+            let t = self.step(60, 10 * 1440)?;
+            let data = json!({"reason": "warga melapor belum selesai"});
+            self.act(&self.cast.people.coordinator, Action::Reopen, t, data);
+        }
+        Some(())
     }
 }

@@ -283,17 +283,18 @@ impl Db {
 
 /// Inserts `rows` into `table`, `per` rows a statement (a multi-row INSERT; keep `per` × the
 /// columns well under SQLite's 32,766 bound values). diesel's multi-row insert needs the
-/// backend's own connection, so this is a backend branch.
-pub fn insert_batches<T, R>(
+/// backend's own connection, so this is a backend branch. Callers name the row type
+/// (`insert_batches::<_, Row>`): left to inference, the trait search overflows.
+pub fn insert_batches<'a, T, R>(
     conn: &mut DbConnection,
     table: T,
-    rows: &[R],
+    rows: &'a [R],
     per: usize,
 ) -> QueryResult<usize>
 where
     T: Table + Copy,
-    for<'a> &'a [R]: Insertable<T>,
-    for<'a> diesel::query_builder::InsertStatement<T, <&'a [R] as Insertable<T>>::Values>:
+    &'a [R]: Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <&'a [R] as Insertable<T>>::Values>:
         diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>
             + diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>,
 {

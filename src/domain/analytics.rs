@@ -89,9 +89,68 @@ pub fn place_key(lat: f64, lng: f64) -> (i64, i64) {
     ((lat * 1000.0).round() as i64, (lng * 1000.0).round() as i64)
 }
 
+/// A period of local days `[from, to]` and the same in UTC, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub start: chrono::NaiveDateTime,
+    pub end: chrono::NaiveDateTime,
+}
+
+impl Period {
+    /// The days asked for in zone `tz`; by default the year up to `today`. At most five years.
+    pub fn of(
+        tz: Tz,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Period, &'static str> {
+        use chrono::{Days, TimeZone};
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or_else(|| to - Days::new(364));
+        if from > to {
+            return Err("from must not be after to");
+        }
+        if (to - from).num_days() > 5 * 366 {
+            return Err("a period spans at most five years");
+        }
+        let midnight = |d: NaiveDate| {
+            tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map(|t| t.with_timezone(&Utc).naive_utc())
+                .ok_or("a day without a midnight in this time zone")
+        };
+        Ok(Period {
+            from,
+            to,
+            start: midnight(from)?,
+            end: midnight(to + Days::new(1))?,
+        })
+    }
+
+    /// How many local days the period has.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_default_to_the_year_and_are_bounded() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let p = Period::of(chrono_tz::Asia::Jakarta, None, None, day("2026-12-01")).unwrap();
+        assert_eq!((p.from, p.to), (day("2025-12-02"), day("2026-12-01")));
+        assert_eq!(p.start.to_string(), "2025-12-01 17:00:00");
+        assert_eq!(p.end.to_string(), "2026-12-01 17:00:00");
+        assert_eq!(p.days(), 365);
+        let today = day("2026-12-01");
+        assert!(Period::of(chrono_tz::UTC, Some(today), Some(day("2026-11-30")), today).is_err());
+        assert!(Period::of(chrono_tz::UTC, Some(day("2020-01-01")), None, today).is_err());
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()

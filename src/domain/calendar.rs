@@ -142,6 +142,11 @@ pub struct Holiday {
     pub name: String,
 }
 
+/// The local day of a UTC moment (stored times are naive UTC).
+pub fn local_day(at: chrono::NaiveDateTime, tz: Tz) -> NaiveDate {
+    tz.from_utc_datetime(&at).date_naive()
+}
+
 /// Parses a holiday CSV with the header `date,kind,name[,source]`. Gives the first bad row with
 /// its line number.
 pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {
@@ -249,6 +254,24 @@ pub fn parse_ical(text: &str, tz: Tz, kind: HolidayKind) -> Result<Vec<Holiday>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_days_are_in_the_zone() {
+        let at = NaiveDate::from_ymd_opt(2026, 1, 31)
+            .unwrap()
+            .and_hms_opt(16, 30, 0)
+            .unwrap();
+        // 23:30 WIB on 31 January.
+        assert_eq!(
+            local_day(at, chrono_tz::Asia::Jakarta),
+            NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()
+        );
+        // 00:30 WITA on 1 February.
+        assert_eq!(
+            local_day(at, chrono_tz::Asia::Makassar),
+            NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()
+        );
+    }
 
     const BUNDLED: &str = include_str!("../../seed/id-holidays-2025-2026.csv");
 

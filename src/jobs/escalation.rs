@@ -12,13 +12,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::models::jurisdiction::{self, Jurisdiction};
 use crate::db::models::ticket::{self, Ticket};
 use crate::db::models::{clock, hold};
-use crate::db::schema::ticket_clocks;
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Status};
 use crate::error::ServiceError;
@@ -119,16 +117,7 @@ fn breach_batch(
         let on_hold = hold::find(conn, &t.id)?.is_some();
         if lifecycle::system_transition(Action::SlaBreached, &t.facts(on_hold)).is_none() {
             // A clock left running on an ended ticket: stop it without an event.
-            diesel::update(
-                ticket_clocks::table
-                    .filter(ticket_clocks::ticket_id.eq(ticket_id))
-                    .filter(ticket_clocks::clock.eq(clock_name)),
-            )
-            .set((
-                ticket_clocks::state.eq("breached"),
-                ticket_clocks::stopped_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+            clock::mark_breached(conn, ticket_id, clock_name, Some(now))?;
             crate::service::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
             continue;
         }
@@ -140,14 +129,7 @@ fn breach_batch(
         if !system_event(conn, &jur, &t, Action::SlaBreached, status, now, data)? {
             continue;
         }
-        let n = diesel::update(
-            ticket_clocks::table
-                .filter(ticket_clocks::ticket_id.eq(ticket_id))
-                .filter(ticket_clocks::clock.eq(clock_name))
-                .filter(ticket_clocks::state.eq("running")),
-        )
-        .set(ticket_clocks::state.eq("breached"))
-        .execute(conn)?;
+        let n = clock::mark_breached(conn, ticket_id, clock_name, None)?;
         if n != 1 {
             // Claimed while running, so this cannot happen inside the transaction; refuse to
             // leave an event without its breach.

@@ -24,6 +24,7 @@ use crate::domain::reference::check_http_url;
 use crate::domain::source::{self, Channel};
 use crate::error::Checks;
 use crate::error::{FieldError, ServiceError};
+use crate::files::upload::{self, Received};
 use crate::service::tickets::{self as tickets, FileTicket, Filed, SourceInput};
 use crate::state::AppState;
 
@@ -158,7 +159,7 @@ async fn gather(
     state: &AppState,
     req: &HttpRequest,
     payload: web::Payload,
-) -> Result<(Params, Option<intake::Received>), Fault> {
+) -> Result<(Params, Option<Received>), Fault> {
     let mut params = Params::parse(req.query_string().as_bytes());
     let content_type = req
         .headers()
@@ -235,7 +236,17 @@ async fn post(
     }
     let sub = check_fields(&params)?;
     let attachment = match media {
-        Some(got) => Some(intake::store(state, got, &jur.id, &user.id, jur.tz(), "media").await?),
+        Some(got) => Some(
+            upload::accept(
+                state.blobs.clone(),
+                got,
+                &jur.id,
+                &user.id,
+                jur.tz(),
+                "media",
+            )
+            .await?,
+        ),
         None => None,
     };
     let caller = AuthUser::of(user, Role::ApiClient, jur);

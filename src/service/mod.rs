@@ -4,9 +4,12 @@
 //! a `ServiceError`); fronts shape the answer.
 
 pub mod clocks;
+pub mod duties;
 pub mod journal;
+pub mod projections;
 pub mod recap;
 pub mod recap_facts;
 pub mod rollups;
 pub mod tickets;
 pub mod trends;
+pub mod users;

@@ -3,38 +3,23 @@
 //! is one index range scan (`recap::compute_from_facts`) instead of joining a fortnight of
 //! events and clocks to the tickets.
 //!
-//! `facts_of` is the definition, written against the same rules as `recap::compute` reads the
-//! raw tables; `refresh` rewrites a ticket's facts at the end of every transaction that writes
-//! the ticket, its events or its clocks; `rollups::rebuild` makes them all. The two recaps are
-//! tested equal on random data.
+//! `facts_of` is the definition, written against the same rules as `recap` reads the raw
+//! tables; `refresh` rewrites a ticket's facts at the end of every transaction that writes the
+//! ticket, its events or its clocks; `build_page` makes them for a rebuild (`projections`). The
+//! two recaps are tested equal on random data.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use diesel::prelude::*;
+use diesel::QueryResult;
 
-use crate::db::models::clock::ClockRow;
-use crate::db::models::event::Event;
-use crate::db::models::ticket::Ticket;
-use crate::db::schema::{recap_facts, ticket_clocks, ticket_events, tickets};
+use crate::db::models::clock::{self, ClockFacts, ClockRow};
+use crate::db::models::event::{self, Event, EventFacts};
+use crate::db::models::recap_fact::{self, Fact};
+use crate::db::models::ticket::{self, Ticket, TicketStub};
 use crate::db::DbConnection;
-use crate::service::rollups::local_day;
-
-/// One counted thing.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = recap_facts)]
-pub struct Fact {
-    pub jurisdiction_id: String,
-    pub day: NaiveDate,
-    /// `user` or `agency`.
-    pub kind: &'static str,
-    pub subject: String,
-    pub figure: &'static str,
-    pub ticket_id: String,
-    pub detail: String,
-    pub minutes: Option<i64>,
-}
+use crate::domain::calendar::local_day;
 
 /// What `facts_of` needs of a ticket.
 pub struct TicketFacts<'a> {
@@ -45,12 +30,6 @@ pub struct TicketFacts<'a> {
     pub created_at: NaiveDateTime,
     pub agency_id: Option<&'a str>,
 }
-
-/// An event: `(action, actor_id, at, data)`.
-pub type EventFacts = (String, Option<String>, NaiveDateTime, String);
-
-/// A clock: `(clock, state, due_at, stopped_at)`.
-pub type ClockFacts = (String, String, NaiveDateTime, Option<NaiveDateTime>);
 
 /// The facts of one ticket with its events and clocks.
 pub fn facts_of(
@@ -153,59 +132,12 @@ pub fn facts_of(
     out
 }
 
-fn insert_all(conn: &mut DbConnection, facts: &[Fact]) -> QueryResult<()> {
-    for chunk in facts.chunks(2000) {
-        match conn {
-            DbConnection::Postgres(pg) => diesel::insert_into(recap_facts::table)
-                .values(chunk)
-                .execute(pg)?,
-            DbConnection::Sqlite(lite) => diesel::insert_into(recap_facts::table)
-                .values(chunk)
-                .execute(lite)?,
-        };
-    }
-    Ok(())
-}
-
 /// Rewrites one ticket's facts from what is stored now (call it last in a transaction that
 /// wrote the ticket, its events or its clocks).
 pub fn refresh(conn: &mut DbConnection, tz: Tz, ticket_id: &str) -> QueryResult<()> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-    );
-    let t: Option<Row> = tickets::table
-        .filter(tickets::id.eq(ticket_id))
-        .select((
-            tickets::id,
-            tickets::jurisdiction_id,
-            tickets::status,
-            tickets::filed_by,
-            tickets::created_at,
-            tickets::agency_id,
-        ))
-        .first(conn)
-        .optional()?;
-    match t {
-        Some(t) => refresh_ticket(
-            conn,
-            tz,
-            &TicketFacts {
-                id: &t.0,
-                jurisdiction_id: &t.1,
-                status: &t.2,
-                filed_by: &t.3,
-                created_at: t.4,
-                agency_id: t.5.as_deref(),
-            },
-        ),
-        None => diesel::delete(recap_facts::table.filter(recap_facts::ticket_id.eq(ticket_id)))
-            .execute(conn)
-            .map(|_| ()),
+    match ticket::stub(conn, ticket_id)? {
+        Some(t) => refresh_ticket(conn, tz, &TicketFacts::of_stub(&t)),
+        None => recap_fact::clear_ticket(conn, ticket_id),
     }
 }
 
@@ -215,26 +147,10 @@ pub fn refresh_of(conn: &mut DbConnection, tz: Tz, t: &Ticket) -> QueryResult<()
 }
 
 fn refresh_ticket(conn: &mut DbConnection, tz: Tz, t: &TicketFacts) -> QueryResult<()> {
-    diesel::delete(recap_facts::table.filter(recap_facts::ticket_id.eq(t.id))).execute(conn)?;
-    let events: Vec<EventFacts> = ticket_events::table
-        .filter(ticket_events::ticket_id.eq(t.id))
-        .select((
-            ticket_events::action,
-            ticket_events::actor_id,
-            ticket_events::at,
-            ticket_events::data,
-        ))
-        .load(conn)?;
-    let clocks: Vec<ClockFacts> = ticket_clocks::table
-        .filter(ticket_clocks::ticket_id.eq(t.id))
-        .select((
-            ticket_clocks::clock,
-            ticket_clocks::state,
-            ticket_clocks::due_at,
-            ticket_clocks::stopped_at,
-        ))
-        .load(conn)?;
-    insert_all(conn, &facts_of(tz, t, &events, &clocks))
+    recap_fact::clear_ticket(conn, t.id)?;
+    let events = event::facts_of_ticket(conn, t.id)?;
+    let clocks = clock::facts_of_ticket(conn, t.id)?;
+    recap_fact::insert_all(conn, &facts_of(tz, t, &events, &clocks))
 }
 
 /// The facts of a ticket just filed: its one event and its first clocks are at hand, so
@@ -252,11 +168,12 @@ pub fn write_new(
         event.at,
         event.data.clone(),
     )];
-    let clocks: Vec<ClockFacts> = clocks
-        .iter()
-        .map(|c| (c.clock.clone(), c.state.clone(), c.due_at, c.stopped_at))
-        .collect();
-    insert_all(conn, &facts_of(tz, &TicketFacts::of(t), &events, &clocks))
+    let clocks: Vec<ClockFacts> = clocks.iter().map(clock_facts).collect();
+    recap_fact::insert_all(conn, &facts_of(tz, &TicketFacts::of(t), &events, &clocks))
+}
+
+fn clock_facts(c: &ClockRow) -> ClockFacts {
+    (c.clock.clone(), c.state.clone(), c.due_at, c.stopped_at)
 }
 
 impl<'a> TicketFacts<'a> {
@@ -270,106 +187,46 @@ impl<'a> TicketFacts<'a> {
             agency_id: t.agency_id.as_deref(),
         }
     }
+
+    pub fn of_stub(t: &'a TicketStub) -> TicketFacts<'a> {
+        TicketFacts {
+            id: &t.id,
+            jurisdiction_id: &t.jurisdiction_id,
+            status: &t.status,
+            filed_by: &t.filed_by,
+            created_at: t.created_at,
+            agency_id: t.agency_id.as_deref(),
+        }
+    }
 }
 
-/// Makes the facts of one page of the rebuild: `tickets` in id order, with their events (read
+/// Makes the facts of one page of a rebuild: `tickets` in id order, with their events (read
 /// once by the rebuild, which counts the same events for the trend rollups).
 pub fn build_page(
     conn: &mut DbConnection,
     tz: Tz,
-    tickets: &[TicketFacts],
-    events: &HashMap<&str, Vec<EventFacts>>,
+    tickets: &[TicketStub],
+    events: &HashMap<String, Vec<EventFacts>>,
 ) -> QueryResult<usize> {
     let (Some(first), Some(last)) = (tickets.first(), tickets.last()) else {
         return Ok(0);
     };
     let mut clocks: HashMap<String, Vec<ClockFacts>> = HashMap::new();
-    let rows: Vec<ClockRow> = ticket_clocks::table
-        .filter(ticket_clocks::ticket_id.ge(first.id))
-        .filter(ticket_clocks::ticket_id.le(last.id))
-        .select(ClockRow::as_select())
-        .load(conn)?;
-    for c in rows {
+    for c in clock::in_ticket_range(conn, &first.id, &last.id)? {
         clocks
-            .entry(c.ticket_id)
+            .entry(c.ticket_id.clone())
             .or_default()
-            .push((c.clock, c.state, c.due_at, c.stopped_at));
+            .push(clock_facts(&c));
     }
     let mut facts = Vec::new();
     for t in tickets {
         facts.extend(facts_of(
             tz,
-            t,
-            events.get(t.id).map(Vec::as_slice).unwrap_or(&[]),
-            clocks.get(t.id).map(Vec::as_slice).unwrap_or(&[]),
+            &TicketFacts::of_stub(t),
+            events.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
+            clocks.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
         ));
     }
-    insert_all(conn, &facts)?;
+    recap_fact::insert_all(conn, &facts)?;
     Ok(facts.len())
-}
-
-/// `(kind, subject, figure, count)` of the local days `[from, to]`, first replies left out.
-pub type Count = (String, String, String, i64);
-
-pub fn counts(
-    conn: &mut DbConnection,
-    jurisdiction_id: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> QueryResult<Vec<Count>> {
-    use diesel::dsl::count_star;
-    recap_facts::table
-        .filter(recap_facts::jurisdiction_id.eq(jurisdiction_id))
-        .filter(recap_facts::day.ge(from))
-        .filter(recap_facts::day.le(to))
-        .filter(recap_facts::figure.ne("first_reply"))
-        .group_by((recap_facts::kind, recap_facts::subject, recap_facts::figure))
-        .select((
-            recap_facts::kind,
-            recap_facts::subject,
-            recap_facts::figure,
-            count_star(),
-        ))
-        .load(conn)
-}
-
-/// `(filer, minutes)` of the first replies to tickets filed on the local days `[from, to]`.
-pub fn first_replies(
-    conn: &mut DbConnection,
-    jurisdiction_id: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> QueryResult<Vec<(String, Option<i64>)>> {
-    recap_facts::table
-        .filter(recap_facts::jurisdiction_id.eq(jurisdiction_id))
-        .filter(recap_facts::day.ge(from))
-        .filter(recap_facts::day.le(to))
-        .filter(recap_facts::figure.eq("first_reply"))
-        .select((recap_facts::subject, recap_facts::minutes))
-        .load(conn)
-}
-
-/// A fact with its id: `(kind, subject, figure, ticket_id, detail)`.
-pub type Listed = (String, String, String, String, String);
-
-/// Every fact of the local days `[from, to]` (for the ids behind the figures).
-pub fn all(
-    conn: &mut DbConnection,
-    jurisdiction_id: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> QueryResult<Vec<Listed>> {
-    recap_facts::table
-        .filter(recap_facts::jurisdiction_id.eq(jurisdiction_id))
-        .filter(recap_facts::day.ge(from))
-        .filter(recap_facts::day.le(to))
-        .filter(recap_facts::figure.ne("first_reply"))
-        .select((
-            recap_facts::kind,
-            recap_facts::subject,
-            recap_facts::figure,
-            recap_facts::ticket_id,
-            recap_facts::detail,
-        ))
-        .load(conn)
 }

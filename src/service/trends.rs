@@ -10,7 +10,7 @@ use diesel::QueryResult;
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::{bucket_of_day, bucket_start, Bucket, GroupBy, Metric};
-use crate::service::rollups;
+use crate::service::{projections, rollups};
 
 /// Where the counts come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +53,25 @@ pub fn names(
 
 /// The rollups when they are complete for `tz`, else the raw tables.
 pub fn best_source(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<Source> {
-    Ok(if rollups::ready(conn, jurisdiction_id, tz)? {
+    Ok(if projections::ready(conn, jurisdiction_id, tz)? {
         Source::Rollups
     } else {
         Source::Raw
     })
+}
+
+/// The trend `q` of a jurisdiction, counted from the rollups when they are complete, with the
+/// code and name of each group.
+pub fn trend(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    q: &Question,
+) -> QueryResult<(Cells, Names)> {
+    let names = names(conn, jurisdiction_id, q.group_by)?;
+    let source = best_source(conn, jurisdiction_id, tz)?;
+    let cells = cells(conn, jurisdiction_id, tz, q, &names, source)?;
+    Ok((cells, names))
 }
 
 /// Counts the trend `q` from `source`.

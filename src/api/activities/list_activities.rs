@@ -5,7 +5,6 @@ use utoipa::IntoParams;
 
 use super::{ActivityKind, ActivityView};
 use crate::api::pagination::{self, Paged};
-use crate::api::patrols::duty_scope;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -13,6 +12,7 @@ use crate::db::models::activity::{self, ActivityFilter};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, UserId};
+use crate::service::duties::duty_scope;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -104,41 +104,14 @@ pub fn cell(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-/// A period of local days `[from, to]` (default: the year up to today) and its UTC bounds
-/// `[start, end)`.
-pub struct Period {
-    pub from: chrono::NaiveDate,
-    pub to: chrono::NaiveDate,
-    pub start: chrono::NaiveDateTime,
-    pub end: chrono::NaiveDateTime,
-}
+pub use crate::domain::analytics::Period;
 
+/// The period of local days `[from, to]` a query asks for (default: the year up to today).
 pub fn period(
     tz: chrono_tz::Tz,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> Result<Period, ServiceError> {
-    use chrono::{Days, TimeZone, Utc};
-    let bad = |d: &str| ServiceError::bad_request("invalid_query", d.to_string());
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let to = to.unwrap_or(today);
-    let from = from.unwrap_or_else(|| to - Days::new(364));
-    if from > to {
-        return Err(bad("from must not be after to"));
-    }
-    if (to - from).num_days() > 5 * 366 {
-        return Err(bad("a period spans at most five years"));
-    }
-    let midnight = |d: chrono::NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc).naive_utc())
-            .ok_or_else(|| bad("a day without a midnight in this time zone"))
-    };
-    Ok(Period {
-        from,
-        to,
-        start: midnight(from)?,
-        end: midnight(to + Days::new(1))?,
-    })
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    Period::of(tz, from, to, today).map_err(|m| ServiceError::bad_request("invalid_query", m))
 }

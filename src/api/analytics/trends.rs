@@ -114,12 +114,7 @@ pub async fn trends(
     };
     let (cells, names) = state
         .db
-        .read(move |c| {
-            let names = trend_cells::names(c, &jur, group_by)?;
-            let source = trend_cells::best_source(c, &jur, tz)?;
-            let cells = trend_cells::cells(c, &jur, tz, &question, &names, source)?;
-            Ok::<_, ServiceError>((cells, names))
-        })
+        .read(move |c| trend_cells::trend(c, &jur, tz, &question).map_err(ServiceError::from))
         .await?;
     let by_code: std::collections::HashMap<&str, &str> = names
         .values()

@@ -1,7 +1,7 @@
 //! Evidence files: `/api/v1/attachments` — upload (multipart) and download.
 
 mod get_attachment;
-pub(crate) mod intake;
+pub mod intake;
 mod upload_attachment;
 
 use chrono::{DateTime, Utc};

@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::attachment;
 use crate::error::ServiceError;
+use crate::files::upload;
 use crate::state::AppState;
 
 /// The form: one part named `file`.
@@ -50,8 +51,8 @@ pub async fn upload_attachment(
     let got = form
         .file
         .ok_or_else(|| ServiceError::invalid("file", "the form has no part named 'file'"))?;
-    let row = intake::store(
-        &state,
+    let row = upload::accept(
+        state.blobs.clone(),
         got,
         &caller.jurisdiction_id,
         &caller.id,

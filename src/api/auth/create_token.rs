@@ -4,9 +4,8 @@ use utoipa::ToSchema;
 
 use crate::api::problem::Problem;
 use crate::api::ApiError;
-use crate::auth::password;
-use crate::db::models::user;
 use crate::error::ServiceError;
+use crate::service::users;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,51 +39,11 @@ pub async fn create_token(
     body: Json<SignIn>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let SignIn { username, password } = body.into_inner();
-    let username = username.trim().to_lowercase();
-    if username.is_empty() || password.is_empty() {
-        return Err(ServiceError::invalid(
-            if username.is_empty() {
-                "username"
-            } else {
-                "password"
-            },
-            "must not be empty",
-        )
-        .into());
-    }
-    let found = state
-        .db
-        .read(move |c| user::find_by_username(c, &username).map_err(ServiceError::from))
-        .await?;
-    // Hashing is slow by design: keep it off the async executor.
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
-            password::verify_nothing(&password);
-            None
-        }
-    })
-    .await
-    .map_err(ServiceError::internal)?;
-    let wrong = || ServiceError::unauthorized("invalid_credentials", "wrong username or password");
-    let u = verified.ok_or_else(wrong)?;
-    if !u.active {
-        return Err(ServiceError::unauthorized(
-            "inactive_user",
-            "this user has been deactivated; ask an admin",
-        )
-        .into());
-    }
+    let u = users::sign_in(&state, &username, password).await?;
     let (access_token, expires_in) = state
         .jwt
         .issue(&u.id, &u.jurisdiction_id, u.token_version)
         .map_err(ServiceError::internal)?;
-    let id = u.id.clone();
-    state
-        .db
-        .write(move |c| user::touch_login(c, &id, crate::db::now()).map_err(ServiceError::from))
-        .await?;
     Ok(Json(TokenResponse {
         access_token,
         token_type: "Bearer".into(),

@@ -5,9 +5,9 @@ use utoipa::ToSchema;
 use crate::api::auth::TokenResponse;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
-use crate::auth::{password, AuthUser};
-use crate::db::models::user::{self, UserChanges};
+use crate::auth::AuthUser;
 use crate::error::ServiceError;
+use crate::service::users;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -30,34 +30,8 @@ pub async fn change_password(
     body: Json<ChangePassword>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let input = body.into_inner();
-    password::check_strength(&input.new_password)
-        .map_err(|m| ServiceError::invalid("new_password", m))?;
-    let stored = caller.user.password_hash.clone();
-    let hash = tokio::task::spawn_blocking(move || {
-        if password::verify(&input.current_password, &stored) {
-            password::hash(&input.new_password).map(Some)
-        } else {
-            Ok(None)
-        }
-    })
-    .await
-    .map_err(ServiceError::internal)?
-    .map_err(ServiceError::internal)?
-    .ok_or_else(|| ServiceError::invalid("current_password", "is not the current password"))?;
-
-    let (id, version) = (caller.id.clone(), caller.user.token_version + 1);
-    state
-        .db
-        .write(move |c| {
-            let changes = UserChanges {
-                password_hash: Some(hash),
-                token_version: Some(version),
-                updated_at: Some(crate::db::now()),
-                ..Default::default()
-            };
-            user::update(c, &id, &changes).map_err(ServiceError::from)
-        })
-        .await?;
+    let version =
+        users::change_password(&state, &caller, input.current_password, input.new_password).await?;
     let (access_token, expires_in) = state
         .jwt
         .issue(&caller.id, &caller.jurisdiction_id, version)

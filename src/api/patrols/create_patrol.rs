@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{slots_of, PatrolView};
+use super::PatrolView;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -14,6 +14,7 @@ use crate::domain::duty::{slot_day, SlotMiss};
 use crate::domain::policy::Permission;
 use crate::error::optional_text;
 use crate::error::ServiceError;
+use crate::service::duties::slots_of;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

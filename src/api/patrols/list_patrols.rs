@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{duty_scope, PatrolView};
+use super::PatrolView;
 use crate::api::pagination::{self, Paged};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
@@ -12,6 +12,7 @@ use crate::db::models::patrol::{self, PatrolFilter};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, UserId};
+use crate::service::duties::duty_scope;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -2,7 +2,6 @@ use actix_web::{get, put, web, web::Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::slots_of;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -10,6 +9,7 @@ use crate::db::models::patrol::{self, SlotRow};
 use crate::domain::duty::{check_slots, Slot};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::duties::slots_of;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

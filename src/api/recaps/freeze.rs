@@ -4,16 +4,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{recap_period, snapshot_of, RecapSnapshot};
-use crate::api::analytics::export::Period;
-use crate::api::patrols::slots_of;
+use super::{snapshot_of, RecapSnapshot};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::recap::{self as recap_rows, Snapshot};
 use crate::domain::policy::Permission;
-use crate::error::ServiceError;
-use crate::service::recap::{best_source, compute};
+use crate::service::recap;
 use crate::state::AppState;
 
 /// The period to freeze: both days or neither (then the current two-week period).
@@ -44,34 +40,12 @@ pub async fn freeze(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::FreezeRecaps)?;
     let b = body.map(|b| b.into_inner()).unwrap_or_default();
-    let Period {
-        from,
-        to,
-        start,
-        end,
-    } = recap_period(&state, &caller, b.from, b.to)?;
-    let jur = caller.jurisdiction_id.clone();
-    let by = caller.id.clone();
+    let p = recap::period(&caller, state.settings.recap_anchor, b.from, b.to)?;
     let tz = caller.timezone();
     let snapshot = state
         .db
         .write(move |c| {
-            let slots = slots_of(c, &jur)?.len();
-            let weights = recap_rows::weights(c, &jur)?;
-            // Stored whole: with the ids behind every figure.
-            let source = best_source(c, &jur, tz, true)?;
-            let recap = compute(c, &jur, from, to, start, end, slots, &weights, source)?;
-            let now = crate::db::now();
-            let row = Snapshot {
-                id: crate::db::new_id_at(now),
-                jurisdiction_id: jur.clone(),
-                from_day: from,
-                to_day: to,
-                created_by: by,
-                created_at: now,
-                body: serde_json::to_string(&recap).map_err(ServiceError::internal)?,
-            };
-            recap_rows::insert(c, &row)?;
+            let row = recap::freeze(c, &caller, &p)?;
             snapshot_of(row, tz, false, None)
         })
         .await?;

@@ -17,14 +17,11 @@ pub use freeze::FreezeRecap;
 pub use list_recaps::RecapsQuery;
 pub use preview::RecapQuery;
 
-use crate::api::analytics::export::{period, respond, Format, Period, Tabular};
+use crate::api::analytics::export::{respond, Format, Tabular};
 use crate::api::ApiError;
-use crate::auth::AuthUser;
 use crate::db::models::recap::Snapshot;
-use crate::domain::recap::period_of;
 use crate::error::ServiceError;
 use crate::service::recap::{Recap, RecapLine};
-use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     // Fixed paths before `/recaps/{id}`.
@@ -34,36 +31,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(freeze::freeze)
         .service(list_recaps::list_recaps)
         .service(get_recap::get_recap);
-}
-
-/// The longest recap, in days.
-pub const MAX_DAYS: i64 = 93;
-
-/// The period of a recap: `from`/`to` as given (both or neither), else the two-week period
-/// from the configured anchor Monday that holds today.
-pub fn recap_period(
-    state: &AppState,
-    caller: &AuthUser,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Period, ServiceError> {
-    let tz = caller.timezone();
-    let (from, to) = match (from, to) {
-        (None, None) => {
-            let today = Utc::now().with_timezone(&tz).date_naive();
-            let (f, t) = period_of(state.settings.recap_anchor, today);
-            (Some(f), Some(t))
-        }
-        (f, t) => (f, t),
-    };
-    let p = period(tz, from, to)?;
-    if (p.to - p.from).num_days() >= MAX_DAYS {
-        return Err(ServiceError::bad_request(
-            "invalid_query",
-            format!("a recap covers at most {MAX_DAYS} days"),
-        ));
-    }
-    Ok(p)
 }
 
 /// Which table a CSV or XLSX download holds.

@@ -3,16 +3,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{keep_evidence, recap_period, respond_recap, Table};
-use crate::api::analytics::export::{format_of, Period, Tabular};
-use crate::api::patrols::slots_of;
+use super::{keep_evidence, respond_recap, Table};
+use crate::api::analytics::export::{format_of, Tabular};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::error::ServiceError;
-use crate::service::recap::{best_source, compute, Recap, RecapLine};
+use crate::service::recap;
+use crate::service::recap::{Recap, RecapLine};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -129,27 +127,20 @@ pub async fn preview(
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
     let table = Table::parse(q.table.as_deref())?;
-    let Period {
-        from,
-        to,
-        start,
-        end,
-    } = recap_period(&state, &caller, q.from, q.to)?;
-    let jur = caller.jurisdiction_id.clone();
-    let tz = caller.timezone();
+    let p = recap::period(&caller, state.settings.recap_anchor, q.from, q.to)?;
     let keep = keep_evidence(fmt, table, q.evidence);
+    let who = caller.clone();
     let recap = state
         .db
-        .read(move |c| {
-            let slots = slots_of(c, &jur)?.len();
-            let weights = recap_rows::weights(c, &jur)?;
-            let source = best_source(c, &jur, tz, keep)?;
-            Ok::<_, ServiceError>(compute(
-                c, &jur, from, to, start, end, slots, &weights, source,
-            )?)
-        })
+        .read(move |c| recap::preview(c, &who, &p, keep))
         .await?;
     let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let recap = recap.shaped(keep, key);
-    respond_recap(fmt, &format!("recap-{from}-{to}"), &recap, &recap, table)
+    respond_recap(
+        fmt,
+        &format!("recap-{}-{}", p.from, p.to),
+        &recap,
+        &recap,
+        table,
+    )
 }

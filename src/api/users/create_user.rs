@@ -3,16 +3,16 @@ use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{normalise_username, resolve_scope, UserView};
+use super::UserView;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
-use crate::db::models::user::{self, User};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
 use crate::error::Checks;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
+use crate::service::users::{self, normalise_username, NewUser};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,42 +61,15 @@ pub async fn create_user(
         .map_err(ServiceError::internal)?;
 
     let jur = caller.jurisdiction_id.clone();
-    let row = state
-        .db
-        .write(move |c| {
-            let (agency_id, division_id) = resolve_scope(
-                c,
-                &jur,
-                input.role,
-                input.agency_id.map(|a| a.db()),
-                input.division_id.map(|d| d.db()),
-            )?;
-            let now = crate::db::now();
-            let row = User {
-                id: crate::db::new_id(),
-                jurisdiction_id: jur,
-                username: username.clone(),
-                password_hash: hash,
-                display_name: input.display_name.trim().to_string(),
-                role: input.role.as_str().to_string(),
-                agency_id,
-                division_id,
-                active: true,
-                token_version: 0,
-                last_login_at: None,
-                created_at: now,
-                updated_at: now,
-            };
-            user::insert(c, &row).map_err(|e| {
-                ServiceError::unique_as_conflict(
-                    e,
-                    "username_taken",
-                    format!("the username '{username}' is taken"),
-                )
-            })?;
-            Ok::<_, ServiceError>(row)
-        })
-        .await?;
+    let new = NewUser {
+        username,
+        password_hash: hash,
+        display_name: input.display_name.trim().to_string(),
+        role: input.role,
+        agency_id: input.agency_id.map(|a| a.db()),
+        division_id: input.division_id.map(|d| d.db()),
+    };
+    let row = state.db.write(move |c| users::create(c, &jur, new)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
         .json(UserView::from(row)))

@@ -2,7 +2,7 @@ use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{resolve_scope, UserView};
+use super::UserView;
 use crate::api::problem::Problem;
 use crate::api::validate::double_option;
 use crate::api::ApiError;
@@ -13,6 +13,7 @@ use crate::domain::reference::check_name;
 use crate::error::Checks;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId, UserId};
+use crate::service::users::resolve_scope;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are, `null` clears agency or division.

@@ -112,3 +112,12 @@ pub fn update(
     .set(changes)
     .execute(conn)
 }
+
+/// Every agency of a jurisdiction, by code.
+pub fn all(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<Agency>> {
+    agencies::table
+        .filter(agencies::jurisdiction_id.eq(jurisdiction_id))
+        .order(agencies::code.asc())
+        .select(Agency::as_select())
+        .load(conn)
+}

@@ -90,3 +90,62 @@ pub fn claim_breaching(
         DbConnection::Sqlite(lite) => q.load(lite),
     }
 }
+
+/// A clock as the recap facts read it: `(clock, state, due_at, stopped_at)`.
+pub type ClockFacts = (String, String, NaiveDateTime, Option<NaiveDateTime>);
+
+/// A ticket's clocks as the recap facts read them.
+pub fn facts_of_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<ClockFacts>> {
+    ticket_clocks::table
+        .filter(ticket_clocks::ticket_id.eq(ticket_id))
+        .select((
+            ticket_clocks::clock,
+            ticket_clocks::state,
+            ticket_clocks::due_at,
+            ticket_clocks::stopped_at,
+        ))
+        .load(conn)
+}
+
+/// The clocks of the tickets whose ids are in `[first, last]` (a page of a rebuild).
+pub fn in_ticket_range(
+    conn: &mut DbConnection,
+    first: &str,
+    last: &str,
+) -> QueryResult<Vec<ClockRow>> {
+    ticket_clocks::table
+        .filter(ticket_clocks::ticket_id.ge(first))
+        .filter(ticket_clocks::ticket_id.le(last))
+        .select(ClockRow::as_select())
+        .load(conn)
+}
+
+/// Marks a clock breached. With `stopped_at`, whatever its state (a clock left running on an
+/// ended ticket is stopped there); without, only while it is still running. Gives the rows
+/// changed.
+pub fn mark_breached(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+    clock: &str,
+    stopped_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    let row = ticket_clocks::table
+        .filter(ticket_clocks::ticket_id.eq(ticket_id))
+        .filter(ticket_clocks::clock.eq(clock));
+    match stopped_at {
+        Some(at) => diesel::update(row)
+            .set((
+                ticket_clocks::state.eq("breached"),
+                ticket_clocks::stopped_at.eq(Some(at)),
+            ))
+            .execute(conn),
+        None => diesel::update(row.filter(ticket_clocks::state.eq("running")))
+            .set(ticket_clocks::state.eq("breached"))
+            .execute(conn),
+    }
+}
+
+/// Inserts many clocks, many per statement (bulk loads).
+pub fn insert_many(conn: &mut DbConnection, rows: &[ClockRow]) -> QueryResult<()> {
+    crate::db::insert_batches::<_, ClockRow>(conn, ticket_clocks::table, rows, 1500).map(|_| ())
+}

@@ -94,3 +94,12 @@ pub fn update(
     .set(changes)
     .execute(conn)
 }
+
+/// Every division of an agency, by code.
+pub fn all_of_agency(conn: &mut DbConnection, agency_id: &str) -> QueryResult<Vec<Division>> {
+    divisions::table
+        .filter(divisions::agency_id.eq(agency_id))
+        .order(divisions::code.asc())
+        .select(Division::as_select())
+        .load(conn)
+}

@@ -70,3 +70,58 @@ pub fn milestones(
         .map(|(_, to, at)| (to, at))
         .collect())
 }
+
+/// An event as the projections read it: `(action, actor_id, at, data)`.
+pub type EventFacts = (String, Option<String>, NaiveDateTime, String);
+
+/// A ticket's events as the projections read them.
+pub fn facts_of_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<EventFacts>> {
+    ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .select((
+            ticket_events::action,
+            ticket_events::actor_id,
+            ticket_events::at,
+            ticket_events::data,
+        ))
+        .load(conn)
+}
+
+/// The `(action, at)` of a ticket's resolve and close events.
+pub fn resolutions_of(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .filter(ticket_events::action.eq_any(["resolve", "close"]))
+        .select((ticket_events::action, ticket_events::at))
+        .load(conn)
+}
+
+/// Every event of the tickets whose ids are in `[first, last]` (a page of a rebuild), with
+/// its ticket's id.
+pub fn in_ticket_range(
+    conn: &mut DbConnection,
+    first: &str,
+    last: &str,
+) -> QueryResult<Vec<(String, EventFacts)>> {
+    ticket_events::table
+        .filter(ticket_events::ticket_id.ge(first))
+        .filter(ticket_events::ticket_id.le(last))
+        .select((
+            ticket_events::ticket_id,
+            (
+                ticket_events::action,
+                ticket_events::actor_id,
+                ticket_events::at,
+                ticket_events::data,
+            ),
+        ))
+        .load(conn)
+}
+
+/// Inserts many events, many per statement (bulk loads).
+pub fn insert_many(conn: &mut DbConnection, rows: &[Event]) -> QueryResult<()> {
+    crate::db::insert_batches::<_, Event>(conn, ticket_events::table, rows, 2000).map(|_| ())
+}

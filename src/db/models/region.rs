@@ -147,3 +147,12 @@ pub fn child_ids(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> 
         .select(regions::id)
         .load(conn)
 }
+
+/// Every region of a jurisdiction, by code.
+pub fn all(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<Region>> {
+    regions::table
+        .filter(regions::jurisdiction_id.eq(jurisdiction_id))
+        .order(regions::code.asc())
+        .select(Region::as_select())
+        .load(conn)
+}

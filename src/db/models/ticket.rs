@@ -67,6 +67,20 @@ impl Ticket {
     }
 }
 
+/// What the projections need of a ticket (its recap facts and trend keys).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+pub struct TicketStub {
+    pub id: String,
+    pub jurisdiction_id: String,
+    pub status: String,
+    pub filed_by: String,
+    pub created_at: NaiveDateTime,
+    pub category_id: Option<String>,
+    pub region_id: Option<String>,
+    pub agency_id: Option<String>,
+}
+
 /// What an action changes. `None` leaves a column as it is; `Some(None)` clears it.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
@@ -584,4 +598,34 @@ fn list_from(
             .load(conn);
     }
     q.order(tickets::id.desc()).limit(limit + 1).load(conn)
+}
+
+/// The projections' view of one ticket.
+pub fn stub(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TicketStub>> {
+    tickets::table
+        .filter(tickets::id.eq(id))
+        .select(TicketStub::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A page of a jurisdiction's tickets for a rebuild, in id order after `after`.
+pub fn stubs_after(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<TicketStub>> {
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.gt(after))
+        .order(tickets::id.asc())
+        .limit(limit)
+        .select(TicketStub::as_select())
+        .load(conn)
+}
+
+/// Inserts many tickets, many per statement (bulk loads).
+pub fn insert_many(conn: &mut DbConnection, rows: &[Ticket]) -> QueryResult<()> {
+    crate::db::insert_batches::<_, Ticket>(conn, tickets::table, rows, 500).map(|_| ())
 }

@@ -1,0 +1,158 @@
+//! The daily trend rollups (`ticket_rollups`): counters per jurisdiction, metric, dimension,
+//! local day, key and stripe; and `rollup_state`, which says whether a jurisdiction's rollups
+//! (and recap facts) are complete, and for which time zone. What the counters mean is the
+//! service's (`service::rollups`).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+
+use crate::db::schema::{rollup_state, ticket_rollups};
+use crate::db::{insert_batches, DbConnection};
+
+/// One counter row.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = ticket_rollups)]
+pub struct RollupRow {
+    pub jurisdiction_id: String,
+    pub metric: &'static str,
+    pub dim: &'static str,
+    pub day: NaiveDate,
+    pub key: String,
+    pub stripe: i32,
+    pub count: i64,
+}
+
+/// Adds `row.count` to its counter (made at that count when it is new).
+pub fn add(conn: &mut DbConnection, row: &RollupRow) -> QueryResult<()> {
+    use ticket_rollups::dsl as r;
+    let target = (
+        r::jurisdiction_id,
+        r::metric,
+        r::dim,
+        r::day,
+        r::key,
+        r::stripe,
+    );
+    let n = row.count;
+    // Upserts need the backend's own connection.
+    match conn {
+        DbConnection::Postgres(pg) => diesel::insert_into(r::ticket_rollups)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(r::count.eq(r::count + n))
+            .execute(pg),
+        DbConnection::Sqlite(lite) => diesel::insert_into(r::ticket_rollups)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(r::count.eq(r::count + n))
+            .execute(lite),
+    }
+    .map(|_| ())
+}
+
+/// Takes a jurisdiction's counters away before a rebuild writes them anew with `insert_all`,
+/// in the same transaction. On PostgreSQL the table is locked against concurrent writers first,
+/// so that a filing racing the rebuild waits and is counted once.
+pub fn clear_for_rebuild(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        pg.batch_execute("LOCK TABLE ticket_rollups IN EXCLUSIVE MODE")?;
+    }
+    diesel::delete(
+        ticket_rollups::table.filter(ticket_rollups::jurisdiction_id.eq(jurisdiction_id)),
+    )
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn insert_all(conn: &mut DbConnection, rows: &[RollupRow]) -> QueryResult<()> {
+    insert_batches::<_, RollupRow>(conn, ticket_rollups::table, rows, 1000).map(|_| ())
+}
+
+/// Marks a jurisdiction's rollups complete for the time zone `timezone`.
+pub fn mark_built(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    timezone: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    mark_incomplete(conn, jurisdiction_id)?;
+    diesel::insert_into(rollup_state::table)
+        .values((
+            rollup_state::jurisdiction_id.eq(jurisdiction_id),
+            rollup_state::timezone.eq(timezone),
+            rollup_state::built_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Marks a jurisdiction's rollups incomplete.
+pub fn mark_incomplete(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<()> {
+    diesel::delete(rollup_state::table.filter(rollup_state::jurisdiction_id.eq(jurisdiction_id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The time zone the jurisdiction's rollups were built for, when they are complete.
+pub fn built_for(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Option<String>> {
+    rollup_state::table
+        .filter(rollup_state::jurisdiction_id.eq(jurisdiction_id))
+        .select(rollup_state::timezone)
+        .first(conn)
+        .optional()
+}
+
+/// Refreshes the planner's statistics of the rollups and recap facts (and, on PostgreSQL,
+/// their visibility maps, so that a recap's scans stay index-only). Outside any transaction.
+pub fn analyse(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            pg.batch_execute("VACUUM ANALYZE ticket_rollups, recap_facts")
+        }
+        DbConnection::Sqlite(lite) => {
+            lite.batch_execute("ANALYZE ticket_rollups; ANALYZE recap_facts")
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Cell {
+    #[diesel(sql_type = Date)]
+    day: NaiveDate,
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The counts of `metric` by local day and key of `dim` over the local days `[from, to]`,
+/// summed over stripes; zero sums left out.
+pub fn day_counts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    metric: &str,
+    dim: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
+    let rows: Vec<Cell> = diesel::sql_query(
+        "SELECT day, key, CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
+         WHERE jurisdiction_id = $1 AND metric = $2 AND dim = $3 AND day >= $4 AND day <= $5 \
+         GROUP BY day, key",
+    )
+    .bind::<Text, _>(jurisdiction_id)
+    .bind::<Text, _>(metric)
+    .bind::<Text, _>(dim)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.n != 0)
+        .map(|r| (r.day, r.key, r.n))
+        .collect())
+}

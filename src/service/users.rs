@@ -1,0 +1,221 @@
+//! Users: who signs in, with which role and scope — making one, signing in, changing a
+//! password.
+
+use crate::auth::{password, AuthUser};
+use crate::db::models::user::{self, User, UserChanges};
+use crate::db::models::{agency, division};
+use crate::db::DbConnection;
+use crate::domain::policy::{Role, Scope};
+use crate::error::ServiceError;
+use crate::state::AppState;
+
+/// Usernames: 3 to 64 lowercase letters, digits, '.', '_' or '-'.
+pub fn normalise_username(raw: &str) -> Result<String, &'static str> {
+    let u = raw.trim().to_lowercase();
+    if !(3..=64).contains(&u.chars().count()) {
+        return Err("must have 3 to 64 characters");
+    }
+    if !u
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    {
+        return Err("may hold only letters, digits, '.', '_' and '-'");
+    }
+    Ok(u)
+}
+
+/// Checks that the agency and division exist in the jurisdiction, agree with each other, and
+/// satisfy the role's scope; a division implies its agency. Gives the (agency, division) to store.
+pub fn resolve_scope(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    role: Role,
+    agency_id: Option<String>,
+    division_id: Option<String>,
+) -> Result<(Option<String>, Option<String>), ServiceError> {
+    if !role.assignable() {
+        return Err(ServiceError::invalid(
+            "role",
+            format!(
+                "{} users come with their API key: create one at /api/v1/api-keys",
+                role.as_str()
+            ),
+        ));
+    }
+    let mut agency_id = match agency_id {
+        Some(id) => match agency::find(conn, jurisdiction_id, &id)? {
+            Some(a) => Some(a.id),
+            None => return Err(ServiceError::invalid("agency_id", "no agency with this id")),
+        },
+        None => None,
+    };
+    if let Some(id) = &division_id {
+        let d = division::find(conn, jurisdiction_id, id)?
+            .ok_or_else(|| ServiceError::invalid("division_id", "no division with this id"))?;
+        match &agency_id {
+            Some(a) if *a != d.agency_id => {
+                return Err(ServiceError::invalid(
+                    "division_id",
+                    "the division belongs to another agency",
+                ))
+            }
+            _ => agency_id = Some(d.agency_id),
+        }
+    }
+    match role.scope() {
+        Scope::Agency if agency_id.is_none() => Err(ServiceError::invalid(
+            "agency_id",
+            format!("a {} needs an agency", role.as_str()),
+        )),
+        Scope::Division if division_id.is_none() => Err(ServiceError::invalid(
+            "division_id",
+            format!("a {} needs a division", role.as_str()),
+        )),
+        _ => Ok((agency_id, division_id)),
+    }
+}
+
+/// A user to make: everything but the checks of its scope, which `create` makes.
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_id: Option<String>,
+    pub division_id: Option<String>,
+}
+
+/// Makes a user of jurisdiction `jurisdiction_id` in the caller's transaction, once its agency
+/// and division are checked against its role (`resolve_scope`); a taken username is a 409.
+pub fn create(
+    c: &mut DbConnection,
+    jurisdiction_id: &str,
+    new: NewUser,
+) -> Result<User, ServiceError> {
+    let (agency_id, division_id) =
+        resolve_scope(c, jurisdiction_id, new.role, new.agency_id, new.division_id)?;
+    let now = crate::db::now();
+    let row = User {
+        id: crate::db::new_id(),
+        jurisdiction_id: jurisdiction_id.to_string(),
+        username: new.username,
+        password_hash: new.password_hash,
+        display_name: new.display_name,
+        role: new.role.as_str().to_string(),
+        agency_id,
+        division_id,
+        active: true,
+        token_version: 0,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    user::insert(c, &row).map_err(|e| {
+        ServiceError::unique_as_conflict(
+            e,
+            "username_taken",
+            format!("the username '{}' is taken", row.username),
+        )
+    })?;
+    Ok(row)
+}
+
+/// The user `username` signs in as, if `password` is theirs and they are active (401
+/// otherwise); their last sign-in is recorded. Hashing is slow by design, so it runs off the
+/// async executor.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<User, ServiceError> {
+    let username = username.trim().to_lowercase();
+    if username.is_empty() || password.is_empty() {
+        return Err(ServiceError::invalid(
+            if username.is_empty() {
+                "username"
+            } else {
+                "password"
+            },
+            "must not be empty",
+        ));
+    }
+    let found = state
+        .db
+        .read(move |c| user::find_by_username(c, &username).map_err(ServiceError::from))
+        .await?;
+    let verified = tokio::task::spawn_blocking(move || match found {
+        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
+        Some(_) => None,
+        None => {
+            password::verify_nothing(&password);
+            None
+        }
+    })
+    .await
+    .map_err(ServiceError::internal)?;
+    let u = verified.ok_or_else(|| {
+        ServiceError::unauthorized("invalid_credentials", "wrong username or password")
+    })?;
+    if !u.active {
+        return Err(ServiceError::unauthorized(
+            "inactive_user",
+            "this user has been deactivated; ask an admin",
+        ));
+    }
+    let id = u.id.clone();
+    state
+        .db
+        .write(move |c| user::touch_login(c, &id, crate::db::now()).map_err(ServiceError::from))
+        .await?;
+    Ok(u)
+}
+
+/// Changes the caller's password, if `current` is it; every token and session made before
+/// stops working. Gives the user's new token version.
+pub async fn change_password(
+    state: &AppState,
+    caller: &AuthUser,
+    current: String,
+    new: String,
+) -> Result<i32, ServiceError> {
+    password::check_strength(&new).map_err(|m| ServiceError::invalid("new_password", m))?;
+    let stored = caller.user.password_hash.clone();
+    let hash = tokio::task::spawn_blocking(move || {
+        if password::verify(&current, &stored) {
+            password::hash(&new).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(ServiceError::internal)?
+    .map_err(ServiceError::internal)?
+    .ok_or_else(|| ServiceError::invalid("current_password", "is not the current password"))?;
+    let (id, version) = (caller.id.clone(), caller.user.token_version + 1);
+    state
+        .db
+        .write(move |c| {
+            let changes = UserChanges {
+                password_hash: Some(hash),
+                token_version: Some(version),
+                updated_at: Some(crate::db::now()),
+                ..Default::default()
+            };
+            user::update(c, &id, &changes).map_err(ServiceError::from)
+        })
+        .await?;
+    Ok(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(normalise_username(" PIC.Dinkes ").unwrap(), "pic.dinkes");
+        assert!(normalise_username("ab").is_err());
+        assert!(normalise_username("a b c").is_err());
+        assert!(normalise_username("siti@subang").is_err());
+    }
+}
