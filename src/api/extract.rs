@@ -39,7 +39,7 @@ impl FromRequest for AuthUser {
         let token = bearer(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ServiceError::internal(anyhow::anyhow!("no state")))?;
-            Ok(crate::auth::authenticate(&state, &token?).await?)
+            Ok(crate::service::users::authenticate(&state, &token?).await?)
         })
     }
 }

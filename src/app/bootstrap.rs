@@ -4,11 +4,11 @@
 use anyhow::Context;
 
 use crate::auth::{jwt, password};
-use crate::cli::seed::{self, SeedFile};
 use crate::config::Settings;
 use crate::db::models::{jurisdiction, user};
 use crate::db::{self, Db, DbError};
 use crate::domain::policy::Role;
+use crate::service::seed::{self, SeedFile};
 use crate::service::users;
 use crate::state::AppState;
 

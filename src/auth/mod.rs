@@ -1,18 +1,15 @@
 //! Who is acting: password hashing, tokens, API keys, and [`AuthUser`], the signed-in user that
-//! every service takes. [`authenticate`] turns a token into that user, checked against the
-//! database on every request, so a deactivated user or a changed password stops old tokens at
-//! once. (The fronts extract the token: `api::extract` reads the bearer header.)
+//! every service takes (`service::users::authenticate` makes it of a token, on every request).
 
 pub mod jwt;
 pub mod keys;
 pub mod password;
 
 use crate::db::models::jurisdiction::Jurisdiction;
-use crate::db::models::user::{self, User};
+use crate::db::models::user::User;
 use crate::domain::lifecycle::Actor;
 use crate::domain::policy::{may, Permission, Role};
 use crate::error::ServiceError;
-use crate::state::AppState;
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
@@ -55,36 +52,6 @@ impl AuthUser {
             )))
         }
     }
-}
-
-/// The user a token was given to, if the token is valid and the user still may sign in: active,
-/// with the same password (token version) and jurisdiction as when it was issued.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ServiceError> {
-    let claims = state
-        .jwt
-        .verify(token)
-        .map_err(|e| ServiceError::unauthorized("invalid_token", e.to_string()))?;
-    let id = claims.sub.clone();
-    let row = state
-        .db
-        .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ServiceError::from))
-        .await?;
-    let revoked = || {
-        ServiceError::unauthorized(
-            "token_revoked",
-            "the token is no longer valid; sign in again",
-        )
-    };
-    let (row, jurisdiction) = row.ok_or_else(revoked)?;
-    if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
-        return Err(revoked());
-    }
-    let role = Role::parse(&row.role)
-        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown role {}", row.role)))?;
-    if !role.signs_in() {
-        return Err(revoked());
-    }
-    Ok(AuthUser::of(row, role, jurisdiction))
 }
 
 impl AuthUser {

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::seed::{self, SeedFile};
 use crate::app::bootstrap::connect_and_migrate;
 use crate::auth::password;
 use crate::config::Settings;
@@ -12,6 +11,7 @@ use crate::db::models::{agency, division, jurisdiction};
 use crate::db::{DbConnection, DbError};
 use crate::domain::policy::Role;
 use crate::error::ServiceError;
+use crate::service::seed::{self, SeedFile};
 use crate::service::users::{self, normalise_username};
 
 /// `aduan seed FILE`.

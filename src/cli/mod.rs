@@ -1,9 +1,9 @@
 //! The `aduan` command: `serve` (the default), `migrate`, `user add`, `seed FILE`,
 //! `seed --synthetic N`, `openapi`. The arguments are parsed here and handed to plain functions
-//! (`commands`), so tests run the same work without a process.
+//! (`commands`), so tests run the same work without a process; `synthetic` makes demo and
+//! benchmark data.
 
 mod commands;
-pub mod seed;
 pub mod synthetic;
 
 use std::process::ExitCode;

@@ -1,8 +1,8 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, the embedded migrations,
 //! and the two ways handlers reach the database (`read` and `write`), both off the async executor.
 //!
-//! The backend is chosen from the URL scheme, never guessed. Backend-specific SQL lives only in
-//! the few functions below that `match` on [`DbConnection`].
+//! The backend is chosen from the URL scheme, never guessed. Backend-specific SQL lives in `db/`
+//! only: in the few functions here and in `models/` that `match` on [`DbConnection`].
 
 pub mod models;
 pub mod schema;

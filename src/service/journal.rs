@@ -12,7 +12,7 @@ use crate::db::models::webhook::{self, Delivery};
 use crate::db::{new_id_at, DbConnection};
 use crate::domain::lifecycle::Action;
 use crate::error::ServiceError;
-use crate::service::{clocks, projections};
+use crate::service::{clocks, recap_facts, rollups};
 
 /// The webhook event name of an action (what `X-Aduan-Event` says).
 pub fn event_name(action: Action) -> &'static str {
@@ -62,7 +62,7 @@ pub fn record(
     e: &Event,
     plan: &clocks::Plan,
 ) -> Result<(), ServiceError> {
-    projections::before_event(conn, jur.tz(), before, ticket, action, e.at)?;
+    rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
     event::insert(conn, e)?;
     clocks::write(conn, ticket, action, plan)?;
     if before.is_none() {
@@ -73,9 +73,9 @@ pub fn record(
             .filter(|r| plan.changed.contains(&r.clock))
             .map(|r| clocks::row_of(ticket, r))
             .collect();
-        projections::after_event(conn, jur.tz(), Some((e, &rows)), ticket)?;
+        recap_facts::write_new(conn, jur.tz(), ticket, e, &rows)?;
     } else {
-        projections::after_event(conn, jur.tz(), None, ticket)?;
+        recap_facts::refresh_of(conn, jur.tz(), ticket)?;
     }
     let name = event_name(action);
     let hooks: Vec<_> = webhook::active(conn, &jur.id)?

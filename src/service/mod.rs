@@ -10,6 +10,7 @@ pub mod projections;
 pub mod recap;
 pub mod recap_facts;
 pub mod rollups;
+pub mod seed;
 pub mod tickets;
 pub mod trends;
 pub mod users;

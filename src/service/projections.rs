@@ -1,54 +1,23 @@
 //! The projections of the ticket tables: the daily trend rollups (`rollups`) and the recap's
-//! facts (`recap_facts`). Both are kept in every ticket write's transaction (`on_event`, called
-//! by the journal) and can be rebuilt from the tables (`rebuild`, at start for a jurisdiction
-//! whose projections were never built or were built in another time zone, and after bulk
-//! loads). Readers use them only when `ready` says they are complete.
+//! facts (`recap_facts`). Both are kept in every ticket write's transaction (the journal calls
+//! them) and can be rebuilt from the tables here (`rebuild`, at start for a jurisdiction whose
+//! projections were never built or were built in another time zone, and after bulk loads).
+//! Readers use them only when `ready` says they are complete.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use diesel::{Connection, QueryResult};
 
 use super::{recap_facts, rollups};
-use crate::db::models::clock::ClockRow;
-use crate::db::models::event::{self, Event, EventFacts};
+use crate::db::models::event::{self, EventFacts};
 use crate::db::models::jurisdiction;
-use crate::db::models::ticket::{self, Ticket};
+use crate::db::models::ticket;
 use crate::db::models::{recap_fact, rollup};
 use crate::db::DbConnection;
-use crate::domain::lifecycle::Action;
 
 /// Tickets read per query while rebuilding.
 const PAGE: i64 = 20_000;
-
-/// Keeps both projections for a ticket write: `before` is the ticket before `action` (none for
-/// a filing, whose event `e` and first `clocks` are at hand), `after` as written. Runs before
-/// the event is inserted.
-pub fn before_event(
-    conn: &mut DbConnection,
-    tz: Tz,
-    before: Option<&Ticket>,
-    after: &Ticket,
-    action: Action,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
-    rollups::on_write(conn, tz, before, after, action, at)
-}
-
-/// The ticket's recap facts after its event and clocks are written: a filing's from what is
-/// at hand, any other from what is stored.
-pub fn after_event(
-    conn: &mut DbConnection,
-    tz: Tz,
-    filed: Option<(&Event, &[ClockRow])>,
-    ticket: &Ticket,
-) -> QueryResult<()> {
-    match filed {
-        Some((e, clocks)) => recap_facts::write_new(conn, tz, ticket, e, clocks),
-        None => recap_facts::refresh_of(conn, tz, ticket),
-    }
-}
 
 /// Replaces a jurisdiction's rollups and recap facts by what its tickets and their events and
 /// clocks give, and marks them complete for `tz`, in one transaction. Gives the rollup rows

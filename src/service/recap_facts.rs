@@ -1,6 +1,6 @@
-//! The recap's facts, materialised per ticket (`recap_facts`): what `recap::compute` would
+//! The recap's facts, materialised per ticket (`recap_facts`): what the raw recap (`recap::raw`) would
 //! count for a ticket, on the local day it counts for and for whom, so that a recap of a period
-//! is one index range scan (`recap::compute_from_facts`) instead of joining a fortnight of
+//! is one index range scan (`recap::facts`) instead of joining a fortnight of
 //! events and clocks to the tickets.
 //!
 //! `facts_of` is the definition, written against the same rules as `recap` reads the raw
@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
@@ -21,23 +21,8 @@ use crate::db::models::ticket::{self, Ticket, TicketStub};
 use crate::db::DbConnection;
 use crate::domain::calendar::local_day;
 
-/// What `facts_of` needs of a ticket.
-pub struct TicketFacts<'a> {
-    pub id: &'a str,
-    pub jurisdiction_id: &'a str,
-    pub status: &'a str,
-    pub filed_by: &'a str,
-    pub created_at: NaiveDateTime,
-    pub agency_id: Option<&'a str>,
-}
-
 /// The facts of one ticket with its events and clocks.
-pub fn facts_of(
-    tz: Tz,
-    t: &TicketFacts,
-    events: &[EventFacts],
-    clocks: &[ClockFacts],
-) -> Vec<Fact> {
+pub fn facts_of(tz: Tz, t: &TicketStub, events: &[EventFacts], clocks: &[ClockFacts]) -> Vec<Fact> {
     let mut out = Vec::new();
     let fact = |day: NaiveDate, kind: &'static str, subject: &str, figure: &'static str| Fact {
         jurisdiction_id: t.jurisdiction_id.to_string(),
@@ -51,12 +36,12 @@ pub fn facts_of(
     };
     if t.status != "rejected" && t.status != "merged" {
         let day = local_day(t.created_at, tz);
-        out.push(fact(day, "user", t.filed_by, "filed"));
+        out.push(fact(day, "user", &t.filed_by, "filed"));
         if clocks
             .iter()
             .any(|c| c.0 == "first_response" && c.1 == "met")
         {
-            out.push(fact(day, "user", t.filed_by, "replied_in_time"));
+            out.push(fact(day, "user", &t.filed_by, "replied_in_time"));
         }
         let first = events
             .iter()
@@ -64,7 +49,7 @@ pub fn facts_of(
             .map(|e| e.2)
             .min();
         if let Some(r) = first {
-            let mut f = fact(day, "user", t.filed_by, "first_reply");
+            let mut f = fact(day, "user", &t.filed_by, "first_reply");
             f.minutes = Some((r - t.created_at).num_minutes());
             out.push(f);
         }
@@ -98,7 +83,7 @@ pub fn facts_of(
                 }
             }
             "reopen" => {
-                if let Some(a) = t.agency_id {
+                if let Some(a) = &t.agency_id {
                     out.push(fact(day, "agency", a, "reopens"));
                 }
             }
@@ -120,8 +105,8 @@ pub fn facts_of(
             None => continue,
         };
         let mut f = if clock == "first_response" {
-            fact(day, "user", t.filed_by, figure)
-        } else if let Some(a) = t.agency_id {
+            fact(day, "user", &t.filed_by, figure)
+        } else if let Some(a) = &t.agency_id {
             fact(day, "agency", a, figure)
         } else {
             continue;
@@ -136,20 +121,20 @@ pub fn facts_of(
 /// wrote the ticket, its events or its clocks).
 pub fn refresh(conn: &mut DbConnection, tz: Tz, ticket_id: &str) -> QueryResult<()> {
     match ticket::stub(conn, ticket_id)? {
-        Some(t) => refresh_ticket(conn, tz, &TicketFacts::of_stub(&t)),
+        Some(t) => refresh_ticket(conn, tz, &t),
         None => recap_fact::clear_ticket(conn, ticket_id),
     }
 }
 
 /// `refresh` for a ticket at hand (as written).
 pub fn refresh_of(conn: &mut DbConnection, tz: Tz, t: &Ticket) -> QueryResult<()> {
-    refresh_ticket(conn, tz, &TicketFacts::of(t))
+    refresh_ticket(conn, tz, &TicketStub::from(t))
 }
 
-fn refresh_ticket(conn: &mut DbConnection, tz: Tz, t: &TicketFacts) -> QueryResult<()> {
-    recap_fact::clear_ticket(conn, t.id)?;
-    let events = event::facts_of_ticket(conn, t.id)?;
-    let clocks = clock::facts_of_ticket(conn, t.id)?;
+fn refresh_ticket(conn: &mut DbConnection, tz: Tz, t: &TicketStub) -> QueryResult<()> {
+    recap_fact::clear_ticket(conn, &t.id)?;
+    let events = event::facts_of_ticket(conn, &t.id)?;
+    let clocks = clock::facts_of_ticket(conn, &t.id)?;
     recap_fact::insert_all(conn, &facts_of(tz, t, &events, &clocks))
 }
 
@@ -169,35 +154,11 @@ pub fn write_new(
         event.data.clone(),
     )];
     let clocks: Vec<ClockFacts> = clocks.iter().map(clock_facts).collect();
-    recap_fact::insert_all(conn, &facts_of(tz, &TicketFacts::of(t), &events, &clocks))
+    recap_fact::insert_all(conn, &facts_of(tz, &TicketStub::from(t), &events, &clocks))
 }
 
 fn clock_facts(c: &ClockRow) -> ClockFacts {
     (c.clock.clone(), c.state.clone(), c.due_at, c.stopped_at)
-}
-
-impl<'a> TicketFacts<'a> {
-    pub fn of(t: &'a Ticket) -> TicketFacts<'a> {
-        TicketFacts {
-            id: &t.id,
-            jurisdiction_id: &t.jurisdiction_id,
-            status: &t.status,
-            filed_by: &t.filed_by,
-            created_at: t.created_at,
-            agency_id: t.agency_id.as_deref(),
-        }
-    }
-
-    pub fn of_stub(t: &'a TicketStub) -> TicketFacts<'a> {
-        TicketFacts {
-            id: &t.id,
-            jurisdiction_id: &t.jurisdiction_id,
-            status: &t.status,
-            filed_by: &t.filed_by,
-            created_at: t.created_at,
-            agency_id: t.agency_id.as_deref(),
-        }
-    }
 }
 
 /// Makes the facts of one page of a rebuild: `tickets` in id order, with their events (read
@@ -222,7 +183,7 @@ pub fn build_page(
     for t in tickets {
         facts.extend(facts_of(
             tz,
-            &TicketFacts::of_stub(t),
+            t,
             events.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
             clocks.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
         ));

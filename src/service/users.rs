@@ -1,5 +1,6 @@
-//! Users: who signs in, with which role and scope — making one, signing in, changing a
-//! password.
+//! Users: who signs in, with which role and scope — making one, signing in, knowing who a
+//! token belongs to (checked against the database on every request, so a deactivated user or
+//! a changed password stops old tokens at once), changing a password.
 
 use crate::auth::{password, AuthUser};
 use crate::db::models::user::{self, User, UserChanges};
@@ -73,6 +74,36 @@ pub fn resolve_scope(
         )),
         _ => Ok((agency_id, division_id)),
     }
+}
+
+/// The user a token was given to, if the token is valid and the user still may sign in: active,
+/// with the same password (token version) and jurisdiction as when it was issued.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ServiceError> {
+    let claims = state
+        .jwt
+        .verify(token)
+        .map_err(|e| ServiceError::unauthorized("invalid_token", e.to_string()))?;
+    let id = claims.sub.clone();
+    let row = state
+        .db
+        .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ServiceError::from))
+        .await?;
+    let revoked = || {
+        ServiceError::unauthorized(
+            "token_revoked",
+            "the token is no longer valid; sign in again",
+        )
+    };
+    let (row, jurisdiction) = row.ok_or_else(revoked)?;
+    if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
+        return Err(revoked());
+    }
+    let role = Role::parse(&row.role)
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("unknown role {}", row.role)))?;
+    if !role.signs_in() {
+        return Err(revoked());
+    }
+    Ok(AuthUser::of(row, role, jurisdiction))
 }
 
 /// A user to make: everything but the checks of its scope, which `create` makes.

@@ -316,11 +316,13 @@ impl TestApp {
             name = "DPUPR Purwakarta"
             kind = "dinas"
         "#;
-        let file = aduan::cli::seed::SeedFile::parse(other).unwrap();
+        let file = aduan::service::seed::SeedFile::parse(other).unwrap();
         let report = self
             .state
             .db
-            .write_blocking(|c| aduan::cli::seed::load(c, &file).map_err(aduan::db::DbError::from))
+            .write_blocking(|c| {
+                aduan::service::seed::load(c, &file).map_err(aduan::db::DbError::from)
+            })
             .unwrap();
         assert!(report.jurisdiction_created);
         aduan::cli::add_user(

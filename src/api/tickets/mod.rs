@@ -1,5 +1,6 @@
 //! Tickets: `/api/v1/tickets` — filing, lists, one ticket, its actions, timeline and field
-//! visits. Who may see and do what is asked of `domain::lifecycle`, never decided here.
+//! visits. Each handler calls `service::tickets` and shapes the ticket as its caller may see it
+//! (`TicketView`); who may see and do what is decided there, never here.
 
 mod assign_ticket;
 mod close_ticket;

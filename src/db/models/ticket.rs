@@ -81,6 +81,21 @@ pub struct TicketStub {
     pub agency_id: Option<String>,
 }
 
+impl From<&Ticket> for TicketStub {
+    fn from(t: &Ticket) -> TicketStub {
+        TicketStub {
+            id: t.id.clone(),
+            jurisdiction_id: t.jurisdiction_id.clone(),
+            status: t.status.clone(),
+            filed_by: t.filed_by.clone(),
+            created_at: t.created_at,
+            category_id: t.category_id.clone(),
+            region_id: t.region_id.clone(),
+            agency_id: t.agency_id.clone(),
+        }
+    }
+}
+
 /// What an action changes. `None` leaves a column as it is; `Some(None)` clears it.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]

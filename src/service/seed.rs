@@ -548,7 +548,7 @@ mod tests {
             .iter()
             .filter(|c| c.code != "lainnya")
             .all(|c| c.agency.is_some()));
-        // The kecamatan list is the one in shared/data.
+        // The kecamatan list is the one in seed/subang-kecamatan.csv.
         let csv = include_str!("../../seed/subang-kecamatan.csv");
         let names: Vec<&str> = csv
             .lines()
