@@ -70,13 +70,27 @@ pub fn make_synthetic(
     Ok(())
 }
 
+/// `aduan user add`'s arguments.
+#[derive(Debug, clap::Args)]
 pub struct NewUser {
+    #[arg(long)]
     pub username: String,
+    /// admin, coordinator, leader, agency_head, division_head, pic or planner.
+    #[arg(long)]
     pub role: String,
+    #[arg(long)]
     pub display_name: Option<String>,
+    /// Agency code (for agency_head and pic).
+    #[arg(long)]
     pub agency: Option<String>,
+    /// Division code (for division_head).
+    #[arg(long)]
     pub division: Option<String>,
+    /// Jurisdiction code or short code; default: the first one.
+    #[arg(long)]
     pub jurisdiction: Option<String>,
+    /// From ADUAN_NEW_USER_PASSWORD, or generated and printed once.
+    #[arg(skip)]
     pub password: Option<String>,
 }
 

@@ -59,24 +59,7 @@ enum Command {
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create a user. The password is read from ADUAN_NEW_USER_PASSWORD, or generated and printed.
-    Add {
-        #[arg(long)]
-        username: String,
-        /// admin, coordinator, leader, agency_head, division_head, pic or planner.
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        display_name: Option<String>,
-        /// Agency code (for agency_head and pic).
-        #[arg(long)]
-        agency: Option<String>,
-        /// Division code (for division_head).
-        #[arg(long)]
-        division: Option<String>,
-        /// Jurisdiction code or short code; default: the first one.
-        #[arg(long)]
-        jurisdiction: Option<String>,
-    },
+    Add(NewUser),
 }
 
 /// Parses the command line and runs the command; the process's exit code.
@@ -132,25 +115,12 @@ fn execute(command: Command, settings: &Settings) -> anyhow::Result<()> {
             (None, None) => Err(anyhow::anyhow!("seed needs a FILE or --synthetic N")),
         },
         Command::User {
-            action:
-                UserCommand::Add {
-                    username,
-                    role,
-                    display_name,
-                    agency,
-                    division,
-                    jurisdiction,
-                },
+            action: UserCommand::Add(new),
         } => add_user(
             settings,
             NewUser {
-                username,
-                role,
-                display_name,
-                agency,
-                division,
-                jurisdiction,
                 password: std::env::var("ADUAN_NEW_USER_PASSWORD").ok(),
+                ..new
             },
         ),
         Command::Openapi => Ok(()),
