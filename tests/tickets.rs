@@ -102,7 +102,13 @@ async fn whole_story(app: TestApp) {
     again["source"]["comment_url"] =
         json!("http://m.instagram.com/p/DLq3abcXYZ1/c/18034567890123456?igsh=MWQ1ZGUxMzBkMA==");
     again["title"] = json!("Jalan Curugrendeng rusak");
-    let r = app.post("/api/v1/tickets", &pic2, again).await;
+    // The ticket is not the second PIC's to see (another agency's, filed by someone else): it
+    // gets only the receipt.
+    let r = app.post("/api/v1/tickets", &pic2, again.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body, json!({"code": code, "status": "new", "duplicate": true}));
+    // The first PIC, who filed it, gets the ticket itself.
+    let r = app.post("/api/v1/tickets", &pic, again).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["id"], json!(id));
     assert_eq!(
@@ -913,14 +919,21 @@ async fn concurrent_filing(app: TestApp) {
             r.status,
             r.text
         );
-        let key = r.body["source"]["comment_key"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let id = r.body["id"].as_str().unwrap().to_string();
-        let seen = by_comment.entry(key).or_insert_with(|| id.clone());
-        assert_eq!(*seen, id, "one ticket per comment");
+        // A PIC that did not file the ticket may not see it (not yet routed): a receipt.
+        if r.status == 200 && r.body.get("duplicate").is_some() {
+            let keys: Vec<&String> = r.body.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["code", "duplicate", "status"], "{}", r.text);
+        }
+        let code = r.body["code"].as_str().unwrap().to_string();
+        let comment = r.body["source"]["comment_key"].as_str().map(str::to_string);
+        if let Some(key) = comment {
+            let seen = by_comment.entry(key).or_insert_with(|| code.clone());
+            assert_eq!(*seen, code, "one ticket per comment");
+        }
     }
+    let codes: std::collections::HashSet<&str> =
+        answers.iter().map(|r| r.body["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 8, "every answer names one of the 8 tickets");
     assert_eq!(by_comment.len(), 8);
     assert_eq!(answers.iter().filter(|r| r.status == 201).count(), 8);
     assert_eq!(app.count("tickets"), 8);
@@ -1014,6 +1027,33 @@ async fn public_status(app: TestApp) {
     }
 }
 
+/// A confidential ticket re-filed by a PIC of another agency: 200, nothing written, and only
+/// the receipt — no text, author, place or resolution of a ticket the PIC may not see.
+async fn repeat_filing_reveals_nothing(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, coord) = app.user_in(&admin, "coordinator", "diskominfo", None).await;
+    let (_, pic) = app.user_in(&admin, "pic", "dpupr", None).await;
+    let mut body = instagram_comment("5150");
+    body["confidential"] = json!(true);
+    body["description"] = json!("Rahasia: nama pelapor Budi, rumah no. 7");
+    body["source"]["author"] = json!("budi_subang");
+    let first = app.post("/api/v1/tickets", &coord, body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let code = first.body["code"].clone();
+    let r = app.post("/api/v1/tickets", &pic, body.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body, json!({"code": code, "status": "new", "duplicate": true}));
+    assert!(r.headers.get(header::LOCATION).is_none());
+    assert!(!r.text.contains("budi"), "{}", r.text);
+    assert_eq!(app.count("tickets"), 1);
+    assert_eq!(app.count("ticket_events"), 1);
+    // Whoever may see it still gets the ticket.
+    let r = app.post("/api/v1/tickets", &coord, body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["id"], first.body["id"]);
+    assert_eq!(r.body["description"], first.body["description"]);
+}
+
 /// Another jurisdiction's tickets and agencies do not exist for a user; the same comment may be
 /// a ticket in each.
 async fn jurisdictions_are_apart(app: TestApp) {
@@ -1067,5 +1107,6 @@ on_both_backends!(
     filing_rules,
     lists,
     concurrent_filing,
+    repeat_filing_reveals_nothing,
     public_status
 );

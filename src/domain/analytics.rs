@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::calendar::OUT_OF_RANGE;
 use super::reference::text_enum;
 
 text_enum!(
@@ -107,8 +108,11 @@ impl Period {
         today: NaiveDate,
     ) -> Result<Period, &'static str> {
         use chrono::{Days, TimeZone};
-        let to = to.unwrap_or(today);
-        let from = from.unwrap_or_else(|| to - Days::new(364));
+        let to = crate::domain::calendar::in_range(to.unwrap_or(today))?;
+        let from = match from {
+            Some(d) => crate::domain::calendar::in_range(d)?,
+            None => to.checked_sub_days(Days::new(364)).ok_or(OUT_OF_RANGE)?,
+        };
         if from > to {
             return Err("from must not be after to");
         }
@@ -125,7 +129,7 @@ impl Period {
             from,
             to,
             start: midnight(from)?,
-            end: midnight(to + Days::new(1))?,
+            end: midnight(to.checked_add_days(Days::new(1)).ok_or(OUT_OF_RANGE)?)?,
         })
     }
 
@@ -150,6 +154,14 @@ mod tests {
         let today = day("2026-12-01");
         assert!(Period::of(chrono_tz::UTC, Some(today), Some(day("2026-11-30")), today).is_err());
         assert!(Period::of(chrono_tz::UTC, Some(day("2020-01-01")), None, today).is_err());
+        // The edges of chrono's calendar are refused, not overflowed.
+        let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
+        for (from, to) in [(None, Some(first)), (Some(last), Some(last)), (Some(first), None)] {
+            assert_eq!(
+                Period::of(chrono_tz::UTC, from, to, today).err(),
+                Some(OUT_OF_RANGE)
+            );
+        }
     }
 
     fn at(s: &str) -> DateTime<Utc> {

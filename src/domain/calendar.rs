@@ -143,6 +143,20 @@ pub struct Holiday {
 }
 
 /// The local day of a UTC moment (stored times are naive UTC).
+/// The day `d` when it lies within years 1 to 9999 — the four-digit years of ISO 8601 and RFC
+/// 3339, the days aduan reasons about. A day outside them is refused where it enters, so no
+/// date arithmetic can overflow.
+pub fn in_range(d: NaiveDate) -> Result<NaiveDate, &'static str> {
+    if (1..=9999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(OUT_OF_RANGE)
+    }
+}
+
+/// Why a day outside years 1 to 9999 is refused.
+pub const OUT_OF_RANGE: &str = "dates run from 0001-01-01 to 9999-12-31";
+
 pub fn local_day(at: chrono::NaiveDateTime, tz: Tz) -> NaiveDate {
     tz.from_utc_datetime(&at).date_naive()
 }

@@ -142,6 +142,12 @@ pub fn published_actions() -> Vec<Action> {
 /// A W3C date and time (`2026-01-31T08:00:00+07:00`, `…Z`); a bare date means the start of
 /// that day in the jurisdiction's zone.
 pub fn parse_datetime<Tz: TimeZone>(raw: &str, zone: &Tz) -> Option<DateTime<Utc>> {
+    // W3C dates have four-digit years; chrono would read a sign and six digits as well.
+    let four_digit_year = raw.get(..4).is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        && raw.as_bytes().get(4) == Some(&b'-');
+    if !four_digit_year {
+        return None;
+    }
     if let Ok(t) = DateTime::<FixedOffset>::parse_from_rfc3339(raw) {
         return Some(t.to_utc());
     }
@@ -159,10 +165,11 @@ pub fn window(
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
     let span = Duration::days(MAX_SPAN_DAYS);
+    let late = || "dates run from 0001-01-01 to 9999-12-31".to_string();
     let (from, to) = match (start, end) {
         (Some(s), Some(e)) => (s, e),
-        (Some(s), None) => (s, s + span),
-        (None, Some(e)) => (e - span, e),
+        (Some(s), None) => (s, s.checked_add_signed(span).ok_or_else(late)?),
+        (None, Some(e)) => (e.checked_sub_signed(span).ok_or_else(late)?, e),
         (None, None) => (now - span, now),
     };
     if from > to {
@@ -320,6 +327,8 @@ mod tests {
         let day = parse_datetime("2026-02-01", &wib).unwrap();
         assert_eq!(day.to_rfc3339(), "2026-01-31T17:00:00+00:00");
         assert_eq!(parse_datetime("31-01-2026", &wib), None);
+        assert_eq!(parse_datetime("+262142-12-31", &wib), None);
+        assert_eq!(parse_datetime("-0001-01-01T00:00:00Z", &wib), None);
         assert_eq!(parse_datetime("2026-01-31T08:00:00", &wib), None);
     }
 

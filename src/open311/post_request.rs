@@ -382,8 +382,9 @@ fn file(
     })?;
     let policy = crate::service::clocks::policy(c, &jur, Some(&cat.id))?;
     let notice = rules::service_notice(&policy);
-    Ok(match filed {
-        Filed::New(d) => ((StatusCode::CREATED, d.ticket.code), notice),
-        Filed::Existing(d) => ((StatusCode::OK, d.ticket.code), notice),
-    })
+    let status = match filed {
+        Filed::New(_) => StatusCode::CREATED,
+        Filed::Existing(_) | Filed::Receipt(_) => StatusCode::OK,
+    };
+    Ok(((status, filed.code().to_string()), notice))
 }

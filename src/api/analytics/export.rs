@@ -59,6 +59,19 @@ pub fn xlsx<R: Tabular>(sheet: &str, rows: &[R]) -> Result<Vec<u8>, ServiceError
     book.save_to_buffer().map_err(fail)
 }
 
+/// A CSV cell a spreadsheet will not run as a formula (OWASP "CSV injection"): text that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe.
+/// Numbers, negative ones included, stay numbers.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.starts_with('+');
+    if risky && !number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 pub fn respond<V: Serialize, R: Tabular>(
     format: Format,
     filename: &str,
@@ -85,7 +98,9 @@ pub fn respond<V: Serialize, R: Tabular>(
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(R::COLUMNS).map_err(ServiceError::internal)?;
     for r in rows {
-        w.write_record(r.cells()).map_err(ServiceError::internal)?;
+        let cells = r.cells();
+        w.write_record(cells.iter().map(|c| inert(c).into_owned()))
+            .map_err(ServiceError::internal)?;
     }
     let bytes = w
         .into_inner()
@@ -114,4 +129,19 @@ pub fn period(
 ) -> Result<Period, ServiceError> {
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     Period::of(tz, from, to, today).map_err(|m| ServiceError::bad_request("invalid_query", m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for risky in ["=1+1", "+62812", "-cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx", "-"] {
+            assert_eq!(inert(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for kept in ["-3.5", "0", "12", "jalan", "a=b", ""] {
+            assert_eq!(inert(kept), kept);
+        }
+    }
 }

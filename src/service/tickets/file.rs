@@ -167,10 +167,42 @@ pub fn check(input: FileTicket) -> Result<Filing, ServiceError> {
     })
 }
 
-/// What a filing gave: a new ticket, or the one of the same comment filed before.
+/// What a filing gave: a new ticket, or the one of the same comment filed before — in full
+/// when the caller may see it, otherwise only its receipt.
 pub enum Filed {
     New(Box<TicketDetails>),
     Existing(Box<TicketDetails>),
+    Receipt(Receipt),
+}
+
+/// What a repeat filing tells a caller who may not see the ticket: that it exists, its public
+/// tracking code and its status — what anyone can read on the public page.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub code: String,
+    pub status: Status,
+}
+
+impl Filed {
+    /// The tracking code of the ticket, whatever the answer.
+    pub fn code(&self) -> &str {
+        match self {
+            Filed::New(d) | Filed::Existing(d) => &d.ticket.code,
+            Filed::Receipt(r) => &r.code,
+        }
+    }
+}
+
+/// The answer to a repeat filing of `t`: the ticket when `caller` may see it, otherwise a
+/// receipt, so that re-filing a comment URL never reveals another agency's ticket.
+fn repeat(c: &mut DbConnection, caller: &AuthUser, t: Ticket) -> Result<Filed, ServiceError> {
+    if lifecycle::can_see(&caller.actor(), &t.facts(false)) {
+        return Ok(Filed::Existing(Box::new(details_of(c, t)?)));
+    }
+    Ok(Filed::Receipt(Receipt {
+        status: t.status(),
+        code: t.code,
+    }))
 }
 
 /// 403 unless the caller's role may file tickets.
@@ -196,12 +228,13 @@ pub async fn file(
     let filing = check(input)?;
     let key = filing.key.clone();
     let who = caller.clone();
+    let viewer = caller.clone();
     let filed = once(
         state,
         caller,
         key,
         move |c| file_in(c, &who, filing, |_, _| Ok(())),
-        |c, t| Ok(Filed::Existing(Box::new(details_of(c, t)?))),
+        move |c, t| repeat(c, &viewer, t),
     )
     .await?;
     if let Filed::New(_) = &filed {
@@ -278,7 +311,7 @@ pub fn file_in(
         if let Some(id) = ticket::id_by_comment_key(c, jur, key)? {
             let existing = ticket::find(c, jur, &id)?
                 .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("ticket {id} vanished")))?;
-            return Ok(Filed::Existing(Box::new(details_of(c, existing)?)));
+            return repeat(c, caller, existing);
         }
     }
     let mut checks = Checks::new();

@@ -15,6 +15,8 @@ pub use commands::{
     ReopenTicket, ReplyToTicket, ResolveTicket, ReturnTicket, RouteTicket, StartTicket,
 };
 pub use details::{details, details_of, load_visible, TicketDetails};
-pub use file::{check, file, file_in, once, require_filer, FileTicket, Filed, Filing, SourceInput};
+pub use file::{
+    check, file, file_in, once, require_filer, FileTicket, Filed, Filing, Receipt, SourceInput,
+};
 pub use list::{list, TicketQuery};
 pub use visits::{record_visit, visits_of, CreateFieldVisit, Visit};
