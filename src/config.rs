@@ -59,6 +59,10 @@ pub struct Settings {
     /// `ADUAN_RECAP_ANCHOR`: a Monday; recap periods are the fortnights from it. Default
     /// 2025-01-06.
     pub recap_anchor: chrono::NaiveDate,
+    /// `ADUAN_REPEAT_AFTER_DAYS`: a complaint without a comment URL (a walk-in, a message, an
+    /// Open311 report) with the same author and text as an earlier one is that one again —
+    /// unless the earlier ticket was closed at least this many days ago. Default 30.
+    pub repeat_after_days: i64,
     /// `ADUAN_OPEN311_CONTACT`: who Open311 client developers may contact (shown in
     /// `/open311/v2/discovery`). Default: a line asking them to contact the administrators.
     pub open311_contact: String,
@@ -80,6 +84,11 @@ fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
 }
 
 impl Settings {
+    /// How long after it was closed a ticket stops catching repeats of its complaint.
+    pub fn repeat_after(&self) -> chrono::Duration {
+        chrono::Duration::days(self.repeat_after_days)
+    }
+
     /// Reads the process environment (after loading `.env` if one is present).
     pub fn from_env() -> Result<Settings, ConfigError> {
         let _ = dotenvy::dotenv();
@@ -176,6 +185,7 @@ impl Settings {
                         err("ADUAN_RECAP_ANCHOR", "must be a Monday such as 2025-01-06")
                     })?,
             },
+            repeat_after_days: number(&get, "ADUAN_REPEAT_AFTER_DAYS", 30, 0, 3650)?,
             open311_contact: get("ADUAN_OPEN311_CONTACT")
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())

@@ -165,14 +165,10 @@ impl From<diesel::result::Error> for ServiceError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => ServiceError::not_found("no such record"),
+            // The database's own words (constraint and column names) stay in the log.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                ServiceError::conflict(
-                    "conflict",
-                    format!(
-                        "a record with the same key exists already ({})",
-                        info.message()
-                    ),
-                )
+                tracing::info!(constraint = info.message(), "unique violation");
+                ServiceError::conflict("conflict", "a record with the same key exists already")
             }
             other => ServiceError::internal(other),
         }

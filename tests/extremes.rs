@@ -107,7 +107,10 @@ fn parameters() -> Vec<(String, Vec<(String, Shape)>)> {
             params.push((p["name"].as_str().unwrap().to_string(), shape));
         }
         if !params.is_empty() {
-            out.push((path.replace("{id}", "0190f0f0-0000-7000-8000-000000000000"), params));
+            out.push((
+                path.replace("{id}", "0190f0f0-0000-7000-8000-000000000000"),
+                params,
+            ));
         }
     }
     out
@@ -119,12 +122,7 @@ fn encode(v: &str) -> String {
 
 async fn assert_survives(app: &TestApp, uri: &str, token: Option<&str>) {
     let r = app.call(Method::GET, uri, token, None).await;
-    assert!(
-        r.status.as_u16() < 500,
-        "{uri}: {} {}",
-        r.status,
-        r.text
-    );
+    assert!(r.status.as_u16() < 500, "{uri}: {} {}", r.status, r.text);
     if uri.starts_with("/api/") && r.status.is_client_error() {
         assert_eq!(r.content_type(), "application/problem+json", "{uri}");
     }
@@ -135,7 +133,10 @@ async fn extreme_dates_and_numbers_never_panic_in_the_api() {
     let app = TestApp::new(Kind::Sqlite).await;
     let admin = app.admin_token().await;
     let ops = parameters();
-    assert!(ops.len() >= 15, "the document lists the parameters: {ops:?}");
+    assert!(
+        ops.len() >= 15,
+        "the document lists the parameters: {ops:?}"
+    );
     for (path, params) in &ops {
         for (name, shape) in params {
             for v in values(*shape, 5) {

@@ -106,7 +106,10 @@ async fn whole_story(app: TestApp) {
     // gets only the receipt.
     let r = app.post("/api/v1/tickets", &pic2, again.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body, json!({"code": code, "status": "new", "duplicate": true}));
+    assert_eq!(
+        r.body,
+        json!({"code": code, "status": "new", "duplicate": true})
+    );
     // The first PIC, who filed it, gets the ticket itself.
     let r = app.post("/api/v1/tickets", &pic, again).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -931,8 +934,10 @@ async fn concurrent_filing(app: TestApp) {
             assert_eq!(*seen, code, "one ticket per comment");
         }
     }
-    let codes: std::collections::HashSet<&str> =
-        answers.iter().map(|r| r.body["code"].as_str().unwrap()).collect();
+    let codes: std::collections::HashSet<&str> = answers
+        .iter()
+        .map(|r| r.body["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes.len(), 8, "every answer names one of the 8 tickets");
     assert_eq!(by_comment.len(), 8);
     assert_eq!(answers.iter().filter(|r| r.status == 201).count(), 8);
@@ -1008,6 +1013,8 @@ async fn public_status(app: TestApp) {
         Value::Null,
         "no comment text for anonymous tickets"
     );
+    assert_eq!(r.body["title"], Value::Null, "nor a title made of it");
+    assert!(!r.text.contains("Pak RT"), "{}", r.text);
 
     body["source"]["comment_url"] = json!("https://www.instagram.com/p/DLq3abcXYZ1/c/503/");
     body["confidential"] = json!(true);
@@ -1042,7 +1049,10 @@ async fn repeat_filing_reveals_nothing(app: TestApp) {
     let code = first.body["code"].clone();
     let r = app.post("/api/v1/tickets", &pic, body.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body, json!({"code": code, "status": "new", "duplicate": true}));
+    assert_eq!(
+        r.body,
+        json!({"code": code, "status": "new", "duplicate": true})
+    );
     assert!(r.headers.get(header::LOCATION).is_none());
     assert!(!r.text.contains("budi"), "{}", r.text);
     assert_eq!(app.count("tickets"), 1);

@@ -264,20 +264,77 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError> + From<diesel::result::Error>,
     {
-        let mut conn = self.pool.get().map_err(DbError::from)?;
+        // On SQLite the writer lock comes first: a write waiting for its turn holds no pooled
+        // connection, so queued writes never starve reads of connections.
         let _guard = match self.backend {
             // A poisoned lock only means another writer panicked; the database itself is fine.
             Backend::Sqlite(_) => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
+        let mut conn = self.pool.get().map_err(DbError::from)?;
         let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        match conn {
+            DbConnection::Sqlite(_) => immediate_transaction(conn, f),
+            DbConnection::Postgres(_) => conn.transaction(f),
+        }
     }
 
     /// `SELECT 1`, for `/readyz`.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.read(|c| c.batch_execute("SELECT 1").map_err(DbError::Query))
             .await
+    }
+}
+
+/// A SQLite write transaction begun `IMMEDIATE`: it takes the database's write lock at once
+/// (waiting up to `busy_timeout` for another process, such as the CLI), instead of failing with
+/// "database is locked" when a DEFERRED transaction that has read must upgrade to write.
+/// diesel's own `immediate_transaction`, on the multi-backend connection.
+fn immediate_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn lite(conn: &mut DbConnection) -> &mut diesel::SqliteConnection {
+        match conn {
+            DbConnection::Sqlite(c) => c,
+            DbConnection::Postgres(_) => unreachable!("called for SQLite only"),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(lite(conn), "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(lite(conn))?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(lite(conn))?;
+            Err(e)
+        }
+    }
+}
+
+/// Inserts `row` unless an equal one exists, and says which it gives: `(true, row)` when
+/// inserted, `(false, existing)` otherwise. The insert runs in a savepoint, so when it loses a
+/// race to an equal row committed meanwhile (a unique violation), the transaction goes on and
+/// reads the winner's row instead of failing.
+pub fn insert_or_existing<T>(
+    conn: &mut DbConnection,
+    row: T,
+    mut existing: impl FnMut(&mut DbConnection) -> QueryResult<Option<T>>,
+    insert: impl FnOnce(&mut DbConnection, &T) -> QueryResult<()>,
+) -> QueryResult<(bool, T)> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    if let Some(found) = existing(conn)? {
+        return Ok((false, found));
+    }
+    match conn.transaction(|c| insert(c, &row)) {
+        Ok(()) => Ok((true, row)),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            existing(conn)?.map(|r| (false, r)).ok_or(Error::NotFound)
+        }
+        Err(e) => Err(e),
     }
 }
 

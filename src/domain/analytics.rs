@@ -156,7 +156,11 @@ mod tests {
         assert!(Period::of(chrono_tz::UTC, Some(day("2020-01-01")), None, today).is_err());
         // The edges of chrono's calendar are refused, not overflowed.
         let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
-        for (from, to) in [(None, Some(first)), (Some(last), Some(last)), (Some(first), None)] {
+        for (from, to) in [
+            (None, Some(first)),
+            (Some(last), Some(last)),
+            (Some(first), None),
+        ] {
             assert_eq!(
                 Period::of(chrono_tz::UTC, from, to, today).err(),
                 Some(OUT_OF_RANGE)

@@ -143,7 +143,9 @@ pub fn published_actions() -> Vec<Action> {
 /// that day in the jurisdiction's zone.
 pub fn parse_datetime<Tz: TimeZone>(raw: &str, zone: &Tz) -> Option<DateTime<Utc>> {
     // W3C dates have four-digit years; chrono would read a sign and six digits as well.
-    let four_digit_year = raw.get(..4).is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+    let four_digit_year = raw
+        .get(..4)
+        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
         && raw.as_bytes().get(4) == Some(&b'-');
     if !four_digit_year {
         return None;

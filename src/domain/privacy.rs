@@ -67,6 +67,25 @@ pub fn mask_opt(text: Option<&str>) -> Option<String> {
     text.map(|t| mask(t).into_owned())
 }
 
+/// A coordinate as published: rounded to three decimals, about 110 m, so a public map shows
+/// the street, not the house.
+pub fn public_coordinate(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// House numbers (`No. 17`, `nomor 5A`) in an address.
+static HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(no|nomor|nomer)(\.?\s*)\d+[a-z]?\b")
+        .unwrap_or_else(|e| panic!("house number pattern: {e}"))
+});
+
+/// An address as published: personal data masked as in [`mask`], and house numbers hidden.
+pub fn public_address(address: &str) -> String {
+    HOUSE_NUMBER
+        .replace_all(&mask(address), "${1}${2}*")
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +120,17 @@ mod tests {
             "kirim ke w***@***.com"
         );
         assert_eq!(mask("Budi.S@Subang.go.id"), "B***@***.id");
+    }
+
+    #[test]
+    fn public_places_are_coarse() {
+        assert_eq!(public_coordinate(-6.658312), -6.658);
+        assert_eq!(public_coordinate(107.677591), 107.678);
+        assert_eq!(
+            public_address("Jl. Otista No. 17A, RT 02/RW 05, WA 081234567890"),
+            "Jl. Otista No. *, RT 02/RW 05, WA 0812******90"
+        );
+        assert_eq!(public_address("Gg. Mawar nomor 5"), "Gg. Mawar nomor *");
     }
 
     #[test]

@@ -271,11 +271,12 @@ async fn post(
     );
     let account_id = sub.account_id.clone();
     let writer = caller.clone();
+    let repeat_after = state.settings.repeat_after();
     let (filed, notice) = tickets::once(
         state,
         &caller,
         comment_key.clone(),
-        move |c| file(c, &writer, key, sub, attachment, comment_key),
+        move |c| file(c, &writer, key, sub, attachment, comment_key, repeat_after),
         |c, t| {
             // The same report came twice at the same instant: answer with the first.
             let policy =
@@ -306,6 +307,7 @@ fn file(
     sub: Submission,
     attachment: Option<Attachment>,
     comment_key: Option<String>,
+    repeat_after: chrono::Duration,
 ) -> Result<((StatusCode, String), Option<String>), ServiceError> {
     tickets::require_filer(caller)?;
     let jur = caller.jurisdiction_id.clone();
@@ -354,6 +356,7 @@ fn file(
     };
     let mut filing = tickets::check(input)?;
     filing.key = comment_key;
+    filing.repeat_after = repeat_after;
     filing.event_data.insert(
         "api_key".to_string(),
         serde_json::json!({"id": key.id, "name": key.name}),

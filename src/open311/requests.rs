@@ -15,7 +15,7 @@ use crate::db::models::{clock, hold};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::Status;
 use crate::domain::open311::{self as rules, NoteFacts};
-use crate::domain::privacy::mask_opt;
+use crate::domain::privacy::{mask_opt, public_address, public_coordinate};
 use crate::domain::sla::Clock;
 use crate::state::AppState;
 
@@ -110,11 +110,14 @@ pub fn shape(
                 "expected_datetime",
                 Node::opt(due.get(&t.id).map(|d| w3c(*d, zone))),
             ),
-            ("address", Node::opt(mask_opt(t.address.as_deref()))),
+            (
+                "address",
+                Node::opt(t.address.as_deref().map(public_address)),
+            ),
             ("address_id", Node::Text(None)),
             ("zipcode", Node::Text(None)),
-            ("lat", Node::Number(t.lat)),
-            ("long", Node::Number(t.lng)),
+            ("lat", Node::Number(t.lat.map(public_coordinate))),
+            ("long", Node::Number(t.lng.map(public_coordinate))),
             ("media_url", Node::opt(media.get(&t.id).cloned())),
         ]));
     }

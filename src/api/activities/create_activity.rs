@@ -85,9 +85,6 @@ pub async fn create_activity(
             let url = canonicalise(channel, &b.url)
                 .map_err(|m| ServiceError::invalid("url", m))?
                 .url;
-            if let Some(existing) = activity::find_by_url(c, &jur, &url)? {
-                return Ok((false, existing));
-            }
             let row = Activity {
                 id: crate::db::new_id(),
                 jurisdiction_id: jur,
@@ -101,8 +98,14 @@ pub async fn create_activity(
                 agency_id,
                 created_at: crate::db::now(),
             };
-            activity::insert(c, &row)?;
-            Ok::<_, ServiceError>((true, row))
+            let (jur, url) = (row.jurisdiction_id.clone(), row.url.clone());
+            let same = |c: &mut _| activity::find_by_url(c, &jur, &url);
+            Ok::<_, ServiceError>(crate::db::insert_or_existing(
+                c,
+                row,
+                same,
+                activity::insert,
+            )?)
         })
         .await?;
     let (created, row) = answer;

@@ -102,9 +102,6 @@ pub async fn create_patrol(
                     ));
                 }
             }
-            if let Some(existing) = patrol::find_same(c, &caller.id, &slot.name, day)? {
-                return Ok((false, existing));
-            }
             let row = Patrol {
                 id: crate::db::new_id(),
                 jurisdiction_id: jur,
@@ -118,8 +115,9 @@ pub async fn create_patrol(
                 notes,
                 created_at: crate::db::now(),
             };
-            patrol::insert(c, &row)?;
-            Ok::<_, ServiceError>((true, row))
+            let (pic, slot) = (caller.id.clone(), slot.name.clone());
+            let same = |c: &mut _| patrol::find_same(c, &pic, &slot, day);
+            Ok(crate::db::insert_or_existing(c, row, same, patrol::insert)?)
         })
         .await?;
     let (created, row) = answer;

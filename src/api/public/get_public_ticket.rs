@@ -24,7 +24,8 @@ pub struct PublicTicketView {
     #[schema(example = "SBG-25-000123")]
     pub code: String,
     pub status: Status,
-    /// With phone numbers, NIK and e-mail addresses masked.
+    /// With phone numbers, NIK and e-mail addresses masked; null for anonymous tickets (whose
+    /// title may be the start of the complainant's own words).
     pub title: Option<String>,
     /// Category name.
     #[schema(example = "Jalan dan jembatan")]
@@ -83,7 +84,7 @@ pub async fn get_public_ticket(
             Ok::<_, ServiceError>(PublicTicketView {
                 code: t.code,
                 status: Status::parse(&t.status).unwrap_or(Status::New),
-                title: Some(mask(&t.title).into_owned()),
+                title: (!t.anonymous).then(|| mask(&t.title).into_owned()),
                 category,
                 agency,
                 text: (!t.anonymous).then(|| mask(&t.comment_text).into_owned()),

@@ -7,6 +7,7 @@ use crate::api::problem::Problem;
 use crate::api::validate::double_option;
 use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
+use crate::db::models::jurisdiction;
 use crate::db::models::user::{self, UserChanges};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
@@ -72,6 +73,8 @@ pub async fn update_user(
     let row = state
         .db
         .write(move |c| {
+            // Two admins demoting each other at once must not both see the other one left.
+            jurisdiction::lock(c, &jur)?;
             let current = user::find(c, &jur, &id)?
                 .ok_or_else(|| ServiceError::not_found("no user with this id"))?;
             if Role::parse(&current.role).is_some_and(|r| !r.assignable()) {

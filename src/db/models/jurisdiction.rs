@@ -28,6 +28,16 @@ impl Jurisdiction {
     }
 }
 
+/// Takes the jurisdiction's row lock until the transaction ends (a no-op update, the same on
+/// both backends), so that checks over many rows — "is another admin left?" — and the change
+/// they allow run one at a time.
+pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(jurisdictions::table.find(id))
+        .set(jurisdictions::id.eq(jurisdictions::id))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Jurisdiction> {
     jurisdictions::table
         .find(id)

@@ -200,6 +200,13 @@ pub fn find_by_comment_key(
         .optional()
 }
 
+/// Gives a closed ticket's comment key up to a new complaint with the same words.
+pub fn retire_comment_key(conn: &mut DbConnection, id: &str, retired: &str) -> QueryResult<usize> {
+    diesel::update(tickets::table.find(id))
+        .set(tickets::comment_key.eq(retired))
+        .execute(conn)
+}
+
 pub fn id_by_comment_key(
     conn: &mut DbConnection,
     jurisdiction_id: &str,

@@ -92,6 +92,11 @@ pub struct Filing {
     pub key: Option<String>,
     /// Added to the data of the filing event.
     pub event_data: Map<String, Value>,
+    /// How long after its ticket was closed a complaint known only by author and text (no
+    /// comment URL of its own) may come again as a new one.
+    pub repeat_after: chrono::Duration,
+    /// The key is a fingerprint of author and text, not the comment's own id.
+    fingerprinted: bool,
 }
 
 /// Checks every field of `input`; one refusal names them all.
@@ -152,7 +157,13 @@ pub fn check(input: FileTicket) -> Result<Filing, ServiceError> {
     checks.finish()?;
     let text = text.unwrap_or_default();
     let key = source::comment_key(s.platform, url.as_ref(), author.as_deref(), &text);
+    let fingerprinted = !matches!(
+        url.as_ref().map(|u| &u.located),
+        Some(source::Located::Comment(_))
+    );
     Ok(Filing {
+        repeat_after: chrono::Duration::days(30),
+        fingerprinted,
         title: title.unwrap_or_else(|| default_title(&text)),
         url,
         post_url,
@@ -165,6 +176,15 @@ pub fn check(input: FileTicket) -> Result<Filing, ServiceError> {
         event_data: Map::new(),
         input,
     })
+}
+
+impl Filing {
+    /// Is this a new complaint, though `earlier` has its key? Only for a complaint known by
+    /// author and text, when `earlier` was closed (its last change) `repeat_after` ago or more.
+    fn comes_again_after(&self, earlier: &Ticket) -> bool {
+        let closed_since = crate::db::now() - earlier.updated_at;
+        self.fingerprinted && !earlier.status().is_open() && closed_since >= self.repeat_after
+    }
 }
 
 /// What a filing gave: a new ticket, or the one of the same comment filed before — in full
@@ -225,7 +245,8 @@ pub async fn file(
     input: FileTicket,
 ) -> Result<Filed, ServiceError> {
     require_filer(caller)?;
-    let filing = check(input)?;
+    let mut filing = check(input)?;
+    filing.repeat_after = state.settings.repeat_after();
     let key = filing.key.clone();
     let who = caller.clone();
     let viewer = caller.clone();
@@ -311,7 +332,12 @@ pub fn file_in(
         if let Some(id) = ticket::id_by_comment_key(c, jur, key)? {
             let existing = ticket::find(c, jur, &id)?
                 .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("ticket {id} vanished")))?;
-            return repeat(c, caller, existing);
+            if !filing.comes_again_after(&existing) {
+                return repeat(c, caller, existing);
+            }
+            // The same words long after the earlier ticket was closed: a new complaint. The
+            // earlier ticket gives up the key (keeping it, marked with its code).
+            ticket::retire_comment_key(c, &existing.id, &format!("{key}~{}", existing.code))?;
         }
     }
     let mut checks = Checks::new();
