@@ -63,6 +63,26 @@ pub struct Settings {
     /// Open311 report) with the same author and text as an earlier one is that one again —
     /// unless the earlier ticket was closed at least this many days ago. Default 30.
     pub repeat_after_days: i64,
+    /// `ADUAN_TRUSTED_PROXIES`: CIDR list of reverse proxies whose `X-Forwarded-For` names the
+    /// client. Default: none (the direct peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `ADUAN_SIGN_IN_FAILURES_PER_USER`: failed sign-ins allowed per username in the window
+    /// before its attempts are refused for a while. Default 5; 0 turns the limit off.
+    pub sign_in_failures_per_user: u32,
+    /// `ADUAN_SIGN_IN_FAILURES_PER_ADDRESS`: the same per client address (many PICs may share
+    /// one). Default 50; 0 turns the limit off.
+    pub sign_in_failures_per_address: u32,
+    /// `ADUAN_SIGN_IN_WINDOW_MINUTES`: the window the two allowances refill over. Default 15.
+    pub sign_in_window_minutes: u64,
+    /// `ADUAN_PASSWORD_HASHES`: password hashes (19 MiB each) run at once. Default: the number
+    /// of cores, at least 2.
+    pub password_hashes: usize,
+    /// `ADUAN_PUBLIC_READS_PER_MINUTE`: requests per client address per minute to the public
+    /// tracking page and Open311's GETs. Default 120; 0 turns the limit off.
+    pub public_reads_per_minute: u32,
+    /// `ADUAN_OPEN311_POSTS_PER_MINUTE`: Open311 reports per API key per minute. Default 60;
+    /// 0 turns the limit off.
+    pub open311_posts_per_minute: u32,
     /// `ADUAN_OPEN311_CONTACT`: who Open311 client developers may contact (shown in
     /// `/open311/v2/discovery`). Default: a line asking them to contact the administrators.
     pub open311_contact: String,
@@ -185,6 +205,48 @@ impl Settings {
                         err("ADUAN_RECAP_ANCHOR", "must be a Monday such as 2025-01-06")
                     })?,
             },
+            trusted_proxies: match get("ADUAN_TRUSTED_PROXIES") {
+                None => vec![],
+                Some(raw) => {
+                    crate::limits::parse_nets(&raw).map_err(|m| err("ADUAN_TRUSTED_PROXIES", m))?
+                }
+            },
+            sign_in_failures_per_user: number(
+                &get,
+                "ADUAN_SIGN_IN_FAILURES_PER_USER",
+                5,
+                0,
+                10_000,
+            )?,
+            sign_in_failures_per_address: number(
+                &get,
+                "ADUAN_SIGN_IN_FAILURES_PER_ADDRESS",
+                50,
+                0,
+                1_000_000,
+            )?,
+            sign_in_window_minutes: number(&get, "ADUAN_SIGN_IN_WINDOW_MINUTES", 15, 1, 24 * 60)?,
+            password_hashes: number(
+                &get,
+                "ADUAN_PASSWORD_HASHES",
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+                1,
+                256,
+            )?,
+            public_reads_per_minute: number(
+                &get,
+                "ADUAN_PUBLIC_READS_PER_MINUTE",
+                120,
+                0,
+                1_000_000,
+            )?,
+            open311_posts_per_minute: number(
+                &get,
+                "ADUAN_OPEN311_POSTS_PER_MINUTE",
+                60,
+                0,
+                1_000_000,
+            )?,
             repeat_after_days: number(&get, "ADUAN_REPEAT_AFTER_DAYS", 30, 0, 3650)?,
             open311_contact: get("ADUAN_OPEN311_CONTACT")
                 .map(|v| v.trim().to_string())

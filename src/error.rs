@@ -27,6 +27,9 @@ impl FieldError {
     }
 }
 
+/// How long a client is asked to wait when the database is not reachable.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 2;
+
 /// Every way a service can refuse or fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -59,6 +62,9 @@ pub enum ServiceError {
     UnsupportedMediaType { code: &'static str, detail: String },
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// The client asked too often; it may again after `retry_after` seconds.
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     /// A dependency (the database) is not reachable now; trying again may work.
     #[error("{0}")]
     Unavailable(String),
@@ -101,6 +107,23 @@ impl ServiceError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         ServiceError::Validation(vec![FieldError::new(field, message)])
     }
+    /// 429: too many requests; `wait` until the next is allowed (whole seconds, at least one).
+    pub fn too_many(detail: impl Into<String>, wait: std::time::Duration) -> Self {
+        ServiceError::TooManyRequests {
+            detail: detail.into(),
+            retry_after: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
+        }
+    }
+
+    /// Seconds after which trying again may work, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ServiceError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            ServiceError::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         ServiceError::Internal(e.into())
     }
@@ -142,6 +165,7 @@ impl ServiceError {
             ServiceError::InvalidTransition { .. } => "invalid_transition",
             ServiceError::PreconditionFailed(_) => "precondition_failed",
             ServiceError::Validation(_) => "validation_failed",
+            ServiceError::TooManyRequests { .. } => "too_many_requests",
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Internal(_) => "internal_error",
         }

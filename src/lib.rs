@@ -18,6 +18,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod jobs;
+pub mod limits;
 pub mod open311;
 pub mod service;
 pub mod state;

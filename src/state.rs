@@ -6,6 +6,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::files::store::BlobStore;
+use crate::limits::Limits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +17,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// Wakes this instance's webhook sender when a request wrote to the outbox.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Rate limits and client addresses.
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
         let jwt = JwtKeys::new(jwt_secret, settings.jwt_ttl_minutes);
         AppState {
             db,
+            limits: Arc::new(Limits::new(&settings)),
             settings: Arc::new(settings),
             jwt: Arc::new(jwt),
             blobs,

@@ -1,5 +1,5 @@
 //! What handlers take from a request besides its body: the signed-in user from the bearer
-//! token, and the `If-Match` version of a ticket action.
+//! token, the client's address, and the `If-Match` version of a ticket action.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -41,6 +41,44 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ServiceError::internal(anyhow::anyhow!("no state")))?;
             Ok(crate::service::users::authenticate(&state, &token?).await?)
         })
+    }
+}
+
+/// The address a request comes from, behind trusted proxies (`ADUAN_TRUSTED_PROXIES`); `None`
+/// only for a request without a peer (in-process tests).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl ClientAddr {
+    /// Takes one request from the client's allowance of `rate` (a request without a peer
+    /// address — only in-process ones — is not counted).
+    pub fn check(&self, rate: &crate::limits::Rate<std::net::IpAddr>) -> Result<(), ServiceError> {
+        match &self.0 {
+            Some(ip) => rate.check(ip),
+            None => Ok(()),
+        }
+    }
+
+    pub fn of(req: &HttpRequest) -> ClientAddr {
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let peer = req.peer_addr().map(|a| a.ip());
+        ClientAddr(match req.app_data::<web::Data<AppState>>() {
+            Some(state) => state.limits.proxies.client(peer, &forwarded),
+            None => peer,
+        })
+    }
+}
+
+impl FromRequest for ClientAddr {
+    type Error = ApiError;
+    type Future = Ready<Result<ClientAddr, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(ClientAddr::of(req)))
     }
 }
 

@@ -82,6 +82,7 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::InvalidTransition { .. } => StatusCode::CONFLICT,
         ServiceError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
         ServiceError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -142,6 +143,12 @@ impl ResponseError for ApiError {
         res.content_type(PROBLEM_JSON);
         if let ApiError::Service(ServiceError::Unauthorized { .. }) = self {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(secs) = match self {
+            ApiError::Service(e) => e.retry_after(),
+            ApiError::MethodNotAllowed(_) => None,
+        } {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         res.json(self.problem())
     }
@@ -237,6 +244,9 @@ pub fn problem_safety_net<B: MessageBody + 'static>(
         405 => ApiError::MethodNotAllowed("method not allowed".into()),
         413 => ServiceError::PayloadTooLarge("the body is too large".into()).into(),
         415 => ServiceError::unsupported_media_type("unsupported content type").into(),
+        429 => {
+            ServiceError::too_many("too many requests", std::time::Duration::from_secs(1)).into()
+        }
         s if s >= 500 => {
             ServiceError::internal(anyhow::anyhow!("unhandled {status} response")).into()
         }

@@ -87,9 +87,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             "aduan is ready"
         );
     }
-    // Background work: deadlines and webhook deliveries (both safe to run in every instance).
+    // Background work: deadlines, webhook deliveries, housekeeping (safe in every instance).
     actix_web::rt::spawn(crate::jobs::escalation::run(state.clone()));
     actix_web::rt::spawn(crate::jobs::webhooks::run(state.clone()));
+    actix_web::rt::spawn(crate::jobs::housekeeping::run(state.clone()));
     server.run().await?;
     tracing::info!("aduan stopped");
     Ok(())

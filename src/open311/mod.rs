@@ -13,7 +13,10 @@ mod requests;
 mod services;
 mod updates;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub use params::{Params, Span};
@@ -74,6 +77,8 @@ pub fn split(file: &str) -> Result<(&str, Format), Fault> {
 pub struct Fault {
     pub status: StatusCode,
     pub descriptions: Vec<String>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl Fault {
@@ -81,6 +86,7 @@ impl Fault {
         Fault {
             status,
             descriptions: vec![description.into()],
+            retry_after: None,
         }
     }
 
@@ -101,6 +107,7 @@ impl Fault {
         Fault {
             status: StatusCode::BAD_REQUEST,
             descriptions,
+            retry_after: None,
         }
     }
 }
@@ -116,14 +123,21 @@ impl From<ServiceError> for Fault {
             ),
             ServiceError::NotFound(d) => Fault::not_found(d),
             ServiceError::Forbidden(d) => Fault::forbidden(d),
+            ServiceError::TooManyRequests { .. } => Fault {
+                retry_after: e.retry_after(),
+                ..Fault::new(StatusCode::TOO_MANY_REQUESTS, e.to_string())
+            },
             ServiceError::Internal(_) | ServiceError::Unavailable(_) => {
                 let status = crate::api::problem::status_of(&e);
                 // Logged here because the problem+json path that logs it is not taken.
                 tracing::error!(error = %e, "open311 request failed");
-                Fault::new(
-                    status,
-                    "the request could not be completed; try again later",
-                )
+                Fault {
+                    retry_after: e.retry_after(),
+                    ..Fault::new(
+                        status,
+                        "the request could not be completed; try again later",
+                    )
+                }
             }
             other => Fault::bad(other.to_string()),
         }
@@ -156,6 +170,7 @@ pub fn document(format: Format, status: StatusCode, root: &str, node: &Node) -> 
 /// Writes a fault as `errors/error` with `{code, description}` per problem.
 pub fn failure(format: Format, fault: Fault) -> HttpResponse {
     let code = fault.status.as_u16().to_string();
+    let retry_after = fault.retry_after;
     let items = fault
         .descriptions
         .into_iter()
@@ -167,6 +182,12 @@ pub fn failure(format: Format, fault: Fault) -> HttpResponse {
         })
         .collect();
     let mut res = document(format, fault.status, "errors", &Node::list("error", items));
+    if let Some(secs) = retry_after {
+        res.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(secs),
+        );
+    }
     // The specification's own error document: not to be rewritten as problem+json.
     res.extensions_mut()
         .insert(crate::api::problem::OwnErrorDocument);
@@ -285,6 +306,23 @@ async fn wrong_method(req: HttpRequest) -> HttpResponse {
     res
 }
 
+/// Every GET (and HEAD) counts against the client address's allowance of public reads; past
+/// it, 429 in the format the path asks for, with `Retry-After`.
+async fn limit_reads(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    if let (true, Some(state)) = (read, req.app_data::<web::Data<AppState>>()) {
+        let from = crate::api::extract::ClientAddr::of(req.request());
+        if let Err(e) = from.check(&state.limits.public_reads) {
+            let res = failure(format_of_path(req.request()), Fault::from(e));
+            return Ok(req.into_response(res));
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// The routes. Names that may hold dots (a category code) are matched whole and split at the
 /// last dot. A wrong method answers 405 in the resource's format.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -295,6 +333,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     };
     cfg.service(
         web::scope(BASE)
+            .wrap(from_fn(limit_reads))
             .service(get(
                 "/discovery.{format}",
                 web::get().to(discovery::discovery),

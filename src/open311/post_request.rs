@@ -228,6 +228,7 @@ async fn post(
         .await?;
     let (key, user) =
         found.ok_or_else(|| Fault::forbidden("the api_key is not valid: unknown or revoked"))?;
+    state.limits.open311_posts.check(&key.id)?;
     if key.jurisdiction_id != jur.id {
         return Err(Fault::forbidden(format!(
             "this api_key is not for jurisdiction_id '{}'",

@@ -158,6 +158,7 @@ pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: String,
+    from: Option<std::net::IpAddr>,
 ) -> Result<User, ServiceError> {
     let username = username.trim().to_lowercase();
     if username.is_empty() || password.is_empty() {
@@ -170,9 +171,15 @@ pub async fn sign_in(
             "must not be empty",
         ));
     }
+    let guard = &state.limits.sign_in;
+    guard.admit(&username, from)?;
+    // Wait for a turn to hash, then look again: the attempts ahead may have used the allowance.
+    let _turn = guard.hashing().await?;
+    guard.admit(&username, from)?;
+    let name = username.clone();
     let found = state
         .db
-        .read(move |c| user::find_by_username(c, &username).map_err(ServiceError::from))
+        .read(move |c| user::find_by_username(c, &name).map_err(ServiceError::from))
         .await?;
     let verified = tokio::task::spawn_blocking(move || match found {
         Some(u) if password::verify(&password, &u.password_hash) => Some(u),
@@ -184,9 +191,13 @@ pub async fn sign_in(
     })
     .await
     .map_err(ServiceError::internal)?;
-    let u = verified.ok_or_else(|| {
-        ServiceError::unauthorized("invalid_credentials", "wrong username or password")
-    })?;
+    let Some(u) = verified else {
+        guard.failed(&username, from);
+        return Err(ServiceError::unauthorized(
+            "invalid_credentials",
+            "wrong username or password",
+        ));
+    };
     if !u.active {
         return Err(ServiceError::unauthorized(
             "inactive_user",

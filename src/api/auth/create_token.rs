@@ -2,6 +2,7 @@ use actix_web::{post, web, web::Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::error::ServiceError;
@@ -32,14 +33,16 @@ pub struct TokenResponse {
     (status = 200, body = TokenResponse),
     (status = 401, description = "Wrong username or password, or an inactive user", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many failed sign-ins for this username or from this address; see Retry-After", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
 ))]
 #[post("/auth/token")]
 pub async fn create_token(
     state: web::Data<AppState>,
+    from: ClientAddr,
     body: Json<SignIn>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let SignIn { username, password } = body.into_inner();
-    let u = users::sign_in(&state, &username, password).await?;
+    let u = users::sign_in(&state, &username, password, from.0).await?;
     let (access_token, expires_in) = state
         .jwt
         .issue(&u.id, &u.jurisdiction_id, u.token_version)

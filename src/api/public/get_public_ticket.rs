@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::db::models::{agency, category, event, ticket};
@@ -47,12 +48,15 @@ pub struct PublicTicketView {
 #[utoipa::path(tag = "public", params(("code" = String, Path, example = "SBG-25-000123")), responses(
     (status = 200, body = PublicTicketView),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many requests from this address; see Retry-After", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
 ))]
 #[get("/public/tickets/{code}")]
 pub async fn get_public_ticket(
     state: web::Data<AppState>,
+    from: ClientAddr,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    from.check(&state.limits.public_reads)?;
     let code = code.into_inner().trim().to_ascii_uppercase();
     let view = state
         .db
