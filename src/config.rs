@@ -36,6 +36,16 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `ADUAN_DB_POOL_SIZE`: database connections kept by the pool. Default 8.
     pub pool_size: u32,
+    /// `ADUAN_DB_STATEMENT_TIMEOUT_MS`: PostgreSQL cancels a statement running longer (the
+    /// projection rebuild and the synthetic generator lift it for themselves). Default 5000;
+    /// 0: none.
+    pub db_statement_timeout_ms: u64,
+    /// `ADUAN_DB_CONNECT_WAIT_SECS`: how long start-up keeps trying to reach the database
+    /// (with backoff) before giving up. Default 60.
+    pub db_connect_wait_secs: u64,
+    /// `ADUAN_REQUEST_TIMEOUT_SECS`: the longest a request may take, its body included, before
+    /// it is answered 408 and its connection freed. Default 60.
+    pub request_timeout_secs: u64,
     /// `ADUAN_MAX_JSON_BYTES`: largest JSON body accepted. Default 1 MiB.
     pub max_json_bytes: usize,
     /// `ADUAN_MAX_UPLOAD_BYTES`: largest attachment accepted. Default 20 MiB.
@@ -173,6 +183,15 @@ impl Settings {
             seed: get("ADUAN_SEED").map(PathBuf::from),
             log_format,
             pool_size: number(&get, "ADUAN_DB_POOL_SIZE", 8, 1, 256)?,
+            db_statement_timeout_ms: number(
+                &get,
+                "ADUAN_DB_STATEMENT_TIMEOUT_MS",
+                5000,
+                0,
+                3_600_000,
+            )?,
+            db_connect_wait_secs: number(&get, "ADUAN_DB_CONNECT_WAIT_SECS", 60, 0, 3600)?,
+            request_timeout_secs: number(&get, "ADUAN_REQUEST_TIMEOUT_SECS", 60, 1, 3600)?,
             max_json_bytes: number(&get, "ADUAN_MAX_JSON_BYTES", 1 << 20, 1024, 64 << 20)?,
             max_upload_bytes: number(&get, "ADUAN_MAX_UPLOAD_BYTES", 20 << 20, 1024, 1 << 30)?,
             workers: match get("ADUAN_WORKERS") {

@@ -62,6 +62,9 @@ pub enum ServiceError {
     UnsupportedMediaType { code: &'static str, detail: String },
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// The request took too long (a body sent too slowly, or work that ran away).
+    #[error("{0}")]
+    TimedOut(String),
     /// The client asked too often; it may again after `retry_after` seconds.
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after: u64 },
@@ -166,6 +169,7 @@ impl ServiceError {
             ServiceError::PreconditionFailed(_) => "precondition_failed",
             ServiceError::Validation(_) => "validation_failed",
             ServiceError::TooManyRequests { .. } => "too_many_requests",
+            ServiceError::TimedOut(_) => "request_timeout",
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Internal(_) => "internal_error",
         }
@@ -189,6 +193,19 @@ impl From<diesel::result::Error> for ServiceError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => ServiceError::not_found("no such record"),
+            // The connection died (a restart, a failover): the pool drops it; try again soon.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                tracing::warn!(error = info.message(), "database connection lost");
+                ServiceError::Unavailable("the database is not reachable; try again shortly".into())
+            }
+            // A statement ran past ADUAN_DB_STATEMENT_TIMEOUT_MS (or was cancelled).
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().contains("statement timeout")
+                    || info.message().contains("canceling statement") =>
+            {
+                tracing::warn!(error = info.message(), "database statement cancelled");
+                ServiceError::Unavailable("the database is busy; try again shortly".into())
+            }
             // The database's own words (constraint and column names) stay in the log.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::info!(constraint = info.message(), "unique violation");

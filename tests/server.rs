@@ -142,6 +142,7 @@ fn fails_with_one_line(url: &str, expect: &str) {
         .current_dir(dir.path())
         .arg("migrate")
         .env("DATABASE_URL", url)
+        .env("ADUAN_DB_CONNECT_WAIT_SECS", "1")
         .env("RUST_LOG", "off")
         .output()
         .unwrap();

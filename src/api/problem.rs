@@ -83,6 +83,7 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
         ServiceError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
         ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

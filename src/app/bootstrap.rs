@@ -14,13 +14,43 @@ use crate::state::AppState;
 
 /// Connects and runs pending migrations.
 pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let db = connect_patiently(settings)?;
     let mut conn = db.conn()?;
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, backend = db.backend().name(), "applied migrations");
     }
     Ok(db)
+}
+
+/// Connects, trying PostgreSQL again with backoff (0.5 s doubling to 8 s) for up to
+/// `ADUAN_DB_CONNECT_WAIT_SECS` when it is not up yet (started beside aduan, or restarting); a
+/// wrong URL or password is retried the same way, and its last error is reported.
+fn connect_patiently(settings: &Settings) -> anyhow::Result<Db> {
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(settings.db_connect_wait_secs);
+    let mut pause = std::time::Duration::from_millis(500);
+    // An embedded SQLite file is there or not: nothing to wait for.
+    let server = matches!(
+        crate::db::Backend::from_url(&settings.database_url),
+        Ok(crate::db::Backend::Postgres)
+    );
+    loop {
+        let attempt = Db::connect_with(
+            &settings.database_url,
+            settings.pool_size,
+            settings.db_statement_timeout_ms,
+        );
+        match attempt {
+            Ok(db) => return Ok(db),
+            Err(DbError::Connect(e)) if server && std::time::Instant::now() + pause < deadline => {
+                tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "the database is not reachable yet");
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_secs(8));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Everything `serve` needs before it listens.

@@ -2,6 +2,7 @@
 //! document's frame. The only place that knows every front.
 
 pub mod bootstrap;
+pub mod bounds;
 pub mod openapi;
 pub mod server;
 pub mod telemetry;

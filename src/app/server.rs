@@ -1,10 +1,10 @@
 //! Assembling and running the HTTP application.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::ErrorHandlers;
+use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::web::{self, JsonConfig, PathConfig, QueryConfig};
 use actix_web::{App, HttpServer};
 use tracing_actix_web::TracingLogger;
@@ -56,6 +56,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(no_route))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
+        .wrap(from_fn(crate::app::bounds::bound))
         .wrap(TracingLogger::default())
 }
 
@@ -73,6 +74,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server_state = state.clone();
     let mut server = HttpServer::new(move || build_app(server_state.clone()))
         .shutdown_timeout(30)
+        // A client has 10 s to send a request's head and 2 s to close after the answer; an idle
+        // kept-alive connection is closed after 30 s. (Bodies: app::bounds.)
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .keep_alive(Duration::from_secs(30))
         .bind(&bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     if let Some(n) = workers {

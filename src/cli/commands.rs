@@ -51,6 +51,7 @@ pub fn make_synthetic(
         };
         let j = jur.clone();
         db.write_blocking(move |c| {
+            crate::db::lift_statement_timeout(c)?;
             super::synthetic::generate(c, &j, &opts)
                 .map_err(|e| DbError::from(diesel::result::Error::QueryBuilderError(e.into())))
         })?;

@@ -98,6 +98,8 @@ pub enum DbError {
 pub struct ConnectionManager {
     url: String,
     backend: Backend,
+    /// PostgreSQL's `statement_timeout` for every connection (0: none).
+    statement_timeout_ms: u64,
 }
 
 impl ConnectionManager {
@@ -106,6 +108,7 @@ impl ConnectionManager {
         Ok(ConnectionManager {
             url: url.to_string(),
             backend,
+            statement_timeout_ms: 0,
         })
     }
 
@@ -133,15 +136,24 @@ impl ConnectionManager {
                 .map_err(|e| DbError::Connect(format!("{path}: {e}")))?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(|e| {
+            Backend::Postgres => {
+                let fail = |e: &dyn std::fmt::Display| {
                     DbError::Connect(format!(
                         "{}: {}",
                         redact(&self.url),
                         one_line(&e.to_string())
                     ))
-                }),
+                };
+                let mut conn = diesel::PgConnection::establish(&self.url).map_err(|e| fail(&e))?;
+                // A statement that runs away (or waits on a lock forever) is cancelled; the
+                // work that needs longer lifts it for its own transaction (SET LOCAL).
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {}",
+                    self.statement_timeout_ms
+                ))
+                .map_err(|e| fail(&e))?;
+                Ok(DbConnection::Postgres(conn))
+            }
         }
     }
 }
@@ -202,7 +214,17 @@ pub struct Db {
 impl Db {
     /// Connects once directly (so a bad URL gives its real error at once), then builds the pool.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
-        let manager = ConnectionManager::new(url)?;
+        Db::connect_with(url, pool_size, 0)
+    }
+
+    /// [`Db::connect`], with PostgreSQL's statement timeout (milliseconds; 0: none).
+    pub fn connect_with(
+        url: &str,
+        pool_size: u32,
+        statement_timeout_ms: u64,
+    ) -> Result<Db, DbError> {
+        let mut manager = ConnectionManager::new(url)?;
+        manager.statement_timeout_ms = statement_timeout_ms;
         let backend = manager.backend().clone();
         drop(manager.establish()?);
         let pool = r2d2::Pool::builder()
@@ -239,7 +261,11 @@ impl Db {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if result.is_err() {
+                drop_if_dead(&mut conn);
+            }
+            result
         })
         .await
         .map_err(|e| DbError::Join(e.to_string()))?
@@ -273,16 +299,41 @@ impl Db {
         };
         let mut conn = self.pool.get().map_err(DbError::from)?;
         let conn: &mut DbConnection = &mut conn;
-        match conn {
+        let result = match conn {
             DbConnection::Sqlite(_) => immediate_transaction(conn, f),
             DbConnection::Postgres(_) => conn.transaction(f),
+        };
+        if result.is_err() {
+            drop_if_dead(conn);
         }
+        result
     }
 
     /// `SELECT 1`, for `/readyz`.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.read(|c| c.batch_execute("SELECT 1").map_err(DbError::Query))
             .await
+    }
+}
+
+/// Lifts PostgreSQL's statement timeout for the rest of the current transaction, for work that
+/// is long by nature (rebuilding projections, generating synthetic data). Nothing on SQLite.
+pub fn lift_statement_timeout(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(pg) => pg.batch_execute("SET LOCAL statement_timeout = 0"),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// After a failed piece of work: when the connection itself is dead (the server restarted or
+/// failed over), marks it broken so that the pool drops it instead of handing it out again. One
+/// round trip, on failures only (no `SELECT 1` before every checkout).
+fn drop_if_dead(conn: &mut DbConnection) {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConnection::Postgres(pg) = conn {
+        if pg.batch_execute("SELECT 1").is_err() {
+            AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error();
+        }
     }
 }
 

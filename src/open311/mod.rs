@@ -270,9 +270,8 @@ pub fn w3c(t: chrono::NaiveDateTime, zone: chrono_tz::Tz) -> String {
 }
 
 /// The format a path's extension asks for (XML when it names none).
-fn format_of_path(req: &HttpRequest) -> Format {
-    req.path()
-        .rsplit_once('.')
+fn format_of_path(path: &str) -> Format {
+    path.rsplit_once('.')
         .and_then(|(_, ext)| Format::parse(ext))
         .unwrap_or(Format::Xml)
 }
@@ -283,7 +282,7 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
         "there is no Open311 method at {}; start at {BASE}/discovery.xml",
         req.path()
     ));
-    failure(format_of_path(&req), fault)
+    failure(format_of_path(req.path()), fault)
 }
 
 /// A method's path with another HTTP method: 405 with `Allow`.
@@ -300,7 +299,7 @@ async fn wrong_method(req: HttpRequest) -> HttpResponse {
             req.method()
         ),
     );
-    let mut res = failure(format_of_path(&req), fault);
+    let mut res = failure(format_of_path(req.path()), fault);
     res.headers_mut()
         .insert(header::ALLOW, header::HeaderValue::from_static(allow));
     res
@@ -316,11 +315,22 @@ async fn limit_reads(
     if let (true, Some(state)) = (read, req.app_data::<web::Data<AppState>>()) {
         let from = crate::api::extract::ClientAddr::of(req.request());
         if let Err(e) = from.check(&state.limits.public_reads) {
-            let res = failure(format_of_path(req.request()), Fault::from(e));
+            let res = failure(format_of_path(req.path()), Fault::from(e));
             return Ok(req.into_response(res));
         }
     }
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// A refusal made outside Open311's handlers (a body too large, a request too slow), in the
+/// format the path asks for.
+pub fn refuse(path: &str, e: ServiceError) -> HttpResponse {
+    let status = crate::api::problem::status_of(&e);
+    let fault = Fault {
+        retry_after: e.retry_after(),
+        ..Fault::new(status, e.to_string())
+    };
+    failure(format_of_path(path), fault)
 }
 
 /// The routes. Names that may hold dots (a category code) are matched whole and split at the

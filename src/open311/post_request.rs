@@ -4,7 +4,6 @@
 //! the key's `api_client` user, in one transaction with the request's own data (contact,
 //! answers, media). The same reporter sending the same report again gets the same request back.
 
-use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
@@ -32,6 +31,7 @@ use crate::state::AppState;
 const FORM_LIMIT: usize = 256 * 1024;
 
 /// A request's fields, checked.
+#[derive(Clone)]
 struct Submission {
     service_code: String,
     location: Option<Location>,
@@ -168,7 +168,7 @@ async fn gather(
         .unwrap_or_default()
         .to_ascii_lowercase();
     if content_type.starts_with("multipart/form-data") {
-        let form = Multipart::new(req.headers(), payload);
+        let form = intake::multipart(req.headers(), payload, crate::app::bounds::max_body(state));
         let form = intake::receive(
             form,
             state.blobs.staging_dir(),
@@ -208,12 +208,18 @@ pub async fn post_request(
     answer(format, post(&state, &req, payload).await)
 }
 
-async fn post(
+/// The live API key `params` name, its user, and the jurisdiction it is for; 403 otherwise.
+async fn key_of(
     state: &AppState,
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> Result<(StatusCode, &'static str, Node), Fault> {
-    let (params, media) = gather(state, req, payload).await?;
+    params: &Params,
+) -> Result<
+    (
+        super::Jurisdiction,
+        api_key::ApiKey,
+        crate::db::models::user::User,
+    ),
+    Fault,
+> {
     let key = params.get("api_key").ok_or_else(|| {
         Fault::forbidden("api_key is required to POST a request; the administrators give keys out")
     })?;
@@ -228,14 +234,36 @@ async fn post(
         .await?;
     let (key, user) =
         found.ok_or_else(|| Fault::forbidden("the api_key is not valid: unknown or revoked"))?;
-    state.limits.open311_posts.check(&key.id)?;
     if key.jurisdiction_id != jur.id {
         return Err(Fault::forbidden(format!(
             "this api_key is not for jurisdiction_id '{}'",
             jur.code
         )));
     }
+    Ok((jur, key, user))
+}
+
+async fn post(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<(StatusCode, &'static str, Node), Fault> {
+    // A key in the query string is checked before a byte of the body is read: a wrong one
+    // costs the server nothing more.
+    let query = Params::parse(req.query_string().as_bytes());
+    if query.get("api_key").is_some() {
+        key_of(state, &query).await?;
+    }
+    let (params, media) = gather(state, req, payload).await?;
+    let (jur, key, user) = key_of(state, &params).await?;
+    state.limits.open311_posts.check(&key.id)?;
     let sub = check_fields(&params)?;
+    // The whole request is checked before its photo is stored.
+    let (jur_id, checked) = (jur.id.clone(), sub.clone());
+    state
+        .db
+        .read(move |c| service_of(c, &jur_id, &checked).map(|_| ()))
+        .await?;
     let attachment = match media {
         Some(got) => Some(
             upload::accept(
@@ -300,6 +328,36 @@ async fn post(
     Ok((filed.0, "service_requests", node))
 }
 
+/// The service (category) a submission names and its answers to the service's questions,
+/// checked; 400 for an unknown service or a wrong answer.
+fn service_of(
+    c: &mut crate::db::DbConnection,
+    jurisdiction_id: &str,
+    sub: &Submission,
+) -> Result<
+    (
+        category::Category,
+        std::collections::BTreeMap<String, crate::domain::questions::Answer>,
+    ),
+    ServiceError,
+> {
+    let cat = category::find_by_code(c, jurisdiction_id, &sub.service_code)?.ok_or_else(|| {
+        ServiceError::invalid(
+            "service_code",
+            format!("'{}' is not a service here", sub.service_code),
+        )
+    })?;
+    let answers = check_answers(&cat.question_list(), &sub.attributes).map_err(|errors| {
+        ServiceError::Validation(
+            errors
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect(),
+        )
+    })?;
+    Ok((cat, answers))
+}
+
 /// The write: the key's last use, the category and its questions, the ticket, its Open311 row.
 fn file(
     c: &mut crate::db::DbConnection,
@@ -314,20 +372,7 @@ fn file(
     let jur = caller.jurisdiction_id.clone();
     let now = crate::db::now();
     api_key::touch(c, &key.id, now)?;
-    let cat = category::find_by_code(c, &jur, &sub.service_code)?.ok_or_else(|| {
-        ServiceError::invalid(
-            "service_code",
-            format!("'{}' is not a service here", sub.service_code),
-        )
-    })?;
-    let answers = check_answers(&cat.question_list(), &sub.attributes).map_err(|errors| {
-        ServiceError::Validation(
-            errors
-                .into_iter()
-                .map(|(field, message)| FieldError::new(field, message))
-                .collect(),
-        )
-    })?;
+    let (cat, answers) = service_of(c, &jur, &sub)?;
     let reporter = [sub.first_name.as_deref(), sub.last_name.as_deref()]
         .into_iter()
         .flatten()

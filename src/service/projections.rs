@@ -24,6 +24,7 @@ const PAGE: i64 = 20_000;
 /// written.
 pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<usize> {
     conn.transaction(|c| {
+        crate::db::lift_statement_timeout(c)?;
         rollup::clear_for_rebuild(c, jurisdiction_id)?;
         recap_fact::clear(c, jurisdiction_id)?;
         let mut totals = rollups::Totals::default();

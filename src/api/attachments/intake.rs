@@ -6,8 +6,28 @@ use std::path::Path;
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 
+use super::part_headers::PartHeaders;
 use crate::error::ServiceError;
 use crate::files::upload::{Received, Upload};
+
+/// The multipart parser over `payload`, with its part headers and its whole size bounded
+/// (`total` bytes).
+pub fn multipart(
+    headers: &actix_web::http::header::HeaderMap,
+    payload: actix_web::web::Payload,
+    total: u64,
+) -> Multipart {
+    let boundary = headers
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<actix_web::mime::Mime>().ok())
+        .and_then(|m| {
+            m.get_param(actix_web::mime::BOUNDARY)
+                .map(|b| b.as_str().to_string())
+        })
+        .unwrap_or_default();
+    Multipart::new(headers, PartHeaders::new(payload, &boundary, total))
+}
 
 /// A multipart form: its file part (when there is one) and its text parts, in order.
 pub struct Form {
@@ -39,6 +59,12 @@ pub async fn receive(
                 ServiceError::unsupported_media_type(format!(
                     "send the file as multipart/form-data with one part named '{file_part}'"
                 ))
+            }
+            actix_multipart::MultipartError::Payload(actix_web::error::PayloadError::Overflow) => {
+                ServiceError::PayloadTooLarge("the body is larger than aduan accepts".into())
+            }
+            actix_multipart::MultipartError::Payload(actix_web::error::PayloadError::Io(e)) => {
+                bad(format!("the multipart body is not valid: {e}"))
             }
             other => bad(format!("the multipart body is not valid: {other}")),
         })?;

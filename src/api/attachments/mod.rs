@@ -2,6 +2,7 @@
 
 mod get_attachment;
 pub mod intake;
+mod part_headers;
 mod upload_attachment;
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,3 @@
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use utoipa::ToSchema;
@@ -39,7 +38,7 @@ pub async fn upload_attachment(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let form = Multipart::new(req.headers(), payload);
+    let form = intake::multipart(req.headers(), payload, crate::app::bounds::max_body(&state));
     let form = intake::receive(
         form,
         state.blobs.staging_dir(),
