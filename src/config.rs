@@ -93,6 +93,13 @@ pub struct Settings {
     /// `ADUAN_OPEN311_POSTS_PER_MINUTE`: Open311 reports per API key per minute. Default 60;
     /// 0 turns the limit off.
     pub open311_posts_per_minute: u32,
+    /// `ADUAN_UPLOADS_PER_DAY`: files one user may upload per local day. Default 200.
+    pub uploads_per_day: u32,
+    /// `ADUAN_UPLOAD_BYTES_PER_DAY`: bytes one user may upload per local day. Default 1 GiB.
+    pub upload_bytes_per_day: u64,
+    /// `ADUAN_ORPHAN_GRACE_HOURS`: staged files, attachments nothing uses and blobs no
+    /// attachment names are removed after this long. Default 24.
+    pub orphan_grace_hours: u64,
     /// `ADUAN_OPEN311_CONTACT`: who Open311 client developers may contact (shown in
     /// `/open311/v2/discovery`). Default: a line asking them to contact the administrators.
     pub open311_contact: String,
@@ -266,6 +273,15 @@ impl Settings {
                 0,
                 1_000_000,
             )?,
+            uploads_per_day: number(&get, "ADUAN_UPLOADS_PER_DAY", 200, 1, 1_000_000)?,
+            upload_bytes_per_day: number(
+                &get,
+                "ADUAN_UPLOAD_BYTES_PER_DAY",
+                1 << 30,
+                1024,
+                1 << 40,
+            )?,
+            orphan_grace_hours: number(&get, "ADUAN_ORPHAN_GRACE_HOURS", 24, 1, 24 * 365)?,
             repeat_after_days: number(&get, "ADUAN_REPEAT_AFTER_DAYS", 30, 0, 3650)?,
             open311_contact: get("ADUAN_OPEN311_CONTACT")
                 .map(|v| v.trim().to_string())

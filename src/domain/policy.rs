@@ -115,6 +115,8 @@ pub enum Permission {
     ConfigureRecaps,
     /// Create, list and revoke API keys (Open311 clients).
     ManageApiKeys,
+    /// Upload photos and documents as evidence (for field visits and filings).
+    UploadEvidence,
 }
 
 use Role::*;
@@ -150,6 +152,10 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::FreezeRecaps, &[Admin, Coordinator, Leader]),
     (Permission::ConfigureRecaps, &[Admin]),
     (Permission::ManageApiKeys, &[Admin]),
+    (
+        Permission::UploadEvidence,
+        &[Admin, Coordinator, AgencyHead, DivisionHead, Pic],
+    ),
 ];
 
 /// May a user with `role` do `permission`?

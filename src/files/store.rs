@@ -13,6 +13,10 @@ pub trait BlobStore: Send + Sync {
     fn put(&self, sha256: &str, staged: &Path) -> io::Result<()>;
     /// The blob's bytes.
     fn get(&self, sha256: &str) -> io::Result<Vec<u8>>;
+    /// Every blob with the time it was last stored (written, or offered again by `put`).
+    fn list(&self) -> io::Result<Vec<(String, std::time::SystemTime)>>;
+    /// Removes the blob (gone already is fine).
+    fn delete(&self, sha256: &str) -> io::Result<()>;
 }
 
 /// Blobs as files under `<data dir>/attachments/ab/cd/<sha256>`.
@@ -64,6 +68,11 @@ impl BlobStore for FsBlobStore {
     fn put(&self, sha256: &str, staged: &Path) -> io::Result<()> {
         let target = self.path(sha256)?;
         if target.exists() {
+            // Offered again: fresh, so that the orphan sweep leaves it its grace period.
+            std::fs::File::options()
+                .write(true)
+                .open(&target)?
+                .set_modified(std::time::SystemTime::now())?;
             return std::fs::remove_file(staged);
         }
         if let Some(dir) = target.parent() {
@@ -75,6 +84,33 @@ impl BlobStore for FsBlobStore {
 
     fn get(&self, sha256: &str) -> io::Result<Vec<u8>> {
         std::fs::read(self.path(sha256)?)
+    }
+
+    fn list(&self) -> io::Result<Vec<(String, std::time::SystemTime)>> {
+        let mut out = Vec::new();
+        for a in std::fs::read_dir(&self.root)? {
+            let a = a?;
+            if !a.file_type()?.is_dir() || a.path() == self.staging {
+                continue;
+            }
+            for b in std::fs::read_dir(a.path())? {
+                for f in std::fs::read_dir(b?.path())? {
+                    let f = f?;
+                    let name = f.file_name().to_string_lossy().to_string();
+                    if valid_digest(&name).is_ok() {
+                        out.push((name, f.metadata()?.modified()?));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn delete(&self, sha256: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.path(sha256)?) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
     }
 }
 

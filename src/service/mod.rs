@@ -13,4 +13,5 @@ pub mod rollups;
 pub mod seed;
 pub mod tickets;
 pub mod trends;
+pub mod uploads;
 pub mod users;

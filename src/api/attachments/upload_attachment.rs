@@ -7,9 +7,9 @@ use super::AttachmentView;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::attachment;
 use crate::error::ServiceError;
 use crate::files::upload;
+use crate::service::uploads as service;
 use crate::state::AppState;
 
 /// The form: one part named `file`.
@@ -27,7 +27,9 @@ pub struct UploadForm {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = AttachmentView, headers(("Location" = String))),
-        (status = 413, description = "Larger than the upload limit (20 MB by default)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does not document evidence (leader, planner)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the upload limit (20 MB by default), or past the caller's bytes for today", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The caller's uploads for today are used up", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64))),
         (status = 415, description = "Not multipart, or not a JPEG, PNG, WebP, HEIC or PDF", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -38,6 +40,8 @@ pub async fn upload_attachment(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Before a byte of the body: may this user upload, and is today's allowance left?
+    service::may_upload(&state, &caller, 0).await?;
     let form = intake::multipart(req.headers(), payload, crate::app::bounds::max_body(&state));
     let form = intake::receive(
         form,
@@ -50,6 +54,7 @@ pub async fn upload_attachment(
     let got = form
         .file
         .ok_or_else(|| ServiceError::invalid("file", "the form has no part named 'file'"))?;
+    service::may_upload(&state, &caller, got.size as i64).await?;
     let row = upload::accept(
         state.blobs.clone(),
         got,
@@ -59,13 +64,7 @@ pub async fn upload_attachment(
         "file",
     )
     .await?;
-    let row = state
-        .db
-        .write(move |c| {
-            attachment::insert(c, &row)?;
-            Ok::<_, ServiceError>(row)
-        })
-        .await?;
+    let row = service::record(&state, &caller, row).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", row.id)))
         .json(AttachmentView::from(row)))

@@ -79,3 +79,45 @@ pub fn tickets_using(
         .select(Ticket::as_select())
         .load(conn)
 }
+
+/// How many files `uploader_id` uploaded since `since`, and their bytes.
+pub fn uploaded_since(
+    conn: &mut DbConnection,
+    uploader_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    let rows: Vec<i64> = attachments::table
+        .filter(attachments::uploader_id.eq(uploader_id))
+        .filter(attachments::created_at.ge(since))
+        .select(attachments::size)
+        .load(conn)?;
+    Ok((rows.len() as i64, rows.iter().sum()))
+}
+
+/// Removes the attachments made before `before` that nothing uses (no field visit, no Open311
+/// request), in one statement; gives the digests of the removed rows.
+pub fn delete_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<String>> {
+    use crate::db::schema::open311_requests;
+    let unused = attachments::table
+        .filter(attachments::created_at.lt(before))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            field_visit_attachments::table
+                .filter(field_visit_attachments::attachment_id.eq(attachments::id)),
+        )))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            open311_requests::table
+                .filter(open311_requests::attachment_id.eq(attachments::id.nullable())),
+        )));
+    diesel::delete(unused)
+        .returning(attachments::sha256)
+        .get_results(conn)
+}
+
+/// Which of `digests` some attachment row still uses.
+pub fn digests_in_use(conn: &mut DbConnection, digests: &[String]) -> QueryResult<Vec<String>> {
+    attachments::table
+        .filter(attachments::sha256.eq_any(digests))
+        .select(attachments::sha256)
+        .distinct()
+        .load(conn)
+}
