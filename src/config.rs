@@ -76,6 +76,9 @@ pub struct Settings {
     /// `ADUAN_TRUSTED_PROXIES`: CIDR list of reverse proxies whose `X-Forwarded-For` names the
     /// client. Default: none (the direct peer is the client).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `ADUAN_WEBHOOK_ALLOW_NETS`: CIDR list of networks webhooks may reach although they are
+    /// private or local (on-premises receivers), e.g. `10.0.0.0/8`. Default: none.
+    pub webhook_allow_nets: Vec<ipnet::IpNet>,
     /// `ADUAN_SIGN_IN_FAILURES_PER_USER`: failed sign-ins allowed per username in the window
     /// before its attempts are refused for a while. Default 5; 0 turns the limit off.
     pub sign_in_failures_per_user: u32,
@@ -236,6 +239,11 @@ impl Settings {
                 Some(raw) => {
                     crate::limits::parse_nets(&raw).map_err(|m| err("ADUAN_TRUSTED_PROXIES", m))?
                 }
+            },
+            webhook_allow_nets: match get("ADUAN_WEBHOOK_ALLOW_NETS") {
+                None => vec![],
+                Some(raw) => crate::limits::parse_nets(&raw)
+                    .map_err(|m| err("ADUAN_WEBHOOK_ALLOW_NETS", m))?,
             },
             sign_in_failures_per_user: number(
                 &get,

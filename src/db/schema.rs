@@ -268,6 +268,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -426,7 +427,32 @@ diesel::table! {
 diesel::joinable!(open311_requests -> api_keys (api_key_id));
 diesel::joinable!(open311_requests -> tickets (ticket_id));
 
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        jurisdiction_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        user_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    revoked_tokens,
     jurisdictions,
     agencies,
     divisions,

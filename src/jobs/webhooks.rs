@@ -1,11 +1,14 @@
 //! Delivering the outbox: every pending delivery whose time has come is POSTed to its webhook
-//! as JSON, signed with the webhook's secret; a 2xx answer delivers it, anything else (or no
-//! answer) schedules a retry with exponential backoff until the retry period runs out.
+//! as JSON, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`,
+//! `webhook-signature`) with the webhook's secret; a 2xx answer delivers it, anything else (or no
+//! answer) schedules a retry with exponential backoff until the retry period runs out. Only
+//! receivers outside private and local networks are reached (`limits::outbound`), on the
+//! addresses checked, and redirects are not followed.
 //!
 //! Deliveries are claimed with a lease (their next attempt moved past the send timeout) in a
 //! transaction of their own, so an instance that dies mid-send leaves them to be taken again
-//! when the lease ends: at least once, never lost. Receivers de-duplicate by
-//! `X-Aduan-Delivery`.
+//! when the lease ends: at least once, never lost. Receivers de-duplicate by `webhook-id`
+//! and refuse replays by `webhook-timestamp`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -23,12 +26,26 @@ const BATCH: i64 = 32;
 /// The longest wait between two attempts.
 const MAX_DELAY: Duration = Duration::from_secs(6 * 3600);
 
-/// `sha256=<hex HMAC-SHA256 of body with secret>`: the `X-Aduan-Signature` header.
-pub fn signature(secret: &str, body: &[u8]) -> String {
+/// The HMAC key of a secret: a Standard Webhooks secret (`whsec_<base64>`) is its decoded
+/// bytes; any other secret is its UTF-8 bytes.
+pub fn signing_key(secret: &str) -> Vec<u8> {
+    use base64::Engine;
+    secret
+        .strip_prefix("whsec_")
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .unwrap_or_else(|| secret.as_bytes().to_vec())
+}
+
+/// The `webhook-signature` header of Standard Webhooks: `v1,<base64 HMAC-SHA256 of
+/// "id.timestamp.body">`.
+pub fn signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> String {
+    use base64::Engine;
     let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any size");
+        Hmac::<Sha256>::new_from_slice(&signing_key(secret)).expect("HMAC takes a key of any size");
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    let digest = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    format!("v1,{digest}")
 }
 
 /// The wait after the `attempts`-th failed attempt: `base`, then doubling, at most six hours.
@@ -85,7 +102,13 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ServiceError> {
     if n == 0 {
         return Ok(0);
     }
+    let resolver = actix_tls::connect::Resolver::custom(crate::limits::outbound::CheckedResolver(
+        state.limits.webhooks.clone(),
+    ));
+    let connector =
+        awc::Connector::new().connector(actix_tls::connect::Connector::new(resolver).service());
     let client = awc::Client::builder()
+        .connector(connector)
         .timeout(timeout)
         .disable_redirects()
         .add_default_header((
@@ -96,9 +119,10 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ServiceError> {
     let sends = claimed.into_iter().map(|d| {
         let hook = hooks.get(&d.webhook_id).cloned();
         let client = &client;
+        let destinations = &state.limits.webhooks;
         async move {
             let outcome = match &hook {
-                Some(w) if w.active => send(client, w, &d).await,
+                Some(w) if w.active => send(client, destinations, w, &d).await,
                 Some(_) => Outcome {
                     status: None,
                     error: Some("the webhook is paused".into()),
@@ -164,14 +188,39 @@ fn record(
     Ok(())
 }
 
-async fn send(client: &awc::Client, w: &Webhook, d: &Delivery) -> Outcome {
+async fn send(
+    client: &awc::Client,
+    destinations: &crate::limits::Destinations,
+    w: &Webhook,
+    d: &Delivery,
+) -> Outcome {
+    // A receiver named by its address is checked here (the resolver sees only names).
+    if let Ok(url) = url::Url::parse(&w.url) {
+        if let Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) = url.host() {
+            let host = url.host_str().unwrap_or_default();
+            if let Err(e) = destinations
+                .resolve(host, url.port_or_known_default().unwrap_or(80))
+                .await
+            {
+                return Outcome {
+                    status: None,
+                    error: Some(format!("not sent: {e}")),
+                };
+            }
+        }
+    }
     let body = d.payload.clone().into_bytes();
+    let timestamp = chrono::Utc::now().timestamp();
     let request = client
         .post(&w.url)
         .insert_header(("Content-Type", "application/json"))
         .insert_header(("X-Aduan-Event", d.event.as_str()))
-        .insert_header(("X-Aduan-Delivery", d.id.as_str()))
-        .insert_header(("X-Aduan-Signature", signature(&w.secret, &body)));
+        .insert_header(("webhook-id", d.id.as_str()))
+        .insert_header(("webhook-timestamp", timestamp.to_string()))
+        .insert_header((
+            "webhook-signature",
+            signature(&w.secret, &d.id, timestamp, &body),
+        ));
     match request.send_body(body).await {
         Ok(mut response) => {
             // Read (a little of) the answer so the connection can be reused.
@@ -193,12 +242,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signature_is_hmac_sha256_hex() {
-        // RFC 4231 test case 2.
+    fn signatures_follow_standard_webhooks() {
+        // The example of the Standard Webhooks specification.
         assert_eq!(
-            signature("Jefe", b"what do ya want for nothing?"),
-            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+            signature(
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330,
+                br#"{"test": 2432232314}"#
+            ),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
+        // A secret of our own form is its bytes.
+        assert_eq!(signing_key("a-shared-secret"), b"a-shared-secret");
     }
 
     #[test]

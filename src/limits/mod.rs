@@ -1,9 +1,11 @@
 //! How much one client may ask of aduan in a while: failed sign-ins per username and per
 //! address, password hashes at once, public reads per address, Open311 reports per API key —
-//! and which address a request comes from, behind trusted proxies. The limits are kept in this
+//! which address a request comes from, behind trusted proxies, and where aduan's own requests
+//! (webhooks) may go. The limits are kept in this
 //! instance's memory (several instances each count their own; see docs/security.md).
 
 mod client;
+pub mod outbound;
 mod rate;
 mod sign_in;
 
@@ -11,6 +13,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 pub use client::{parse_nets, TrustedProxies};
+pub use outbound::Destinations;
 pub use rate::Rate;
 pub use sign_in::SignInGuard;
 
@@ -24,6 +27,8 @@ pub struct Limits {
     /// Open311 reports (POST), per API key.
     pub open311_posts: Rate<String>,
     pub proxies: TrustedProxies,
+    /// Where webhooks may be delivered.
+    pub webhooks: Destinations,
 }
 
 impl Limits {
@@ -34,6 +39,7 @@ impl Limits {
             public_reads: Rate::per(s.public_reads_per_minute, minute, "public reads"),
             open311_posts: Rate::per(s.open311_posts_per_minute, minute, "Open311 reports"),
             proxies: TrustedProxies::new(s.trusted_proxies.clone()),
+            webhooks: Destinations::new(s.webhook_allow_nets.clone()),
         }
     }
 

@@ -53,6 +53,8 @@ impl Server {
                 "test-secret-test-secret-test-secret-123",
             )
             .env("ADUAN_WEBHOOK_POLL_MS", "50")
+            // The tests' webhook receivers listen on this machine (closed by default).
+            .env("ADUAN_WEBHOOK_ALLOW_NETS", "127.0.0.0/8")
             .env("ADUAN_WEBHOOK_RETRY_BASE_MS", "100")
             .env("ADUAN_ESCALATION_INTERVAL_MS", "100")
             .env("RUST_LOG", "warn")

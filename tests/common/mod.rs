@@ -102,6 +102,8 @@ impl TestDb {
             ("ADUAN_JWT_SECRET", JWT_SECRET.to_string()),
             ("ADUAN_DB_POOL_SIZE", "4".to_string()),
             ("ADUAN_MAX_JSON_BYTES", "65536".to_string()),
+            // The tests' webhook receivers listen on this machine (closed by default).
+            ("ADUAN_WEBHOOK_ALLOW_NETS", "127.0.0.0/8".to_string()),
         ]);
         for (k, v) in extra {
             vars.insert(k, v.to_string());

@@ -56,7 +56,7 @@ pub async fn list_deliveries(
     let page = state
         .db
         .read(move |c| {
-            if webhook::find(c, &jur, &id)?.is_none() {
+            if webhook::find_with_deleted(c, &jur, &id)?.is_none() {
                 return Err(ServiceError::not_found("there is no webhook with this id"));
             }
             Ok(webhook::deliveries(

@@ -23,6 +23,7 @@ pub use update_webhook::UpdateWebhook;
 use crate::db::models::webhook::{Delivery, Webhook};
 use crate::domain::reference::check_http_url;
 use crate::error::ServiceError;
+use crate::state::AppState;
 
 /// A registered receiver (its secret is never shown again).
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,6 +109,31 @@ pub fn check_url(raw: &str) -> Result<String, ServiceError> {
         ));
     }
     Ok(url.to_string())
+}
+
+/// A receiver aduan may reach: its host (an address, or a name resolved now) is outside
+/// private and local networks, unless `ADUAN_WEBHOOK_ALLOW_NETS` opens them.
+pub async fn check_destination(state: &AppState, url: &str) -> Result<(), ServiceError> {
+    let parsed = url::Url::parse(url).map_err(|e| ServiceError::invalid("url", e.to_string()))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    state
+        .limits
+        .webhooks
+        .resolve(host, port)
+        .await
+        .map(|_| ())
+        .map_err(|m| ServiceError::invalid("url", m))
+}
+
+/// A new Standard Webhooks secret: `whsec_` and 24 random bytes in base64.
+pub fn new_secret() -> String {
+    use base64::Engine;
+    let bytes: [u8; 24] = rand::random();
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }
 
 /// A signing secret: 16 to 256 characters.

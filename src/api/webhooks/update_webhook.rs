@@ -2,7 +2,7 @@ use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{check_events, check_secret, check_url, WebhookView};
+use super::{check_destination, check_events, check_secret, check_url, WebhookView};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -36,6 +36,9 @@ pub async fn update_webhook(
 ) -> Result<Json<WebhookView>, ApiError> {
     caller.require(Permission::ManageWebhooks)?;
     let b = body.into_inner();
+    if let Some(url) = &b.url {
+        check_destination(&state, &check_url(url)?).await?;
+    }
     let changes = WebhookChanges {
         url: b.url.as_deref().map(check_url).transpose()?,
         secret: b.secret.as_deref().map(check_secret).transpose()?,

@@ -13,7 +13,8 @@ pub struct Webhook {
     pub id: String,
     pub jurisdiction_id: String,
     pub url: String,
-    /// Kept as given: it signs every delivery (HMAC needs the secret itself).
+    /// Kept as given: it signs every delivery (HMAC needs the secret itself); never shown
+    /// after the webhook was created.
     pub secret: String,
     /// Comma-separated event names, or `*`.
     pub events: String,
@@ -62,12 +63,28 @@ pub struct Delivery {
 pub fn list(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<Webhook>> {
     webhooks::table
         .filter(webhooks::jurisdiction_id.eq(jurisdiction_id))
+        .filter(webhooks::deleted_at.is_null())
         .order(webhooks::id.asc())
         .select(Webhook::as_select())
         .load(conn)
 }
 
 pub fn find(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    id: &str,
+) -> QueryResult<Option<Webhook>> {
+    webhooks::table
+        .filter(webhooks::jurisdiction_id.eq(jurisdiction_id))
+        .filter(webhooks::id.eq(id))
+        .filter(webhooks::deleted_at.is_null())
+        .select(Webhook::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A webhook, deleted or not (whose delivery log stays readable).
+pub fn find_with_deleted(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     id: &str,
@@ -83,6 +100,7 @@ pub fn find(
 pub fn find_any(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Webhook>> {
     webhooks::table
         .find(id)
+        .filter(webhooks::deleted_at.is_null())
         .select(Webhook::as_select())
         .first(conn)
         .optional()
@@ -92,6 +110,7 @@ pub fn active(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec
     webhooks::table
         .filter(webhooks::jurisdiction_id.eq(jurisdiction_id))
         .filter(webhooks::active.eq(true))
+        .filter(webhooks::deleted_at.is_null())
         .select(Webhook::as_select())
         .load(conn)
 }
@@ -109,16 +128,33 @@ pub fn update(conn: &mut DbConnection, id: &str, changes: &WebhookChanges) -> Qu
         .execute(conn)
 }
 
-/// Deletes a webhook with its delivery log.
+/// Deletes a webhook: it stops receiving (its pending deliveries fail with the reason) and
+/// disappears from the list; its row and delivery log stay, for the record.
 pub fn delete(conn: &mut DbConnection, jurisdiction_id: &str, id: &str) -> QueryResult<usize> {
-    diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id)))
-        .execute(conn)?;
-    diesel::delete(
+    let now = crate::db::now();
+    let n = diesel::update(
         webhooks::table
             .filter(webhooks::jurisdiction_id.eq(jurisdiction_id))
-            .filter(webhooks::id.eq(id)),
+            .filter(webhooks::id.eq(id))
+            .filter(webhooks::deleted_at.is_null()),
     )
-    .execute(conn)
+    .set((
+        webhooks::deleted_at.eq(now),
+        webhooks::active.eq(false),
+        webhooks::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::webhook_id.eq(id))
+            .filter(webhook_deliveries::state.eq("pending")),
+    )
+    .set((
+        webhook_deliveries::state.eq("failed"),
+        webhook_deliveries::last_error.eq("the webhook was deleted"),
+    ))
+    .execute(conn)?;
+    Ok(n)
 }
 
 pub fn insert_delivery(conn: &mut DbConnection, row: &Delivery) -> QueryResult<()> {
