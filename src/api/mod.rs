@@ -9,6 +9,7 @@ pub mod agencies;
 pub mod analytics;
 pub mod api_keys;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod categories;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             auth::configure(v1);
             me::configure(v1);
             users::configure(v1);
+            audit::configure(v1);
             jurisdiction::configure(v1);
             calendar::configure(v1);
             agencies::configure(v1);

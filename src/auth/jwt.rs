@@ -22,6 +22,9 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// The token's own id, by which it is signed out (absent in tokens made before).
+    #[serde(default)]
+    pub jti: Option<String>,
 }
 
 pub struct JwtKeys {
@@ -70,6 +73,7 @@ impl JwtKeys {
             exp: now + self.ttl_seconds,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
+            jti: Some(uuid::Uuid::now_v7().to_string()),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok((token, self.ttl_seconds))
@@ -151,6 +155,7 @@ mod tests {
             exp: now - 3600,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
+            jti: Some(uuid::Uuid::now_v7().to_string()),
         };
         let sign = |c: &Claims, alg| {
             encode(&Header::new(alg), c, &EncodingKey::from_secret(SECRET)).unwrap()

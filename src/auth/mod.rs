@@ -23,6 +23,15 @@ pub struct AuthUser {
     pub user: User,
     /// The user's jurisdiction (loaded with the user, so handlers need not ask again).
     pub jurisdiction: Jurisdiction,
+    /// The token of this request (none for an API key's user): signing out revokes it.
+    pub token: Option<TokenId>,
+}
+
+/// A token's id (`jti`) and expiry, for signing it out.
+#[derive(Debug, Clone)]
+pub struct TokenId {
+    pub jti: String,
+    pub expires_at: chrono::NaiveDateTime,
 }
 
 impl AuthUser {
@@ -66,6 +75,7 @@ impl AuthUser {
             division_id: row.division_id.clone(),
             user: row,
             jurisdiction,
+            token: None,
         }
     }
 }

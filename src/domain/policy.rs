@@ -117,6 +117,8 @@ pub enum Permission {
     ManageApiKeys,
     /// Upload photos and documents as evidence (for field visits and filings).
     UploadEvidence,
+    /// Read the audit log of admin actions.
+    ReadAudit,
 }
 
 use Role::*;
@@ -152,6 +154,7 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::FreezeRecaps, &[Admin, Coordinator, Leader]),
     (Permission::ConfigureRecaps, &[Admin]),
     (Permission::ManageApiKeys, &[Admin]),
+    (Permission::ReadAudit, &[Admin]),
     (
         Permission::UploadEvidence,
         &[Admin, Coordinator, AgencyHead, DivisionHead, Pic],

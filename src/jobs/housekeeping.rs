@@ -1,6 +1,7 @@
 //! Housekeeping: every minute, rate-limit keys whose allowance is full again are forgotten (so
-//! the limits' memory follows the clients active now); every hour, uploads nothing uses are
-//! swept after their grace period (`service::uploads::sweep`). Safe in every instance: a sweep
+//! the limits' memory follows the clients active now); every hour, signed-out tokens that have
+//! expired anyway are forgotten, and uploads nothing uses are swept after their grace period
+//! (`service::uploads::sweep`). Safe in every instance: a sweep
 //! deletes only what no row names, in one statement.
 
 use std::time::Duration;
@@ -14,6 +15,16 @@ pub async fn run(state: AppState) {
         every.tick().await;
         state.limits.tidy();
         if minute % 60 == 5 {
+            let db = state.db.clone();
+            let forgotten = db
+                .write(|c| {
+                    crate::db::models::revoked_token::forget_expired(c, crate::db::now())
+                        .map_err(crate::db::DbError::from)
+                })
+                .await;
+            if let Err(e) = forgotten {
+                tracing::warn!(error = %e, "could not forget expired signed-out tokens");
+            }
             match crate::service::uploads::sweep(&state, grace).await {
                 Ok(s) if s != Default::default() => tracing::info!(
                     staged = s.staged,

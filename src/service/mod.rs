@@ -3,6 +3,7 @@
 //! and the acting user, runs its work in one transaction, and answers rows or domain values (or
 //! a `ServiceError`); fronts shape the answer.
 
+pub mod audit;
 pub mod clocks;
 pub mod duties;
 pub mod journal;

@@ -3,6 +3,7 @@
 //! a changed password stops old tokens at once), changing a password.
 
 use crate::auth::{password, AuthUser};
+use crate::db::models::revoked_token;
 use crate::db::models::user::{self, User, UserChanges};
 use crate::db::models::{agency, division};
 use crate::db::DbConnection;
@@ -83,10 +84,17 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Ser
         .jwt
         .verify(token)
         .map_err(|e| ServiceError::unauthorized("invalid_token", e.to_string()))?;
-    let id = claims.sub.clone();
-    let row = state
+    let (id, jti) = (claims.sub.clone(), claims.jti.clone());
+    let (row, signed_out) = state
         .db
-        .read(move |c| user::find_with_jurisdiction(c, &id).map_err(ServiceError::from))
+        .read(move |c| {
+            let row = user::find_with_jurisdiction(c, &id)?;
+            let out = match &jti {
+                Some(j) => revoked_token::is_revoked(c, j)?,
+                None => false,
+            };
+            Ok::<_, ServiceError>((row, out))
+        })
         .await?;
     let revoked = || {
         ServiceError::unauthorized(
@@ -95,7 +103,11 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Ser
         )
     };
     let (row, jurisdiction) = row.ok_or_else(revoked)?;
-    if !row.active || row.token_version != claims.ver || row.jurisdiction_id != claims.jur {
+    if signed_out
+        || !row.active
+        || row.token_version != claims.ver
+        || row.jurisdiction_id != claims.jur
+    {
         return Err(revoked());
     }
     let role = Role::parse(&row.role)
@@ -103,7 +115,30 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Ser
     if !role.signs_in() {
         return Err(revoked());
     }
-    Ok(AuthUser::of(row, role, jurisdiction))
+    let mut user = AuthUser::of(row, role, jurisdiction);
+    user.token = claims.jti.map(|jti| crate::auth::TokenId {
+        jti,
+        expires_at: chrono::DateTime::from_timestamp(claims.exp, 0)
+            .unwrap_or_default()
+            .naive_utc(),
+    });
+    Ok(user)
+}
+
+/// Signs the caller's token out: it stops working at once (a token made before tokens had ids
+/// can only be ended with all of the user's sessions).
+pub async fn sign_out(state: &AppState, caller: &AuthUser) -> Result<(), ServiceError> {
+    let (user_id, token) = (caller.id.clone(), caller.token.clone());
+    state
+        .db
+        .write(move |c| {
+            match token {
+                Some(t) => revoked_token::insert(c, &t.jti, &user_id, t.expires_at)?,
+                None => user::bump_token_version(c, &user_id).map(|_| ())?,
+            }
+            Ok::<_, ServiceError>(())
+        })
+        .await
 }
 
 /// A user to make: everything but the checks of its scope, which `create` makes.

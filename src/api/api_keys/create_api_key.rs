@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ApiKeyView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::keys::{generate_key, hash_key, shown_part};
@@ -13,7 +14,7 @@ use crate::db::models::user::{self, User};
 use crate::domain::policy::{Permission, Role};
 use crate::domain::reference::check_name;
 use crate::error::Checks;
-use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,6 +45,7 @@ pub struct NewApiKeyView {
 pub async fn create_api_key(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageApiKeys)?;
@@ -86,14 +88,14 @@ pub async fn create_api_key(
         revoked_at: None,
         revoked_by: None,
     };
-    let row = state
-        .db
-        .write(move |c| {
-            user::insert(c, &client)?;
-            api_key::insert(c, &row)?;
-            Ok::<_, ServiceError>(row)
-        })
-        .await?;
+    let row = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        user::insert(c, &client)?;
+        api_key::insert(c, &row)?;
+        let change = Change::new("api_key.create", "api_key", &row.id)
+            .after(&serde_json::json!({"name": row.name, "user_id": row.user_id}));
+        Ok((row, change))
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-keys/{}", row.id)))
         .json(NewApiKeyView {

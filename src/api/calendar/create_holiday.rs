@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::HolidayView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -13,6 +14,7 @@ use crate::domain::calendar::HolidayKind;
 use crate::domain::policy::Permission;
 use crate::error::required_text;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -35,34 +37,35 @@ pub struct CreateHoliday {
 pub async fn create_holiday(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<CreateHoliday>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let body = body.into_inner();
     let name = required_text("name", body.name, 200)?;
     let jur = caller.jurisdiction_id.clone();
-    let row = state
-        .db
-        .write(move |c| {
-            let row = Holiday {
-                id: crate::db::new_id(),
-                jurisdiction_id: jur,
-                date: body.date,
-                kind: body.kind.as_str().to_string(),
-                name,
-                source: "manual".to_string(),
-                created_at: crate::db::now(),
-            };
-            holiday::insert(c, &row).map_err(|e| {
-                ServiceError::unique_as_conflict(
-                    e,
-                    "duplicate_holiday",
-                    "a holiday of this name is already on this date",
-                )
-            })?;
-            Ok::<_, ServiceError>(row)
-        })
-        .await?;
+    let row = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let row = Holiday {
+            id: crate::db::new_id(),
+            jurisdiction_id: jur,
+            date: body.date,
+            kind: body.kind.as_str().to_string(),
+            name,
+            source: "manual".to_string(),
+            created_at: crate::db::now(),
+        };
+        holiday::insert(c, &row).map_err(|e| {
+            ServiceError::unique_as_conflict(
+                e,
+                "duplicate_holiday",
+                "a holiday of this name is already on this date",
+            )
+        })?;
+        let change = Change::new("holiday.create", "holiday", &row.id)
+            .after(&HolidayView::from(row.clone()));
+        Ok((row, change))
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -1,11 +1,13 @@
 use actix_web::{delete, web, HttpResponse};
 
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::holiday;
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 /// Remove a day off (admin).
@@ -17,17 +19,18 @@ use crate::state::AppState;
 pub async fn delete_holiday(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let jur = caller.jurisdiction_id.clone();
     let id = id.into_inner().to_string();
-    let n = state
-        .db
-        .write(move |c| holiday::delete(c, &jur, &id).map_err(ServiceError::from))
-        .await?;
-    if n == 0 {
-        return Err(ServiceError::not_found("there is no holiday with this id").into());
-    }
+    audit::write(&state, Who::of(&caller, from.0), move |c| {
+        if holiday::delete(c, &jur, &id)? == 0 {
+            return Err(ServiceError::not_found("there is no holiday with this id"));
+        }
+        Ok(((), Change::new("holiday.delete", "holiday", id)))
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::HolidayView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -11,6 +12,7 @@ use crate::db::models::holiday::{self, Holiday};
 use crate::domain::calendar::{parse_ical, HolidayKind};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -43,6 +45,7 @@ pub struct ImportReport {
 pub async fn import_holidays(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     req: HttpRequest,
     query: web::Query<ImportQuery>,
     body: web::Bytes,
@@ -72,31 +75,36 @@ pub async fn import_holidays(
     )
     .map_err(|e| ServiceError::invalid("body", e))?;
     let jur = caller.jurisdiction_id.clone();
-    let report = state
-        .db
-        .write(move |c| {
-            let mut added = Vec::new();
-            let mut skipped = 0;
-            let now = crate::db::now();
-            for d in days {
-                if holiday::exists(c, &jur, d.date, &d.name)? {
-                    skipped += 1;
-                    continue;
-                }
-                let row = Holiday {
-                    id: crate::db::new_id(),
-                    jurisdiction_id: jur.clone(),
-                    date: d.date,
-                    kind: d.kind.as_str().to_string(),
-                    name: d.name,
-                    source: "ical".to_string(),
-                    created_at: now,
-                };
-                holiday::insert(c, &row)?;
-                added.push(HolidayView::from(row));
+    let report = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let mut added = Vec::new();
+        let mut skipped = 0;
+        let now = crate::db::now();
+        for d in days {
+            if holiday::exists(c, &jur, d.date, &d.name)? {
+                skipped += 1;
+                continue;
             }
-            Ok::<_, ServiceError>(ImportReport { added, skipped })
-        })
-        .await?;
+            let row = Holiday {
+                id: crate::db::new_id(),
+                jurisdiction_id: jur.clone(),
+                date: d.date,
+                kind: d.kind.as_str().to_string(),
+                name: d.name,
+                source: "ical".to_string(),
+                created_at: now,
+            };
+            holiday::insert(c, &row)?;
+            added.push(HolidayView::from(row));
+        }
+        let change = Change {
+            action: "holiday.import",
+            target_type: "holiday",
+            target_id: None,
+            before: None,
+            after: Some(serde_json::json!({"added": added.len(), "skipped": skipped})),
+        };
+        Ok((ImportReport { added, skipped }, change))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -3,6 +3,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::CalendarView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -10,6 +11,7 @@ use crate::db::models::jurisdiction;
 use crate::domain::calendar::WorkWeek;
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -30,6 +32,7 @@ pub struct UpdateCalendar {
 pub async fn update_calendar(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<UpdateCalendar>,
 ) -> Result<Json<CalendarView>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
@@ -47,12 +50,14 @@ pub async fn update_calendar(
         j.hold_limit_days = d;
     }
     let saved = j.clone();
-    state
-        .db
-        .write(move |c| {
-            jurisdiction::set_calendar(c, &saved.id, &saved.work_week, saved.hold_limit_days)
-                .map_err(ServiceError::from)
-        })
-        .await?;
+    let before = CalendarView::from(&caller.jurisdiction);
+    audit::write(&state, Who::of(&caller, from.0), move |c| {
+        jurisdiction::set_calendar(c, &saved.id, &saved.work_week, saved.hold_limit_days)?;
+        let change = Change::new("calendar.update", "calendar", &saved.id)
+            .before(&before)
+            .after(&CalendarView::from(&saved));
+        Ok(((), change))
+    })
+    .await?;
     Ok(Json(CalendarView::from(&j)))
 }

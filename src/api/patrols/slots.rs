@@ -2,6 +2,7 @@ use actix_web::{get, put, web, web::Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -9,6 +10,7 @@ use crate::db::models::patrol::{self, SlotRow};
 use crate::domain::duty::{check_slots, Slot};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::service::duties::slots_of;
 use crate::state::AppState;
 
@@ -41,6 +43,7 @@ pub async fn get_slots(
 pub async fn put_slots(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<SlotsInput>,
 ) -> Result<Json<SlotsInput>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
@@ -68,12 +71,15 @@ pub async fn put_slots(
             window_minutes: s.window_minutes,
         })
         .collect();
-    let saved = state
-        .db
-        .write(move |c| {
-            patrol::replace_slots(c, &jur, &rows)?;
-            slots_of(c, &jur)
-        })
-        .await?;
+    let saved = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let before = slots_of(c, &jur)?;
+        patrol::replace_slots(c, &jur, &rows)?;
+        let after = slots_of(c, &jur)?;
+        let change = Change::new("patrol_slots.update", "patrol_slots", &jur)
+            .before(&before)
+            .after(&after);
+        Ok((after, change))
+    })
+    .await?;
     Ok(Json(SlotsInput { slots: saved }))
 }

@@ -2,6 +2,7 @@ use actix_web::{get, put, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -10,6 +11,7 @@ use crate::domain::policy::Permission;
 use crate::domain::recap::Weights;
 use crate::error::Checks;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 /// The recap score's weights of the caller's jurisdiction (the defaults until an admin sets
@@ -60,6 +62,7 @@ pub struct PutWeights {
 pub async fn put_weights(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: Json<PutWeights>,
 ) -> Result<Json<Weights>, ApiError> {
     caller.require(Permission::ConfigureRecaps)?;
@@ -89,11 +92,12 @@ pub async fn put_weights(
     checks.finish()?;
     let jur = caller.jurisdiction_id.clone();
     let by = caller.id.clone();
-    state
-        .db
-        .write(move |c| {
-            recap_rows::save_weights(c, &jur, &w, &by, crate::db::now()).map_err(ServiceError::from)
-        })
-        .await?;
+    let saved = w;
+    audit::write(&state, Who::of(&caller, from.0), move |c| {
+        recap_rows::save_weights(c, &jur, &saved, &by, crate::db::now())?;
+        let change = Change::new("recap_weights.update", "recap_weights", &jur).after(&saved);
+        Ok(((), change))
+    })
+    .await?;
     Ok(Json(w))
 }

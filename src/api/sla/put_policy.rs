@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use super::get_policies::load;
 use super::{check_targets, rows, PoliciesView};
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -11,6 +12,7 @@ use crate::db::models::{category, sla_target};
 use crate::domain::policy::Permission;
 use crate::domain::sla::ClockTarget;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -31,20 +33,24 @@ pub struct PolicyInput {
 pub async fn put_default(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<PolicyInput>,
 ) -> Result<Json<PoliciesView>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let clocks = body.into_inner().clocks;
     check_targets(&clocks)?;
     let jur = caller.jurisdiction_id.clone();
-    let view = state
-        .db
-        .write(move |c| {
-            let scope = sla_target::DEFAULT_SCOPE;
-            sla_target::replace(c, &jur, scope, &rows(&jur, scope, &clocks))?;
-            load(c, &jur)
-        })
-        .await?;
+    let view = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let scope = sla_target::DEFAULT_SCOPE;
+        let before = load(c, &jur)?;
+        sla_target::replace(c, &jur, scope, &rows(&jur, scope, &clocks))?;
+        let after = load(c, &jur)?;
+        let change = Change::new("sla.put", "sla_policy", "default")
+            .before(&before)
+            .after(&after);
+        Ok((after, change))
+    })
+    .await?;
     Ok(Json(view))
 }
 
@@ -60,6 +66,7 @@ pub async fn put_default(
 pub async fn put_override(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     code: web::Path<String>,
     body: web::Json<PolicyInput>,
 ) -> Result<Json<PoliciesView>, ApiError> {
@@ -68,14 +75,17 @@ pub async fn put_override(
     check_targets(&clocks)?;
     let jur = caller.jurisdiction_id.clone();
     let code = code.into_inner();
-    let view = state
-        .db
-        .write(move |c| {
-            let cat = category::find_by_code(c, &jur, &code)?
-                .ok_or_else(|| ServiceError::not_found(format!("there is no category '{code}'")))?;
-            sla_target::replace(c, &jur, &cat.id, &rows(&jur, &cat.id, &clocks))?;
-            load(c, &jur)
-        })
-        .await?;
+    let view = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let cat = category::find_by_code(c, &jur, &code)?
+            .ok_or_else(|| ServiceError::not_found(format!("there is no category '{code}'")))?;
+        let before = load(c, &jur)?;
+        sla_target::replace(c, &jur, &cat.id, &rows(&jur, &cat.id, &clocks))?;
+        let after = load(c, &jur)?;
+        let change = Change::new("sla.put", "sla_policy", code)
+            .before(&before)
+            .after(&after);
+        Ok((after, change))
+    })
+    .await?;
     Ok(Json(view))
 }

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::UserView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::{password, AuthUser};
@@ -12,6 +13,7 @@ use crate::domain::reference::check_name;
 use crate::error::Checks;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
+use crate::service::audit::{self, Change, Who};
 use crate::service::users::{self, normalise_username, NewUser};
 use crate::state::AppState;
 
@@ -43,6 +45,7 @@ pub struct CreateUser {
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
@@ -69,7 +72,13 @@ pub async fn create_user(
         agency_id: input.agency_id.map(|a| a.db()),
         division_id: input.division_id.map(|d| d.db()),
     };
-    let row = state.db.write(move |c| users::create(c, &jur, new)).await?;
+    let row = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let row = users::create(c, &jur, new)?;
+        let change =
+            Change::new("user.create", "user", &row.id).after(&UserView::from(row.clone()));
+        Ok((row, change))
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
         .json(UserView::from(row)))

@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{check_destination, check_events, check_secret, check_url, new_secret, WebhookView};
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook::{self, Webhook};
 use crate::domain::policy::Permission;
-use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,6 +60,7 @@ pub struct CreatedWebhook {
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     body: web::Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageWebhooks)?;
@@ -84,10 +86,13 @@ pub async fn create_webhook(
         updated_at: now,
     };
     let saved = row.clone();
-    state
-        .db
-        .write(move |c| webhook::insert(c, &saved).map_err(ServiceError::from))
-        .await?;
+    audit::write(&state, Who::of(&caller, from.0), move |c| {
+        webhook::insert(c, &saved)?;
+        let change =
+            Change::new("webhook.create", "webhook", &saved.id).after(&WebhookView::from(saved));
+        Ok(((), change))
+    })
+    .await?;
     let shown = made.then(|| row.secret.clone());
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{}", row.id)))

@@ -1,11 +1,14 @@
 use actix_web::{delete, web, HttpResponse};
 
+use super::WebhookView;
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook;
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 /// Remove a webhook with its delivery log (admin); pending deliveries are dropped.
@@ -17,22 +20,20 @@ use crate::state::AppState;
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageWebhooks)?;
     let jur = caller.jurisdiction_id.clone();
     let id = id.into_inner().to_string();
-    let n = state
-        .db
-        .write(move |c| {
-            if webhook::find(c, &jur, &id)?.is_none() {
-                return Ok(0);
-            }
-            webhook::delete(c, &jur, &id).map_err(ServiceError::from)
-        })
-        .await?;
-    if n == 0 {
-        return Err(ServiceError::not_found("there is no webhook with this id").into());
-    }
+    audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let before = webhook::find(c, &jur, &id)?
+            .ok_or_else(|| ServiceError::not_found("there is no webhook with this id"))?;
+        webhook::delete(c, &jur, &id)?;
+        let change =
+            Change::new("webhook.delete", "webhook", &id).before(&WebhookView::from(before));
+        Ok(((), change))
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,12 +3,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{check_destination, check_events, check_secret, check_url, WebhookView};
+use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::db::models::webhook::{self, WebhookChanges};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -31,6 +33,7 @@ pub struct UpdateWebhook {
 pub async fn update_webhook(
     state: web::Data<AppState>,
     caller: AuthUser,
+    from: ClientAddr,
     id: web::Path<uuid::Uuid>,
     body: web::Json<UpdateWebhook>,
 ) -> Result<Json<WebhookView>, ApiError> {
@@ -48,16 +51,20 @@ pub async fn update_webhook(
     };
     let jur = caller.jurisdiction_id.clone();
     let id = id.into_inner().to_string();
-    let row = state
-        .db
-        .write(move |c| {
-            if webhook::find(c, &jur, &id)?.is_none() {
-                return Err(ServiceError::not_found("there is no webhook with this id"));
-            }
-            webhook::update(c, &id, &changes)?;
-            webhook::find(c, &jur, &id)?
-                .ok_or_else(|| ServiceError::not_found("there is no webhook with this id"))
-        })
-        .await?;
+    let secret_changed = changes.secret.is_some();
+    let row = audit::write(&state, Who::of(&caller, from.0), move |c| {
+        let missing = || ServiceError::not_found("there is no webhook with this id");
+        let before = webhook::find(c, &jur, &id)?.ok_or_else(missing)?;
+        webhook::update(c, &id, &changes)?;
+        let row = webhook::find(c, &jur, &id)?.ok_or_else(missing)?;
+        let mut change = Change::new("webhook.update", "webhook", &id)
+            .before(&WebhookView::from(before))
+            .after(&WebhookView::from(row.clone()));
+        if let Some(after) = change.after.as_mut().and_then(|a| a.as_object_mut()) {
+            after.insert("secret_changed".into(), secret_changed.into());
+        }
+        Ok((row, change))
+    })
+    .await?;
     Ok(Json(WebhookView::from(row)))
 }

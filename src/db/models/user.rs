@@ -143,3 +143,13 @@ pub fn touch_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Quer
         .set(users::last_login_at.eq(Some(at)))
         .execute(conn)
 }
+
+/// Ends every session of the user: tokens issued before stop working.
+pub fn bump_token_version(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::token_version.eq(users::token_version + 1),
+            users::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)
+}
