@@ -48,6 +48,22 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> String 
     format!("v1,{digest}")
 }
 
+/// The resolver of webhook deliveries: `Destinations::resolve`, for awc's connector.
+pub struct CheckedResolver(pub crate::limits::Destinations);
+
+impl actix_tls::connect::Resolve for CheckedResolver {
+    fn lookup<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+    ) -> futures_util::future::LocalBoxFuture<
+        'a,
+        Result<Vec<std::net::SocketAddr>, Box<dyn std::error::Error>>,
+    > {
+        Box::pin(async move { self.0.resolve(host, port).await.map_err(Into::into) })
+    }
+}
+
 /// The wait after the `attempts`-th failed attempt: `base`, then doubling, at most six hours.
 pub fn retry_delay(base: Duration, attempts: i32) -> Duration {
     let doublings = attempts.clamp(1, 30) as u32 - 1;
@@ -102,9 +118,8 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, ServiceError> {
     if n == 0 {
         return Ok(0);
     }
-    let resolver = actix_tls::connect::Resolver::custom(crate::limits::outbound::CheckedResolver(
-        state.limits.webhooks.clone(),
-    ));
+    let resolver =
+        actix_tls::connect::Resolver::custom(CheckedResolver(state.limits.webhooks.clone()));
     let connector =
         awc::Connector::new().connector(actix_tls::connect::Connector::new(resolver).service());
     let client = awc::Client::builder()

@@ -89,20 +89,6 @@ impl Destinations {
     }
 }
 
-/// The resolver of webhook deliveries: [`Destinations::resolve`], for awc's connector.
-pub struct CheckedResolver(pub Destinations);
-
-impl actix_tls::connect::Resolve for CheckedResolver {
-    fn lookup<'a>(
-        &'a self,
-        host: &'a str,
-        port: u16,
-    ) -> futures_util::future::LocalBoxFuture<'a, Result<Vec<SocketAddr>, Box<dyn std::error::Error>>>
-    {
-        Box::pin(async move { self.0.resolve(host, port).await.map_err(Into::into) })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,7 +125,7 @@ mod tests {
         assert!(opened.check("192.168.1.1".parse().unwrap()).is_err());
     }
 
-    #[actix_web::test]
+    #[tokio::test]
     async fn names_are_checked_on_what_they_resolve_to() {
         let d = Destinations::default();
         assert!(d.resolve("localhost", 80).await.is_err());
