@@ -41,8 +41,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(database_url: &str, dir: &std::path::Path) -> Server {
+        Server::start_with(database_url, dir, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    pub fn start_with(database_url: &str, dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
+        let s = Server::spawn(database_url, dir, vars);
+        s.wait_ready(Duration::from_secs(30));
+        s
+    }
+
+    /// Starts the binary without waiting for it to be ready.
+    pub fn spawn(database_url: &str, dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_aduan"))
+            .envs(vars.iter().copied())
             .current_dir(dir)
             .env("DATABASE_URL", database_url)
             .env("ADUAN_BIND", format!("127.0.0.1:{port}"))
@@ -63,13 +76,18 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aduan");
-        let s = Server { child, port };
+        Server { child, port }
+    }
+
+    /// Waits until `/readyz` answers 200; panics after `limit`.
+    pub fn wait_ready(&self, limit: Duration) {
+        let port = self.port;
         let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
+        while started.elapsed() < limit {
             if TcpStream::connect(("127.0.0.1", port)).is_ok()
                 && http(port, "GET", "/readyz", None, "").0 == 200
             {
-                return s;
+                return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
