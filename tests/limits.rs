@@ -240,3 +240,39 @@ async fn open311_reports_are_limited_per_key() {
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(app.count("tickets"), 3, "the refused report wrote nothing");
 }
+
+/// A flood of sign-ins from many addresses: one hash at a time here, eight attempts in the
+/// check at once (hashing or waiting their turn), the rest refused at once (503 with Retry-After) instead of queueing behind the flood — and a ticket
+/// list is served meanwhile.
+#[actix_web::test]
+async fn password_hashes_run_a_few_at_a_time() {
+    let app = TestApp::with(Kind::Sqlite, &[("ADUAN_PASSWORD_HASHES", "1")]).await;
+    let admin = app.admin_token().await;
+    let flood = (0..40).map(|n| {
+        let app = &app;
+        async move {
+            sign_in_from(
+                app,
+                &format!("192.0.2.{n}"),
+                None,
+                &format!("user{n}"),
+                "wrongwrong",
+            )
+            .await
+        }
+    });
+    let list = async {
+        let r = app.get("/api/v1/tickets?limit=5", &admin).await;
+        assert_eq!(r.status, 200, "served during the flood: {}", r.text);
+    };
+    let (answers, ()) =
+        futures_util::future::join(futures_util::future::join_all(flood), list).await;
+    let refused: Vec<&Resp> = answers.iter().filter(|r| r.status == 503).collect();
+    let checked = answers.iter().filter(|r| r.status == 401).count();
+    assert_eq!(checked, 8, "eight attempts were checked, one at a time");
+    assert_eq!(refused.len(), 32);
+    for r in refused {
+        r.assert_problem(503, "unavailable");
+        assert!(retry_after(r) >= 1);
+    }
+}

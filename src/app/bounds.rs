@@ -55,7 +55,10 @@ pub async fn bound(
         let e = ServiceError::PayloadTooLarge(format!(
             "the body has {length} bytes; at most {max} are accepted"
         ));
-        let res = refusal(req.path(), e);
+        let mut res = refusal(req.path(), e);
+        // The body is not wanted: close rather than read it to keep the connection.
+        res.head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
         return Ok(req.into_response(res));
     }
     // The request itself goes on to routing (which needs it unshared): keep its path only.

@@ -5,14 +5,55 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use std::sync::mpsc;
 
 use super::Rate;
 use crate::config::Settings;
 use crate::error::ServiceError;
+
+/// Attempts that may wait for a turn, per hash allowed at once.
+const WAITING_PER_HASH: usize = 8;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+fn busy() -> ServiceError {
+    ServiceError::Unavailable("too many sign-ins at once; try again shortly".into())
+}
+
+/// An attempt's place (see [`SignInGuard::enter`]); given up however the attempt ends.
+pub struct Place<'a>(&'a AtomicUsize);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `n` threads taking hashing jobs from one queue, for the life of the process.
+fn hashers(n: usize) -> mpsc::Sender<Job> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    let rx = std::sync::Arc::new(Mutex::new(rx));
+    for i in 0..n.max(1) {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("aduan-hash-{i}"))
+            .spawn(move || loop {
+                let job = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                };
+                job();
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
+        }
+    }
+    tx
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Who {
@@ -25,7 +66,12 @@ pub struct SignInGuard {
     per_address: Rate<IpAddr>,
     /// Keys that used their allowance, and until when.
     blocked: Mutex<HashMap<Who, Instant>>,
-    hashes: Semaphore,
+    /// The threads that hash passwords: a few, always the same (so the allocator keeps the
+    /// 19 MiB of a hash for a few threads only, not for every thread of the blocking pool).
+    hashers: Mutex<mpsc::Sender<Job>>,
+    /// Attempts waiting for a turn to hash (or hashing), and how many may.
+    waiting: AtomicUsize,
+    max_waiting: usize,
 }
 
 impl SignInGuard {
@@ -35,7 +81,9 @@ impl SignInGuard {
             per_user: Rate::failures(s.sign_in_failures_per_user, window, "failed sign-ins"),
             per_address: Rate::failures(s.sign_in_failures_per_address, window, "failed sign-ins"),
             blocked: Mutex::new(HashMap::new()),
-            hashes: Semaphore::new(s.password_hashes),
+            hashers: Mutex::new(hashers(s.password_hashes)),
+            waiting: AtomicUsize::new(0),
+            max_waiting: s.password_hashes * WAITING_PER_HASH,
         }
     }
 
@@ -76,12 +124,34 @@ impl SignInGuard {
         }
     }
 
-    /// A turn to hash a password: waits while the most allowed run at once.
-    pub async fn hashing(&self) -> Result<SemaphorePermit<'_>, ServiceError> {
-        self.hashes
-            .acquire()
-            .await
-            .map_err(|_| ServiceError::Unavailable("the server is shutting down".into()))
+    /// A place among the attempts being checked: at most `ADUAN_PASSWORD_HASHES` hash at once,
+    /// and eight times as many attempts are in the check (hashing or waiting their turn). Past that (a flood from many addresses) an attempt is
+    /// refused at once (503, try again shortly), before any work, rather than kept waiting
+    /// behind the flood.
+    pub fn enter(&self) -> Result<Place<'_>, ServiceError> {
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(busy());
+        }
+        Ok(Place(&self.waiting))
+    }
+
+    /// Runs `hash` (a password check) on the hashing threads, in its turn.
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        _place: &Place<'_>,
+        hash: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(hash());
+        });
+        self.hashers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| busy())?;
+        rx.await.map_err(|_| busy())
     }
 
     pub fn tidy(&self) {

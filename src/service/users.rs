@@ -208,24 +208,27 @@ pub async fn sign_in(
     }
     let guard = &state.limits.sign_in;
     guard.admit(&username, from)?;
-    // Wait for a turn to hash, then look again: the attempts ahead may have used the allowance.
-    let _turn = guard.hashing().await?;
-    guard.admit(&username, from)?;
+    let place = guard.enter()?;
     let name = username.clone();
     let found = state
         .db
         .read(move |c| user::find_by_username(c, &name).map_err(ServiceError::from))
         .await?;
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
-            password::verify_nothing(&password);
-            None
-        }
-    })
-    .await
-    .map_err(ServiceError::internal)?;
+    // When its turn comes, look again: the attempts ahead may have used the allowance.
+    let (limits, who) = (state.limits.clone(), username.clone());
+    let verified = guard
+        .hash(&place, move || {
+            limits.sign_in.admit(&who, from)?;
+            Ok::<_, ServiceError>(match found {
+                Some(u) if password::verify(&password, &u.password_hash) => Some(u),
+                Some(_) => None,
+                None => {
+                    password::verify_nothing(&password);
+                    None
+                }
+            })
+        })
+        .await??;
     let Some(u) = verified else {
         guard.failed(&username, from);
         return Err(ServiceError::unauthorized(
