@@ -106,6 +106,10 @@ pub struct Settings {
     /// `ADUAN_OPEN311_CONTACT`: who Open311 client developers may contact (shown in
     /// `/open311/v2/discovery`). Default: a line asking them to contact the administrators.
     pub open311_contact: String,
+    /// `ADUAN_SECURE_COOKIES`: the console's cookies are marked `Secure` (sent over HTTPS only).
+    /// Set it to `true` behind a TLS proxy; a request that itself came over TLS gets `Secure`
+    /// anyway. Default `false`, so that `http://127.0.0.1:8080/` works.
+    pub secure_cookies: bool,
 }
 
 /// A setting that could not be used, with the variable's name.
@@ -114,6 +118,15 @@ pub struct Settings {
 pub struct ConfigError {
     pub var: &'static str,
     pub message: String,
+}
+
+/// A yes/no setting: `true`/`false` (also `1`/`0`, `yes`/`no`); absent is `false`.
+fn flag(get: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+    match get(var).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") | Some("false") | Some("0") | Some("no") => Ok(false),
+        Some("true") | Some("1") | Some("yes") => Ok(true),
+        Some(other) => Err(err(var, format!("'{other}' is neither true nor false"))),
+    }
 }
 
 fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
@@ -297,6 +310,7 @@ impl Settings {
                 .unwrap_or_else(|| {
                     "Contact the administrators of this aduan server (Diskominfo).".to_string()
                 }),
+            secure_cookies: flag(&get, "ADUAN_SECURE_COOKIES")?,
         })
     }
 }

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod jobs;
 pub mod limits;
 pub mod open311;
+pub mod pages;
 pub mod service;
 pub mod state;
 

@@ -52,6 +52,7 @@ pub fn build_app(
         .configure(crate::api::configure)
         .split_for_parts();
     app.configure(crate::open311::configure)
+        .configure(crate::pages::configure)
         .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(no_route))

@@ -32,6 +32,8 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl_seconds: i64,
+    /// The key of [`JwtKeys::tag`], derived from the secret.
+    tag_key: Vec<u8>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,14 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             ttl_seconds: ttl_minutes * 60,
+            tag_key: {
+                use sha2::Digest;
+                sha2::Sha256::new()
+                    .chain_update(b"aduan tag key\0")
+                    .chain_update(secret)
+                    .finalize()
+                    .to_vec()
+            },
         }
     }
 
@@ -77,6 +87,19 @@ impl JwtKeys {
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok((token, self.ttl_seconds))
+    }
+
+    /// An HMAC-SHA256 of `value` for `purpose` under a key derived from the secret (base64url):
+    /// a value only this server can make, such as the CSRF token of a console session.
+    pub fn tag(&self, purpose: &str, value: &str) -> String {
+        use base64::Engine;
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.tag_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {

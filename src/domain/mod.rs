@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod calendar;
 pub mod duty;
+pub mod inbox;
 pub mod lifecycle;
 pub mod location;
 pub mod open311;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod clocks;
 pub mod duties;
+pub mod inbox;
 pub mod journal;
 pub mod projections;
 pub mod recap;

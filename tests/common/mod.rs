@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod console;
 pub mod receiver;
 
 use std::collections::HashMap;

@@ -138,6 +138,7 @@ pub async fn list_tickets(
         category: trimmed(q.category),
         region: trimmed(q.region),
         platform: q.platform,
+        filed_by: None,
         words,
         filed_after,
         filed_before,

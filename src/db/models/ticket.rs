@@ -121,6 +121,8 @@ pub struct TicketFilter {
     /// A region and, for a kecamatan, its desa.
     pub region_ids: Vec<String>,
     pub platform: Option<String>,
+    /// Only tickets this user filed.
+    pub filed_by: Option<String>,
     /// Words that must all occur in title, description or comment text (whole words, any case).
     pub words: Vec<String>,
     /// Ids are UUIDv7 made from the filing time, so time bounds are id bounds.
@@ -582,6 +584,9 @@ fn list_from(
     }
     if let Some(p) = &filter.platform {
         q = q.filter(tickets::platform.eq(p.clone()));
+    }
+    if let Some(u) = &filter.filed_by {
+        q = q.filter(tickets::filed_by.eq(u.clone()));
     }
     if let Some(from) = &filter.id_from {
         q = q.filter(tickets::id.ge(from.clone()));

@@ -24,6 +24,8 @@ pub struct TicketQuery {
     /// A region code; a kecamatan includes its desa.
     pub region: Option<String>,
     pub platform: Option<Channel>,
+    /// Only tickets this user (an id) filed.
+    pub filed_by: Option<String>,
     /// Words that must all occur (lowercase letters and digits).
     pub words: Vec<String>,
     pub filed_after: Option<DateTime<Utc>>,
@@ -72,6 +74,7 @@ pub fn list(
         category_id,
         region_ids,
         platform: q.platform.map(|p| p.as_str().to_string()),
+        filed_by: q.filed_by,
         words: q.words,
         id_from: q.filed_after.map(crate::db::id_floor),
         id_before: q.filed_before.map(crate::db::id_floor),

@@ -1,0 +1,75 @@
+//! `/app/`: "Perlu tindakan", what needs the signed-in user now, most urgent first.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::format::{self, Due};
+use super::frame::{Frame, Section};
+use super::labels;
+use super::render::{page, PageError};
+use super::session::Signed;
+use crate::domain::policy::Role;
+use crate::error::ServiceError;
+use crate::service::{clocks, inbox};
+use crate::state::AppState;
+
+/// Tasks of each duty shown at most.
+const PER_DUTY: i64 = 100;
+
+pub struct TaskView {
+    pub code: String,
+    pub title: String,
+    pub status: &'static str,
+    pub reason: &'static str,
+    pub due: Option<Due>,
+    pub due_at: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    frame: Frame,
+    tasks: Vec<TaskView>,
+    empty: &'static str,
+}
+
+pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse, PageError> {
+    let user = s.user.clone();
+    let (tasks, cal) = state
+        .db
+        .read(move |c| {
+            let tasks = inbox::needs_me(c, &user, PER_DUTY)?;
+            let year_ago = chrono::Utc::now() - chrono::Duration::days(400);
+            let cal = clocks::calendar(c, &user.jurisdiction, year_ago)?;
+            Ok::<_, ServiceError>((tasks, cal))
+        })
+        .await?;
+    let now = chrono::Utc::now();
+    let tz = s.user.timezone();
+    let tasks = tasks
+        .into_iter()
+        .map(|t| {
+            let due = t.ticket.ticket.next_due_at.map(|d| d.and_utc());
+            TaskView {
+                code: t.ticket.ticket.code.clone(),
+                title: t.ticket.ticket.title.clone(),
+                status: labels::status(t.ticket.ticket.status()),
+                reason: labels::reason(t.reason),
+                due: due.map(|d| format::due(d, now, &cal)),
+                due_at: due.map(|d| format::date_time(d, tz)),
+            }
+        })
+        .collect();
+    let empty = match s.user.role {
+        Role::Admin | Role::Leader | Role::Planner => {
+            "Halaman ini berisi tugas PIC, koordinator, kepala perangkat daerah dan kepala bidang. \
+             Lihat daftar aduan melalui menu."
+        }
+        _ => "Tidak ada yang perlu ditindaklanjuti sekarang.",
+    };
+    page(&InboxPage {
+        frame: Frame::of(&s, Section::Inbox),
+        tasks,
+        empty,
+    })
+}

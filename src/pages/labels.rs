@@ -1,0 +1,33 @@
+//! The words of the lifecycle, as the console shows them.
+
+use crate::domain::inbox::Reason;
+use crate::domain::lifecycle::Status;
+
+pub fn status(s: Status) -> &'static str {
+    match s {
+        Status::New => "Baru",
+        Status::Returned => "Dikembalikan",
+        Status::Routed => "Didisposisikan",
+        Status::Assigned => "Ditugaskan ke bidang",
+        Status::InProgress => "Dikerjakan",
+        Status::Resolved => "Selesai dikerjakan",
+        Status::Closed => "Ditutup",
+        Status::Rejected => "Ditolak",
+        Status::Referred => "Dirujuk ke instansi lain",
+        Status::Merged => "Digabung",
+    }
+}
+
+/// Why a ticket is in the user's inbox, as the task to do.
+pub fn reason(r: Reason) -> &'static str {
+    match r {
+        Reason::Reply => "Perlu balasan publik",
+        Reason::Close => "Tutup dengan tautan balasan",
+        Reason::Returned => "Dikembalikan oleh perangkat daerah",
+        Reason::Route => "Verifikasi dan disposisikan",
+        Reason::Reroute => "Dikembalikan: disposisikan ulang",
+        Reason::Assign => "Tugaskan ke bidang atau kembalikan",
+        Reason::Start => "Mulai kerjakan",
+        Reason::Work => "Kunjungi lapangan dan selesaikan",
+    }
+}

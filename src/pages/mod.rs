@@ -1,0 +1,32 @@
+//! The console (Konsol aduan): server-rendered pages in Bahasa Indonesia at `/app/` for PICs,
+//! coordinators, agency and division heads and admins. A front like `api/`: each handler takes
+//! the signed-in user from the session cookie ([`session::Signed`]), calls a service, and
+//! renders a template of `src/pages/templates/` (askama: checked and compiled into the binary).
+//! The words of each page live in its template; failures are worded in [`messages`].
+
+pub mod assets;
+mod format;
+mod frame;
+mod inbox;
+mod labels;
+mod messages;
+mod render;
+mod session;
+mod sign_in;
+
+use actix_web::web;
+
+pub use session::ROOT;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::redirect("/", "/app/"))
+        .service(web::redirect("/app", "/app/"))
+        .service(
+            web::scope(ROOT)
+                .route("/", web::get().to(inbox::show))
+                .route("/masuk", web::get().to(sign_in::show))
+                .route("/masuk", web::post().to(sign_in::submit))
+                .route("/keluar", web::post().to(sign_in::sign_out))
+                .route("/aset/{name}", web::get().to(assets::serve)),
+        );
+}

@@ -1,0 +1,78 @@
+//! What needs the caller now: the tickets of each of its role's duties
+//! ([`crate::domain::inbox::DUTIES`]) that it sees, most urgent first.
+
+use crate::auth::AuthUser;
+use crate::db::DbConnection;
+use crate::domain::inbox::{duties_of, Duty, Reason};
+use crate::domain::sla::Clock;
+use crate::error::ServiceError;
+use crate::service::tickets::{list, TicketDetails, TicketQuery};
+
+/// A ticket waiting for the caller, and why.
+pub struct Task {
+    pub ticket: TicketDetails,
+    pub reason: Reason,
+}
+
+/// The caller's tasks, at most `limit` of each duty: those with a clock counting by due time,
+/// then those without, newest first.
+pub fn needs_me(
+    c: &mut DbConnection,
+    caller: &AuthUser,
+    limit: i64,
+) -> Result<Vec<Task>, ServiceError> {
+    let mut tasks = vec![];
+    for duty in duties_of(caller.role) {
+        for ticket in of_duty(c, caller, duty, limit)? {
+            if !tasks
+                .iter()
+                .any(|t: &Task| t.ticket.ticket.id == ticket.ticket.id)
+            {
+                tasks.push(Task {
+                    ticket,
+                    reason: duty.reason,
+                });
+            }
+        }
+    }
+    // Stable: within a due time (or none), the duties' order, then newest first.
+    tasks.sort_by(|a, b| {
+        let due = |t: &Task| t.ticket.ticket.next_due_at;
+        match (due(a), due(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    Ok(tasks)
+}
+
+fn of_duty(
+    c: &mut DbConnection,
+    caller: &AuthUser,
+    duty: &Duty,
+    limit: i64,
+) -> Result<Vec<TicketDetails>, ServiceError> {
+    let query = |by_due| TicketQuery {
+        statuses: duty.statuses.to_vec(),
+        filed_by: duty.filed_by_user.then(|| caller.id.clone()),
+        by_due,
+        ..Default::default()
+    };
+    let mut found = list(c, caller, query(true), None, limit)?.items;
+    let without_clock = list(c, caller, query(false), None, limit)?.items;
+    found.extend(
+        without_clock
+            .into_iter()
+            .filter(|t| t.ticket.next_due_at.is_none()),
+    );
+    if duty.unanswered {
+        found.retain(|t| {
+            t.clock_runs()
+                .iter()
+                .any(|r| r.clock == Clock::FirstResponse && r.stopped_at.is_none())
+        });
+    }
+    Ok(found)
+}

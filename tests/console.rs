@@ -1,0 +1,379 @@
+//! The console's frame over the real application, on SQLite and PostgreSQL: signing in and out
+//! with a safe cookie, CSRF refusals, sessions ended by sign-out, a password change and
+//! deactivation, throttled sign-in, and each role's "Perlu tindakan" holding exactly its work.
+
+mod common;
+
+use actix_web::http::header;
+use common::console::{hidden, location, set_cookie, Visitor};
+use common::{TestApp, PASSWORD};
+use serde_json::{json, Value};
+
+fn comment(id: &str, title: &str) -> Value {
+    json!({
+        "source": {
+            "platform": "instagram",
+            "comment_url": format!("https://www.instagram.com/p/DLq3abcXYZ1/c/{id}/"),
+            "account": "kangrey.subang",
+            "author": "warga_jalancagak",
+            "text": "Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki."
+        },
+        "title": title,
+        "category": "jalan",
+        "region": "jalancagak"
+    })
+}
+
+async fn sign_in_and_out(app: TestApp) {
+    let admin = app.admin_token().await;
+    app.person(&admin, "siti", "pic", Some("dpupr"), None).await;
+    let mut v = Visitor::new(&app);
+
+    // Without a session every page leads to the sign-in form, which comes back here after.
+    let r = v.get("/").await;
+    assert_eq!(r.status, 307, "{}", r.text);
+    assert_eq!(location(&r), "/app/");
+    let r = v.get("/app/").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(location(&r), "/app/masuk?lanjut=%2Fapp%2F");
+
+    let form = v.get("/app/masuk?lanjut=%2Fapp%2F").await;
+    assert_eq!(form.status, 200);
+    assert!(form.content_type().starts_with("text/html"));
+    for words in [
+        "<label for=\"username\">Nama pengguna</label>",
+        "<label for=\"password\">Kata sandi</label>",
+        ">Masuk</button>",
+        "lang=\"id\"",
+    ] {
+        assert!(form.text.contains(words), "{words} in {}", form.text);
+    }
+    let pre = set_cookie(&form, "aduan_masuk").expect("the form's cookie");
+    assert!(pre.contains("HttpOnly") && pre.contains("SameSite=Lax") && pre.contains("Path=/app"));
+    assert!(!pre.contains("Secure"), "plain http by default: {pre}");
+    let policy = form.headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+    assert!(policy.to_str().unwrap().contains("script-src 'self'"));
+    assert_eq!(form.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+
+    // A wrong password: the form again, in Indonesian, with the name kept; no session.
+    let r = v.sign_in("siti", "not her password").await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    assert!(
+        r.text.contains("Nama pengguna atau kata sandi salah."),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("value=\"siti\""));
+    assert!(set_cookie(&r, "aduan_sesi").is_none());
+
+    let r = v.sign_in("siti", PASSWORD).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(location(&r), "/app/");
+    let session = set_cookie(&r, "aduan_sesi").expect("a session").to_string();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
+    assert!(session.contains("Path=/app"));
+    let home = v.get("/app/").await;
+    assert_eq!(home.status, 200, "{}", home.text);
+    assert!(home.text.contains("<h1>Perlu tindakan</h1>"));
+    assert!(home.text.contains("Ibu siti · PIC media sosial"));
+    assert!(
+        home.text.contains("Aduan baru"),
+        "a PIC's menu files complaints"
+    );
+    assert!(!home.text.contains("Pengguna</a>"), "and manages no users");
+
+    // Signing out ends this session at once, even for a copy of its cookie.
+    let copy = v.cookies.clone();
+    let csrf = hidden(&home.text, "csrf").unwrap();
+    let r = v.post("/app/keluar", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(location(&r), "/app/masuk?keluar=1");
+    assert!(set_cookie(&r, "aduan_sesi").unwrap().contains("Max-Age=0"));
+    let mut thief = Visitor::new(&app);
+    thief.cookies = copy;
+    let r = thief.get("/app/").await;
+    assert_eq!(r.status, 303, "the old cookie no longer works");
+    assert!(location(&r).starts_with("/app/masuk"));
+}
+
+async fn forms_need_their_token(app: TestApp) {
+    let admin = app.admin_token().await;
+    app.person(&admin, "dadang", "coordinator", Some("diskominfo"), None)
+        .await;
+    let mut v = Visitor::new(&app);
+
+    // Sign-in without the form's cookie (a form posted from elsewhere): refused, no session.
+    let r = v
+        .post(
+            "/app/masuk",
+            &[
+                ("csrf", "x"),
+                ("username", "dadang"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(r.text.contains("Formulir kedaluwarsa"), "{}", r.text);
+    assert!(set_cookie(&r, "aduan_sesi").is_none());
+
+    assert_eq!(v.sign_in("dadang", PASSWORD).await.status, 303);
+    let csrf = v.csrf("/app/").await;
+    for wrong in ["", "abc", &csrf[1..]] {
+        let r = v.post("/app/keluar", &[("csrf", wrong)]).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+        assert!(r.text.contains("Muat ulang halaman"), "{}", r.text);
+    }
+    assert_eq!(v.get("/app/").await.status, 200, "still signed in");
+    // Another session's token does not do either.
+    let mut other = Visitor::new(&app);
+    assert_eq!(other.sign_in("dadang", PASSWORD).await.status, 303);
+    let theirs = other.csrf("/app/").await;
+    assert_ne!(theirs, csrf);
+    let r = v.post("/app/keluar", &[("csrf", &theirs)]).await;
+    assert_eq!(r.status, 403);
+}
+
+async fn password_change_and_deactivation_end_sessions(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, token) = app
+        .person(&admin, "asep", "agency_head", Some("dpupr"), None)
+        .await;
+    let (id, _) = app
+        .person(
+            &admin,
+            "ujang",
+            "division_head",
+            None,
+            Some(("dpupr", "dpupr.bina-marga")),
+        )
+        .await;
+    let mut asep = Visitor::new(&app);
+    let mut ujang = Visitor::new(&app);
+    assert_eq!(asep.sign_in("asep", PASSWORD).await.status, 303);
+    assert_eq!(ujang.sign_in("ujang", PASSWORD).await.status, 303);
+    assert_eq!(asep.get("/app/").await.status, 200);
+
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &token,
+            json!({"current_password": PASSWORD, "new_password": "another long one"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = asep.get("/app/").await;
+    assert_eq!(r.status, 303, "a password change ends the session");
+
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(ujang.get("/app/").await.status, 303, "so does deactivation");
+    let r = ujang.sign_in("ujang", PASSWORD).await;
+    assert_eq!(r.status, 401);
+    assert!(r.text.contains("sudah dinonaktifkan"), "{}", r.text);
+}
+
+async fn each_role_sees_its_work(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, pic) = app
+        .person(&admin, "pic.pupr", "pic", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "pic.dinkes", "pic", Some("dinkes"), None)
+        .await;
+    let (_, coord) = app
+        .person(&admin, "koord", "coordinator", Some("diskominfo"), None)
+        .await;
+    let (_, head) = app
+        .person(&admin, "kadis.pupr", "agency_head", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "kadis.dinkes", "agency_head", Some("dinkes"), None)
+        .await;
+    app.person(
+        &admin,
+        "kabid",
+        "division_head",
+        None,
+        Some(("dpupr", "dpupr.bina-marga")),
+    )
+    .await;
+    let dpupr = app.agency_id(&admin, "dpupr").await;
+    let bina_marga = app.division_id(&admin, "dpupr", "dpupr.bina-marga").await;
+
+    let r = app
+        .post("/api/v1/tickets", &pic, comment("1801", "Jalan berlubang"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let (id, code) = (r.id(), r.body["code"].as_str().unwrap().to_string());
+    let inbox = |who: &'static str| {
+        let app = &app;
+        async move {
+            let mut v = Visitor::new(app);
+            assert_eq!(v.sign_in(who, PASSWORD).await.status, 303, "{who}");
+            let r = v.get("/app/").await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.text
+        }
+    };
+    let pic_page = inbox("pic.pupr").await;
+    assert!(
+        pic_page.contains(&code) && pic_page.contains("Perlu balasan publik"),
+        "{pic_page}"
+    );
+    assert!(
+        pic_page.contains("sisa "),
+        "the reply clock's badge: {pic_page}"
+    );
+    assert!(
+        pic_page.contains(" WIB"),
+        "its due time in the jurisdiction's zone"
+    );
+    let coord_page = inbox("koord").await;
+    assert!(coord_page.contains(&code) && coord_page.contains("Verifikasi dan disposisikan"));
+    for nobody in ["pic.dinkes", "kadis.pupr", "kadis.dinkes", "kabid"] {
+        let page = inbox(nobody).await;
+        assert!(
+            !page.contains(&code),
+            "{nobody} has nothing to do with it yet"
+        );
+        assert!(page.contains("Tidak ada yang perlu ditindaklanjuti sekarang."));
+    }
+
+    let r = app
+        .post(
+            &format!("/api/v1/tickets/{id}/route"),
+            &coord,
+            json!({"agency_id": dpupr}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        !inbox("koord").await.contains(&code),
+        "routed: off the coordinator's list"
+    );
+    let head_page = inbox("kadis.pupr").await;
+    assert!(head_page.contains(&code) && head_page.contains("Tugaskan ke bidang"));
+    assert!(
+        !inbox("kadis.dinkes").await.contains(&code),
+        "another agency's head never"
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/tickets/{id}/assign"),
+            &head,
+            json!({"division_id": bina_marga}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let kabid = inbox("kabid").await;
+    assert!(
+        kabid.contains(&code) && kabid.contains("Mulai kerjakan"),
+        "{kabid}"
+    );
+    assert!(!inbox("kadis.pupr").await.contains(&code));
+    // The PIC answered in public: no longer waiting for its reply.
+    let r = app
+        .post(
+            &format!("/api/v1/tickets/{id}/replies"),
+            &pic,
+            json!({"reply_url": "https://www.instagram.com/p/DLq3abcXYZ1/c/1802/"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(!inbox("pic.pupr").await.contains(&code));
+}
+
+async fn sign_in_is_throttled_here_too(app: TestApp) {
+    let admin = app.admin_token().await;
+    app.person(&admin, "nining", "pic", Some("dpupr"), None)
+        .await;
+    let mut v = Visitor::new(&app);
+    for _ in 0..5 {
+        assert_eq!(v.sign_in("nining", "wrong wrong").await.status, 401);
+    }
+    let r = v.sign_in("nining", PASSWORD).await;
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert!(
+        r.text.contains("Terlalu banyak percobaan. Coba lagi dalam"),
+        "{}",
+        r.text
+    );
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert!(set_cookie(&r, "aduan_sesi").is_none());
+}
+
+on_both_backends!(
+    sign_in_and_out,
+    forms_need_their_token,
+    password_change_and_deactivation_end_sessions,
+    each_role_sees_its_work,
+    sign_in_is_throttled_here_too,
+);
+
+/// Behind TLS (`ADUAN_SECURE_COOKIES`), the cookies are sent over HTTPS only.
+#[actix_web::test]
+async fn cookies_are_secure_behind_tls() {
+    let app = TestApp::with(common::Kind::Sqlite, &[("ADUAN_SECURE_COOKIES", "true")]).await;
+    let mut v = Visitor::new(&app);
+    let form = v.get("/app/masuk").await;
+    assert!(set_cookie(&form, "aduan_masuk").unwrap().contains("Secure"));
+    let r = v.sign_in("admin", common::ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert!(set_cookie(&r, "aduan_sesi").unwrap().contains("Secure"));
+}
+
+/// The stylesheet and script are served under their content's hash, cached for a year; the
+/// next-page parameter never leads off the console.
+#[actix_web::test]
+async fn assets_and_no_open_redirect() {
+    let app = TestApp::new(common::Kind::Sqlite).await;
+    let mut v = Visitor::new(&app);
+    let form = v.get("/app/masuk").await;
+    let css = form
+        .text
+        .split("href=\"")
+        .find_map(|s| s.split('"').next().filter(|p| p.ends_with(".css")))
+        .unwrap()
+        .to_string();
+    assert!(css.starts_with("/app/aset/app-"), "{css}");
+    let r = v.get(&css).await;
+    assert_eq!(r.status, 200);
+    assert!(r.content_type().starts_with("text/css"));
+    assert!(r
+        .headers
+        .get(header::CACHE_CONTROL)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(v.get("/app/aset/app-00000000.css").await.status, 404);
+
+    let form = v
+        .get("/app/masuk?lanjut=https%3A%2F%2Fevil.example%2F")
+        .await;
+    assert!(
+        form.text.contains("name=\"lanjut\" value=\"/app/\""),
+        "{}",
+        form.text
+    );
+    let csrf = hidden(&form.text, "csrf").unwrap();
+    let r = v
+        .post(
+            "/app/masuk",
+            &[
+                ("csrf", &csrf),
+                ("lanjut", "//evil.example/"),
+                ("username", "admin"),
+                ("password", common::ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(location(&r), "/app/");
+}
