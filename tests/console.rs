@@ -308,7 +308,193 @@ async fn sign_in_is_throttled_here_too(app: TestApp) {
     assert!(set_cookie(&r, "aduan_sesi").is_none());
 }
 
+/// Sends the action form `action` of the complaint page `page` (its token and version) with
+/// `fields`.
+async fn act(
+    v: &mut Visitor<'_>,
+    code: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> common::Resp {
+    let page = v.get(&format!("/app/aduan/{code}")).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let target = format!("action=\"/app/aduan/{code}/{action}\"");
+    assert!(
+        page.text.contains(&target),
+        "no {action} form: {}",
+        page.text
+    );
+    let csrf = hidden(&page.text, "csrf").unwrap();
+    let version = hidden(&page.text, "versi").unwrap();
+    let mut form = vec![("csrf", csrf.as_str()), ("versi", version.as_str())];
+    form.extend_from_slice(fields);
+    v.post(&format!("/app/aduan/{code}/{action}"), &form).await
+}
+
+/// The value of the option named `name` in the page's selects.
+fn option(html: &str, name: &str) -> String {
+    let end = html.find(&format!("\">{name}</option>")).expect(name);
+    let start = html[..end].rfind("value=\"").unwrap() + 7;
+    html[start..end].to_string()
+}
+
+async fn the_story_by_clicking(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, pic) = app
+        .person(&admin, "pic.a", "pic", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "pic.b", "pic", Some("dinkes"), None)
+        .await;
+    app.person(&admin, "koord.a", "coordinator", Some("diskominfo"), None)
+        .await;
+    app.person(&admin, "kadis.a", "agency_head", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "kadis.b", "agency_head", Some("dinkes"), None)
+        .await;
+    app.person(
+        &admin,
+        "kabid.a",
+        "division_head",
+        None,
+        Some(("dpupr", "dpupr.bina-marga")),
+    )
+    .await;
+    let r = app
+        .post("/api/v1/tickets", &pic, comment("1901", "Jalan amblas"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.body["code"].as_str().unwrap().to_string();
+    let page_of = |code: &str| format!("/app/aduan/{code}");
+    let visitor = |who: &'static str| {
+        let app = &app;
+        async move {
+            let mut v = Visitor::new(app);
+            assert_eq!(v.sign_in(who, PASSWORD).await.status, 303);
+            v
+        }
+    };
+
+    let mut pic_b = visitor("pic.b").await;
+    let r = pic_b.get(&page_of(&code)).await;
+    assert_eq!(r.status, 404, "another agency's PIC sees nothing of it");
+    assert!(r.text.contains("Yang Anda cari tidak ada"), "{}", r.text);
+    assert!(!r.text.contains("Jalan amblas"));
+
+    // The coordinator routes it to the wrong agency first; that agency returns it.
+    let mut koord = visitor("koord.a").await;
+    let page = koord.get(&page_of(&code)).await;
+    assert!(page.text.contains("Status: Baru"), "{}", page.text);
+    assert!(page.text.contains("Balasan pertama") && page.text.contains("sisa "));
+    let dinkes = option(&page.text, "Dinas Kesehatan");
+    let r = act(&mut koord, &code, "route", &[("agency_id", &dinkes)]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = koord.get(common::console::location(&r)).await;
+    assert!(r.text.contains("Aduan sudah didisposisikan."), "{}", r.text);
+    let mut kadis_b = visitor("kadis.b").await;
+    let r = act(
+        &mut kadis_b,
+        &code,
+        "return",
+        &[("reason", "bukan kewenangan")],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let dpupr = option(
+        &koord.get(&page_of(&code)).await.text,
+        "Dinas Pekerjaan Umum dan Penataan Ruang",
+    );
+    assert_eq!(
+        act(&mut koord, &code, "route", &[("agency_id", &dpupr)])
+            .await
+            .status,
+        303
+    );
+
+    // A form sent from a page that is out of date changes nothing and says so.
+    let stale = koord.get(&page_of(&code)).await;
+    let mut kadis = visitor("kadis.a").await;
+    let page = kadis.get(&page_of(&code)).await;
+    let bina_marga = option(&page.text, "Bidang Bina Marga");
+    assert_eq!(
+        act(&mut kadis, &code, "assign", &[("division_id", &bina_marga)])
+            .await
+            .status,
+        303
+    );
+    let r = koord
+        .post(
+            &format!("/app/aduan/{code}/reject"),
+            &[
+                ("csrf", &hidden(&stale.text, "csrf").unwrap()),
+                ("versi", &hidden(&stale.text, "versi").unwrap()),
+                ("reason", "spam"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status == 409 || r.status == 412,
+        "{}: {}",
+        r.status,
+        r.text
+    );
+    assert!(
+        r.text.contains("Status: Ditugaskan ke bidang"),
+        "the new state: {}",
+        r.text
+    );
+    assert!(r.text.contains("role=\"alert\""));
+
+    let mut kabid = visitor("kabid.a").await;
+    assert_eq!(act(&mut kabid, &code, "start", &[]).await.status, 303);
+    // Resolving without a visit needs a reason: the rule's message, in Indonesian.
+    let r = act(
+        &mut kabid,
+        &code,
+        "resolve",
+        &[("summary", "Sudah ditambal")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("tidak valid"), "{}", r.text);
+    let r = act(
+        &mut kabid,
+        &code,
+        "resolve",
+        &[
+            ("summary", "Sudah ditambal"),
+            ("no_visit_reason", "dikerjakan rekanan"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+
+    let mut pic_a = visitor("pic.a").await;
+    let url = "https://www.instagram.com/p/DLq3abcXYZ1/c/1902/";
+    assert_eq!(
+        act(&mut pic_a, &code, "close", &[("reply_url", url)])
+            .await
+            .status,
+        303
+    );
+    let page = pic_a.get(&page_of(&code)).await;
+    assert!(page.text.contains("Status: Ditutup"), "{}", page.text);
+    for line in [
+        "pic.a mencatat aduan",
+        "koord.a mendisposisikan ke Dinas Kesehatan",
+        "Dinas Kesehatan mengembalikan: bukan kewenangan",
+        "koord.a mendisposisikan ke Dinas Pekerjaan Umum dan Penataan Ruang",
+        "kadis.a menugaskan ke Bidang Bina Marga",
+        "kabid.a mulai mengerjakan",
+        "kabid.a menyelesaikan: Sudah ditambal",
+        "pic.a menutup dengan tautan balasan",
+    ] {
+        assert!(page.text.contains(line), "{line} in {}", page.text);
+    }
+    assert!(page.text.contains(" WIB"));
+}
+
 on_both_backends!(
+    the_story_by_clicking,
     sign_in_and_out,
     forms_need_their_token,
     password_change_and_deactivation_end_sessions,

@@ -13,6 +13,8 @@ mod messages;
 mod render;
 mod session;
 mod sign_in;
+mod ticket;
+mod timeline;
 
 use actix_web::web;
 
@@ -27,6 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/masuk", web::get().to(sign_in::show))
                 .route("/masuk", web::post().to(sign_in::submit))
                 .route("/keluar", web::post().to(sign_in::sign_out))
-                .route("/aset/{name}", web::get().to(assets::serve)),
+                .route("/aset/{name}", web::get().to(assets::serve))
+                .route("/aduan/{code}", web::get().to(ticket::show))
+                .route("/aduan/{code}/{action}", web::post().to(ticket::act)),
         );
 }

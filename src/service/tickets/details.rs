@@ -53,6 +53,18 @@ pub fn load_visible(
         .ok_or_else(|| ServiceError::not_found("there is no ticket with this id"))
 }
 
+/// The ticket with tracking code `code` (any case), if the caller may see it; 404 otherwise.
+pub fn load_visible_by_code(
+    conn: &mut DbConnection,
+    caller: &AuthUser,
+    code: &str,
+) -> Result<Ticket, ServiceError> {
+    let code = code.trim().to_ascii_uppercase();
+    ticket::find_by_code(conn, &caller.jurisdiction_id, &code)?
+        .filter(|t| lifecycle::can_see(&caller.actor(), &t.facts(false)))
+        .ok_or_else(|| ServiceError::not_found("there is no ticket with this code"))
+}
+
 /// The details of `rows`, in their order: category and region codes in two queries, clocks
 /// and holds in one each.
 pub fn details(

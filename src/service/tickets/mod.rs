@@ -14,7 +14,7 @@ pub use commands::{
     act, AssignTicket, CloseTicket, Command, HoldTicket, MergeTicket, ReferTicket, RejectTicket,
     ReopenTicket, ReplyToTicket, ResolveTicket, ReturnTicket, RouteTicket, StartTicket,
 };
-pub use details::{details, details_of, load_visible, TicketDetails};
+pub use details::{details, details_of, load_visible, load_visible_by_code, TicketDetails};
 pub use file::{
     check, file, file_in, once, require_filer, FileTicket, Filed, Filing, Receipt, SourceInput,
 };

@@ -1,0 +1,373 @@
+//! `/app/aduan/{code}`: one complaint — its comment, status, clocks and timeline in words — with
+//! a form for each action the signed-in user may take now. A form carries the version the user
+//! saw: when someone else changed the complaint meanwhile, nothing is overwritten and the page
+//! shows the new state with a word about it.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::format::{self, Due};
+use super::frame::{Frame, Section};
+use super::render::{page_with, see_other, PageError};
+use super::session::{Signed, ROOT};
+use super::timeline::{describe, Names};
+use super::{labels, messages};
+use crate::db::models::{agency, division, event, hold};
+use crate::domain::lifecycle::Action;
+use crate::domain::sla::{Clock, ClockState};
+use crate::error::ServiceError;
+use crate::ids::{AgencyId, DivisionId};
+use crate::service::clocks;
+use crate::service::tickets::{self as tickets, Command, TicketDetails};
+use crate::state::AppState;
+
+pub struct ClockView {
+    pub name: &'static str,
+    pub due_at: String,
+    pub badge: Option<Due>,
+    pub state: &'static str,
+}
+
+pub struct Line {
+    pub at: String,
+    pub text: String,
+}
+
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "aduan.html")]
+struct TicketPage {
+    frame: Frame,
+    code: String,
+    version: i32,
+    title: String,
+    status: &'static str,
+    platform: String,
+    comment_url: Option<String>,
+    comment_text: String,
+    author: Option<String>,
+    agency: Option<String>,
+    division: Option<String>,
+    category: Option<String>,
+    region: Option<String>,
+    address: Option<String>,
+    reply_url: Option<String>,
+    resolution: Option<String>,
+    hold: Option<String>,
+    clocks: Vec<ClockView>,
+    timeline: Vec<Line>,
+    actions: Vec<Action>,
+    agencies: Vec<Choice>,
+    divisions: Vec<Choice>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl TicketPage {
+    /// Whether the user may take `action` now (the template's test for each form).
+    fn may(&self, action: &str) -> bool {
+        self.actions.iter().any(|a| a.as_str() == action)
+    }
+}
+
+/// What the page needs from the database, read in one go.
+struct Loaded {
+    details: TicketDetails,
+    events: Vec<event::EventWithActor>,
+    agencies: HashMap<String, String>,
+    divisions: Vec<division::Division>,
+    all_divisions: HashMap<String, String>,
+    hold: Option<hold::Hold>,
+    calendar: crate::domain::calendar::Calendar,
+}
+
+async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, ServiceError> {
+    let user = s.user.clone();
+    state
+        .db
+        .read(move |c| {
+            let t = tickets::load_visible_by_code(c, &user, &code)?;
+            let events = event::list_for_ticket(c, &t.id)?;
+            let all = agency::all(c, &user.jurisdiction_id)?;
+            let mut all_divisions = HashMap::new();
+            for a in &all {
+                for d in division::all_of_agency(c, &a.id)? {
+                    all_divisions.insert(d.id, d.name);
+                }
+            }
+            let divisions = match &t.agency_id {
+                Some(a) => division::all_of_agency(c, a)?,
+                None => vec![],
+            };
+            let hold = hold::find(c, &t.id)?;
+            let from = t.created_at.and_utc() - chrono::Duration::days(2);
+            let calendar = clocks::calendar(c, &user.jurisdiction, from)?;
+            Ok(Loaded {
+                details: tickets::details_of(c, t)?,
+                events,
+                agencies: all.into_iter().map(|a| (a.id, a.name)).collect(),
+                divisions,
+                all_divisions,
+                hold,
+                calendar,
+            })
+        })
+        .await
+}
+
+fn clock_name(c: Clock) -> &'static str {
+    match c {
+        Clock::FirstResponse => "Balasan pertama",
+        Clock::Verify => "Verifikasi",
+        Clock::FollowUp => "Tindak lanjut",
+        Clock::Resolve => "Penyelesaian",
+    }
+}
+
+fn clock_state(s: ClockState) -> &'static str {
+    match s {
+        ClockState::Running => "berjalan",
+        ClockState::Met => "terpenuhi",
+        ClockState::Breached => "terlewati",
+        ClockState::Paused => "dijeda",
+    }
+}
+
+fn view(s: &Signed, l: Loaded, notice: Option<&'static str>, error: Option<String>) -> TicketPage {
+    let tz = s.user.timezone();
+    let now = chrono::Utc::now();
+    let t = &l.details.ticket;
+    let clocks = l
+        .details
+        .clock_runs()
+        .into_iter()
+        .map(|r| ClockView {
+            name: clock_name(r.clock),
+            due_at: format::date_time(r.due_at, tz),
+            badge: r
+                .is_counting()
+                .then(|| format::due(r.due_at, now, &l.calendar)),
+            state: clock_state(r.state),
+        })
+        .collect();
+    let names = Names {
+        agencies: &l.agencies,
+        divisions: &l.all_divisions,
+    };
+    let timeline = l
+        .events
+        .iter()
+        .map(|(e, who)| Line {
+            at: format::date_time(e.at.and_utc(), tz),
+            text: describe(e, who.as_ref().map(|(u, _)| u.as_str()), &names),
+        })
+        .collect();
+    let mut agencies: Vec<Choice> = l
+        .agencies
+        .iter()
+        .map(|(id, name)| Choice {
+            id: id.clone(),
+            name: name.clone(),
+        })
+        .collect();
+    agencies.sort_by(|a, b| a.name.cmp(&b.name));
+    TicketPage {
+        frame: Frame::of(s, Section::Tickets),
+        code: t.code.clone(),
+        version: t.version,
+        title: t.title.clone(),
+        status: labels::status(t.status()),
+        platform: t.platform.clone(),
+        comment_url: t.comment_url.clone(),
+        comment_text: t.comment_text.clone(),
+        author: t.author.clone(),
+        agency: t
+            .agency_id
+            .as_ref()
+            .and_then(|a| l.agencies.get(a))
+            .cloned(),
+        division: t
+            .division_id
+            .as_ref()
+            .and_then(|d| l.all_divisions.get(d))
+            .cloned(),
+        category: l.details.category.clone(),
+        region: l.details.region.clone(),
+        address: t.address.clone(),
+        reply_url: t.reply_url.clone(),
+        resolution: t.resolution.clone(),
+        hold: l.hold.as_ref().map(|h| h.reason.clone()),
+        clocks,
+        timeline,
+        actions: l.details.allowed_actions(&s.user),
+        agencies,
+        divisions: l
+            .divisions
+            .into_iter()
+            .map(|d| Choice {
+                id: d.id,
+                name: d.name,
+            })
+            .collect(),
+        notice,
+        error,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Shown {
+    selesai: Option<String>,
+}
+
+/// `GET /app/aduan/{code}`.
+pub async fn show(
+    state: web::Data<AppState>,
+    s: Signed,
+    code: web::Path<String>,
+    q: web::Query<Shown>,
+) -> Result<HttpResponse, PageError> {
+    let loaded = load(&state, &s, code.into_inner()).await?;
+    let notice = q.selesai.as_deref().map(done_words);
+    page_with(StatusCode::OK, &view(&s, loaded, notice, None))
+}
+
+/// What the notice after an action says.
+fn done_words(action: &str) -> &'static str {
+    match Action::parse(action) {
+        Some(Action::Route) => "Aduan sudah didisposisikan.",
+        Some(Action::Return) => "Aduan sudah dikembalikan ke koordinator.",
+        Some(Action::Assign) => "Aduan sudah ditugaskan ke bidang.",
+        Some(Action::Start) => "Pengerjaan sudah dimulai.",
+        Some(Action::Resolve) => "Aduan sudah dinyatakan selesai dikerjakan.",
+        Some(Action::Close) => "Aduan sudah ditutup.",
+        Some(Action::Reply) => "Balasan publik sudah dicatat.",
+        Some(Action::Reopen) => "Aduan sudah dibuka kembali.",
+        Some(Action::Reject) => "Aduan sudah ditolak.",
+        Some(Action::Refer) => "Aduan sudah dirujuk.",
+        Some(Action::Hold) => "Aduan ditunda menunggu keterangan pelapor.",
+        Some(Action::Resume) => "Aduan dilanjutkan.",
+        _ => "Tersimpan.",
+    }
+}
+
+/// Every action form's fields (each form sends those it has).
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    versi: Option<i32>,
+    agency_id: Option<String>,
+    division_id: Option<String>,
+    reason: Option<String>,
+    note: Option<String>,
+    summary: Option<String>,
+    no_visit_reason: Option<String>,
+    reply_url: Option<String>,
+    to: Option<String>,
+}
+
+fn given(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The id chosen in the select `field`.
+fn choose(v: Option<String>, field: &str) -> Result<uuid::Uuid, ServiceError> {
+    given(v)
+        .and_then(|v| uuid::Uuid::parse_str(&v).ok())
+        .ok_or_else(|| ServiceError::invalid(field, "choose one"))
+}
+
+/// The form of `action` as the service's command.
+fn command(action: Action, f: ActionForm) -> Result<Command, ServiceError> {
+    use crate::service::tickets::*;
+    Ok(match action {
+        Action::Route => Command::Route(RouteTicket {
+            agency_id: AgencyId(choose(f.agency_id, "agency_id")?),
+            note: given(f.note),
+        }),
+        Action::Return => Command::Return(ReturnTicket {
+            reason: given(f.reason),
+        }),
+        Action::Assign => Command::Assign(AssignTicket {
+            division_id: DivisionId(choose(f.division_id, "division_id")?),
+            assignee_id: None,
+        }),
+        Action::Start => Command::Start(StartTicket {
+            note: given(f.note),
+        }),
+        Action::Resolve => Command::Resolve(ResolveTicket {
+            summary: given(f.summary),
+            no_visit_reason: given(f.no_visit_reason),
+        }),
+        Action::Close => Command::Close(CloseTicket {
+            reply_url: given(f.reply_url),
+        }),
+        Action::Reply => Command::Reply(ReplyToTicket {
+            reply_url: given(f.reply_url),
+            note: given(f.note),
+        }),
+        Action::Reopen => Command::Reopen(ReopenTicket {
+            reason: given(f.reason),
+        }),
+        Action::Reject => Command::Reject(RejectTicket {
+            reason: given(f.reason),
+        }),
+        Action::Refer => Command::Refer(ReferTicket {
+            to: given(f.to),
+            note: given(f.note),
+        }),
+        Action::Hold => Command::Hold(HoldTicket {
+            reason: given(f.reason),
+        }),
+        Action::Resume => Command::Resume,
+        _ => return Err(ServiceError::not_found("there is no such action here")),
+    })
+}
+
+/// `POST /app/aduan/{code}/{action}`: does it and shows the complaint again; or shows why not,
+/// beside the complaint as it is now.
+pub async fn act(
+    state: web::Data<AppState>,
+    s: Signed,
+    path: web::Path<(String, String)>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    s.check(&form.csrf)?;
+    let (code, action) = path.into_inner();
+    let action =
+        Action::parse(&action).ok_or_else(|| ServiceError::not_found("there is no such action"))?;
+    let form = form.into_inner();
+    let version = form.versi;
+    let done = async {
+        let cmd = command(action, form)?;
+        let user = s.user.clone();
+        let wanted = code.clone();
+        let id = state
+            .db
+            .read(move |c| tickets::load_visible_by_code(c, &user, &wanted).map(|t| t.id))
+            .await?;
+        tickets::act(&state, s.user.clone(), id, version, cmd).await
+    }
+    .await;
+    match done {
+        Ok(t) => Ok(see_other(&format!(
+            "{ROOT}/aduan/{}?selesai={}",
+            t.ticket.code,
+            action.as_str()
+        ))),
+        Err(e @ (ServiceError::Internal(_) | ServiceError::NotFound(_))) => Err(e.into()),
+        Err(e) => {
+            let status = crate::api::problem::status_of(&e);
+            let loaded = load(&state, &s, code).await?;
+            page_with(status, &view(&s, loaded, None, Some(messages::message(&e))))
+        }
+    }
+}
