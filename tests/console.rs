@@ -493,7 +493,332 @@ async fn the_story_by_clicking(app: TestApp) {
     assert!(page.text.contains(" WIB"));
 }
 
+async fn lists_search_and_page(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, pic) = app
+        .person(&admin, "pic.l", "pic", Some("dpupr"), None)
+        .await;
+    let (_, other) = app
+        .person(&admin, "pic.m", "pic", Some("dinkes"), None)
+        .await;
+    for n in 0..26 {
+        let title = if n == 7 {
+            "Jembatan amblas".to_string()
+        } else {
+            format!("Jalan rusak {n}")
+        };
+        let r = app
+            .post(
+                "/api/v1/tickets",
+                &pic,
+                comment(&format!("20{n:02}"), &title),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let r = app
+        .post(
+            "/api/v1/tickets",
+            &other,
+            comment("2100", "Puskesmas tutup"),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("pic.l", PASSWORD).await.status, 303);
+    let first = v.get("/app/aduan").await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert!(first.text.contains("<label for=\"q\">Cari</label>"));
+    assert_eq!(
+        first.text.matches("class=\"code\"").count(),
+        25,
+        "a page of 25"
+    );
+    assert!(first.text.contains("Jalan rusak 25"), "newest first");
+    assert!(
+        !first.text.contains("Puskesmas tutup"),
+        "another agency's complaint never"
+    );
+    let next = first
+        .text
+        .split("href=\"")
+        .find_map(|s| s.split('"').next().filter(|h| h.contains("setelah=")))
+        .expect("a next page")
+        .replace("&#38;", "&");
+    let second = v.get(&next).await;
+    assert_eq!(
+        second.text.matches("class=\"code\"").count(),
+        1,
+        "{}",
+        second.text
+    );
+    assert!(second.text.contains("Jalan rusak 0"));
+
+    let found = v.get("/app/aduan?q=amblas").await;
+    assert_eq!(
+        found.text.matches("class=\"code\"").count(),
+        1,
+        "{}",
+        found.text
+    );
+    assert!(found.text.contains("Jembatan amblas"));
+    let none = v.get("/app/aduan?status=closed").await;
+    assert!(none.text.contains("Tidak ada aduan yang cocok."));
+    let urgent = v.get("/app/aduan?urut=mendesak&status=new").await;
+    assert_eq!(urgent.text.matches("class=\"code\"").count(), 25);
+    let bad = v.get("/app/aduan?status=nonsense").await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("Status tidak valid."), "{}", bad.text);
+}
+
+async fn filing_from_a_comment(app: TestApp) {
+    let admin = app.admin_token().await;
+    app.person(&admin, "pic.f", "pic", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "pic.g", "pic", Some("dinkes"), None)
+        .await;
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("pic.f", PASSWORD).await.status, 303);
+    let form = v.get("/app/aduan/baru").await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    for label in [
+        ">Tautan komentar</label>",
+        ">Isi komentar</label>",
+        ">Akun pengirim</label>",
+    ] {
+        assert!(form.text.contains(label), "{label}");
+    }
+    assert!(
+        form.text.contains("Jalan rusak → Dinas Pekerjaan Umum"),
+        "the category names its agency"
+    );
+    let csrf = hidden(&form.text, "csrf").unwrap();
+    let link = "https://instagram.com/p/DLq3abcXYZ1/c/18099990000000001/?igsh=abc";
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("tautan", link),
+        ("isi", "Lampu jalan di depan pasar mati sudah seminggu"),
+        ("pengirim", "warga_pasar"),
+        ("kategori", "jalan"),
+        ("wilayah", "jalancagak"),
+        ("lat", "-6.6583"),
+        ("long", "107.6772"),
+    ];
+
+    // Nothing filed yet: the check names the platform only.
+    let r = v
+        .get(&format!("/app/aduan/cek?tautan={}", url_encode(link)))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["platform"], "Instagram");
+    assert!(r.body["code"].is_null());
+
+    // Without the token: refused, nothing filed.
+    let mut forged = fields.to_vec();
+    forged[0] = ("csrf", "forged");
+    assert_eq!(v.post("/app/aduan/baru", &forged).await.status, 403);
+    assert_eq!(app.count("tickets"), 0);
+
+    // Missing text: the form again with the words kept and the field named in Indonesian.
+    let mut blank = fields.to_vec();
+    blank[2] = ("isi", "  ");
+    let r = v.post("/app/aduan/baru", &blank).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Isi komentar tidak valid."), "{}", r.text);
+    assert!(r.text.contains("value=\"warga_pasar\""));
+    assert_eq!(app.count("tickets"), 0);
+
+    // Filed, twice by a double tap: one complaint, its page shows the tracking code.
+    let (a, b) = futures_util::future::join(
+        v.app.send(post_form(&v, "/app/aduan/baru", &fields)),
+        v.app.send(post_form(&v, "/app/aduan/baru", &fields)),
+    )
+    .await;
+    assert_eq!(
+        (a.status.as_u16(), b.status.as_u16()),
+        (303, 303),
+        "{} {}",
+        a.text,
+        b.text
+    );
+    assert_eq!(app.count("tickets"), 1);
+    let page = v.get(location(&a)).await;
+    assert!(
+        page.text.contains("Aduan tercatat.") || page.text.contains("sudah tercatat"),
+        "{}",
+        page.text
+    );
+    let code = page
+        .text
+        .split("<span class=\"code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(code.starts_with("SBG-"), "{code}");
+
+    // The same link again: the check and the form both lead to it.
+    let r = v
+        .get(&format!("/app/aduan/cek?tautan={}", url_encode(link)))
+        .await;
+    assert_eq!(r.body["code"], code.as_str());
+    assert_eq!(r.body["visible"], true);
+    let r = v.post("/app/aduan/baru", &fields).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(location(&r), format!("/app/aduan/{code}?sudah=1"));
+
+    // Another agency's PIC learns only that it exists: code and status, nothing more.
+    let mut g = Visitor::new(&app);
+    assert_eq!(g.sign_in("pic.g", PASSWORD).await.status, 303);
+    let r = g
+        .get(&format!("/app/aduan/cek?tautan={}", url_encode(link)))
+        .await;
+    assert_eq!(r.body["visible"], false);
+    let csrf = g.csrf("/app/aduan/baru").await;
+    let mut theirs = fields.to_vec();
+    theirs[0] = ("csrf", csrf.as_str());
+    let r = g.post("/app/aduan/baru", &theirs).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains(&format!(
+        "sudah tercatat dengan kode <strong class=\"code\">{code}</strong>"
+    )));
+    assert!(
+        !r.text.contains("/app/aduan/SBG-"),
+        "no link to a complaint they cannot open"
+    );
+    assert_eq!(app.count("tickets"), 1);
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn post_form(v: &Visitor<'_>, path: &str, form: &[(&str, &str)]) -> actix_web::test::TestRequest {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let jar: Vec<String> = v
+        .cookies
+        .iter()
+        .map(|(k, val)| format!("{k}={val}"))
+        .collect();
+    actix_web::test::TestRequest::post()
+        .uri(path)
+        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+        .insert_header((header::COOKIE, jar.join("; ")))
+        .set_payload(body)
+}
+
+async fn patrol_check_in_and_posts(app: TestApp) {
+    let admin = app.admin_token().await;
+    app.person(&admin, "pic.d", "pic", Some("dpupr"), None)
+        .await;
+    // A slot open now (local time, ±60 minutes) and one that is not.
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Jakarta);
+    let open = now.format("%H:%M").to_string();
+    let closed = (now + chrono::Duration::hours(6))
+        .format("%H:%M")
+        .to_string();
+    let r = app
+        .call(
+            actix_web::http::Method::PUT,
+            "/api/v1/patrols/slots",
+            Some(&admin),
+            Some(json!({"slots": [
+                {"name": "Siang", "at": open, "window_minutes": 60},
+                {"name": "Malam", "at": closed, "window_minutes": 30}
+            ]})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("pic.d", PASSWORD).await.status, 303);
+    let page = v.get("/app/tugas").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text.contains("Check-in patroli Siang"),
+        "{}",
+        page.text
+    );
+    assert!(
+        !page.text.contains("Check-in patroli Malam"),
+        "closed outside its window"
+    );
+    let csrf = hidden(&page.text, "csrf").unwrap();
+    let account = page
+        .text
+        .split("name=\"akun\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // No account ticked: refused in Indonesian, nothing recorded.
+    let r = v
+        .post("/app/tugas/patroli", &[("csrf", &csrf), ("slot", "Siang")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        r.text.contains("Akun yang diperiksa tidak valid."),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.count("patrols"), 0);
+    let r = v
+        .post(
+            "/app/tugas/patroli",
+            &[
+                ("csrf", &csrf),
+                ("slot", "Siang"),
+                ("akun", &account),
+                ("komentar", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = v.get(location(&r)).await;
+    assert!(page.text.contains("Check-in patroli tercatat."));
+    assert!(page.text.contains("Sudah check-in"), "{}", page.text);
+    assert!(page.text.contains("Patroli Siang oleh Anda"));
+    assert!(
+        !page.text.contains("Check-in patroli Siang"),
+        "checked in: the form is gone"
+    );
+    assert_eq!(app.count("patrols"), 1);
+
+    let post = "https://www.instagram.com/p/DMa1b2c3d4e/";
+    let r = v
+        .post(
+            "/app/tugas/unggahan",
+            &[
+                ("csrf", &csrf),
+                ("jenis", "content"),
+                ("tautan", post),
+                ("akun", &account),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = v.get("/app/tugas").await;
+    assert!(
+        page.text
+            .contains("Konten sendiri https://www.instagram.com/p/DMa1b2c3d4e"),
+        "{}",
+        page.text
+    );
+    assert_eq!(app.count("activities"), 1);
+}
+
 on_both_backends!(
+    patrol_check_in_and_posts,
+    filing_from_a_comment,
+    lists_search_and_page,
     the_story_by_clicking,
     sign_in_and_out,
     forms_need_their_token,

@@ -6,6 +6,16 @@ use chrono_tz::Tz;
 
 use super::reference::text_enum;
 
+text_enum!(
+    /// What a PIC posted.
+    ActivityKind {
+        /// A repost of a leadership account's post.
+        Repost => "repost",
+        /// The agency's own content about its work.
+        Content => "content",
+    }
+);
+
 /// A patrol slot of the day.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -177,6 +177,15 @@ fn generic(u: &url::Url, host: &str) -> String {
     out
 }
 
+/// The social channel a pasted address belongs to, with its canonical form (none for an
+/// address of no social platform, or not an address at all).
+pub fn recognise(raw: &str) -> Option<(Channel, CanonicalUrl)> {
+    Channel::ALL
+        .iter()
+        .filter(|c| c.social().is_some())
+        .find_map(|c| canonicalise(*c, raw).ok().map(|u| (*c, u)))
+}
+
 /// Canonicalises a comment URL for `channel`. Social channels need an address on their own
 /// platform; other channels accept any http(s) address, normalised generically.
 pub fn canonicalise(channel: Channel, raw: &str) -> Result<CanonicalUrl, String> {
@@ -368,6 +377,23 @@ pub fn comment_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_links_name_their_platform() {
+        let (c, u) =
+            recognise("https://instagram.com/p/DLq3abcXYZ1/c/18034567890123456/?igsh=x").unwrap();
+        assert_eq!(c, Channel::Instagram);
+        assert_eq!(
+            u.located,
+            Located::Comment("instagram:comment:18034567890123456".into())
+        );
+        let (c, _) =
+            recognise("https://www.facebook.com/pemkabsubang/posts/123456789?comment_id=987654321")
+                .unwrap();
+        assert_eq!(c, Channel::Facebook);
+        assert!(recognise("https://example.com/p/1").is_none());
+        assert!(recognise("jalan rusak").is_none());
+    }
 
     fn key(channel: Channel, raw: &str) -> String {
         let c = canonicalise(channel, raw).unwrap_or_else(|e| panic!("{raw}: {e}"));

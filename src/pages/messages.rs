@@ -60,6 +60,8 @@ fn by_code(code: &str) -> &'static str {
 
 /// A field of the API's input, as its form labels it.
 pub fn field(name: &str) -> &str {
+    // `accounts_checked[2]` is the field `accounts_checked`.
+    let name = name.split('[').next().unwrap_or(name);
     match name {
         "username" => "Nama pengguna",
         "password" => "Kata sandi",
@@ -67,10 +69,22 @@ pub fn field(name: &str) -> &str {
         "current_password" => "Kata sandi sekarang",
         "display_name" => "Nama lengkap",
         "role" => "Peran",
+        "status" => "Status",
+        "slot" => "Slot patroli",
+        "started_at" => "Waktu patroli",
+        "accounts_checked" => "Akun yang diperiksa",
+        "comments_reviewed" => "Komentar yang dibaca",
+        "kind" => "Jenis",
+        "url" => "Tautan unggahan",
+        "account_id" => "Akun",
+        "original_url" => "Tautan postingan asli",
+        "title" => "Judul",
+        "location" => "Lokasi",
+        "source.text" => "Isi komentar",
+        "source.account" => "Akun resmi",
         "agency_id" | "agency" => "Perangkat daerah",
         "division_id" | "division" => "Bidang",
         "comment_url" | "source.comment_url" => "Tautan komentar",
-        "comment_text" | "source.comment_text" => "Isi komentar",
         "author" | "source.author" => "Akun pengirim",
         "category" => "Kategori",
         "region" => "Kecamatan/desa",

@@ -5,10 +5,13 @@
 //! The words of each page live in its template; failures are worded in [`messages`].
 
 pub mod assets;
+mod duties;
+mod filing;
 mod format;
 mod frame;
 mod inbox;
 mod labels;
+mod list;
 mod messages;
 mod render;
 mod session;
@@ -30,6 +33,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/masuk", web::post().to(sign_in::submit))
                 .route("/keluar", web::post().to(sign_in::sign_out))
                 .route("/aset/{name}", web::get().to(assets::serve))
+                .route("/tugas", web::get().to(duties::show))
+                .route("/tugas/patroli", web::post().to(duties::check_in))
+                .route("/tugas/unggahan", web::post().to(duties::record_post))
+                .route("/aduan", web::get().to(list::show))
+                .route("/aduan/baru", web::get().to(filing::show))
+                .route("/aduan/baru", web::post().to(filing::submit))
+                .route("/aduan/cek", web::get().to(filing::check))
                 .route("/aduan/{code}", web::get().to(ticket::show))
                 .route("/aduan/{code}/{action}", web::post().to(ticket::act)),
         );

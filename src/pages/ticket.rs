@@ -224,7 +224,12 @@ fn view(s: &Signed, l: Loaded, notice: Option<&'static str>, error: Option<Strin
 
 #[derive(Deserialize)]
 pub struct Shown {
+    /// The action just done.
     selesai: Option<String>,
+    /// Just filed.
+    baru: Option<String>,
+    /// Filed before (the same comment again).
+    sudah: Option<String>,
 }
 
 /// `GET /app/aduan/{code}`.
@@ -235,7 +240,12 @@ pub async fn show(
     q: web::Query<Shown>,
 ) -> Result<HttpResponse, PageError> {
     let loaded = load(&state, &s, code.into_inner()).await?;
-    let notice = q.selesai.as_deref().map(done_words);
+    let notice = match (&q.baru, &q.sudah, &q.selesai) {
+        (Some(_), _, _) => Some("Aduan tercatat. Kode lacaknya di atas; sampaikan kepada pelapor."),
+        (_, Some(_), _) => Some("Komentar ini sudah tercatat sebelumnya; inilah aduannya."),
+        (_, _, Some(action)) => Some(done_words(action)),
+        _ => None,
+    };
     page_with(StatusCode::OK, &view(&s, loaded, notice, None))
 }
 

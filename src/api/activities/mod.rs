@@ -8,21 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use create_activity::CreateActivity;
+pub use crate::service::duties::CreateActivity;
 pub use list_activities::ActivitiesQuery;
 
 use crate::db::models::activity::Activity;
-use crate::domain::reference::text_enum;
-
-text_enum!(
-    /// What a PIC posted.
-    ActivityKind {
-        /// A repost of a leadership account's post.
-        Repost => "repost",
-        /// The agency's own content about its work.
-        Content => "content",
-    }
-);
+pub use crate::domain::duty::ActivityKind;
 
 /// One recorded post.
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use create_patrol::CreatePatrol;
+pub use crate::service::duties::CreatePatrol;
 pub use list_patrols::PatrolsQuery;
 pub use slots::SlotsInput;
 

@@ -70,19 +70,10 @@ fn time_param(name: &str, raw: Option<String>) -> Result<Option<DateTime<Utc>>, 
 
 /// Words of a text search: letters and digits only, lowercased; at most 8.
 fn words(q: Option<String>) -> Result<Vec<String>, ServiceError> {
-    let Some(q) = trimmed(q) else {
-        return Ok(vec![]);
-    };
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .take(8)
-        .collect();
-    if words.is_empty() {
-        return Err(bad("q needs at least one letter or digit".into()));
+    match trimmed(q) {
+        Some(q) => service::search_words(&q),
+        None => Ok(vec![]),
     }
-    Ok(words)
 }
 
 /// Tickets the caller sees, newest first.

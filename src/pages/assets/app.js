@@ -11,3 +11,57 @@ document.addEventListener("submit", function (e) {
     if (b.dataset.busy) { b.textContent = b.dataset.busy; }
   });
 });
+
+// The filing form: name the platform of a pasted link and say at once when it is filed.
+(function () {
+  var input = document.querySelector("input[data-check]");
+  if (!input) { return; }
+  var info = document.getElementById("tautan-info");
+  var timer = null;
+  function show(data) {
+    info.textContent = "";
+    if (data.code) {
+      info.append("Komentar ini sudah tercatat: ");
+      if (data.visible) {
+        var a = document.createElement("a");
+        a.href = "/app/aduan/" + encodeURIComponent(data.code);
+        a.textContent = data.code;
+        info.append(a);
+      } else {
+        info.append(data.code);
+      }
+      info.append(" (" + data.status + ").");
+    } else if (data.platform) {
+      info.append("Tautan " + data.platform + " dikenali.");
+    } else if (input.value.trim()) {
+      info.append("Platform tautan ini tidak dikenali; pilih sumbernya di bawah.");
+    }
+  }
+  function check() {
+    var url = input.dataset.check + "?tautan=" + encodeURIComponent(input.value.trim());
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) { if (d) { show(d); } })
+      .catch(function () {});
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(check, 300);
+  });
+  if (input.value.trim()) { check(); }
+})();
+
+// "Pakai lokasi saya": the phone's position into the location fields, when asked.
+(function () {
+  var button = document.querySelector("button[data-locate]");
+  if (!button || !navigator.geolocation) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (p) {
+      document.getElementById("lat").value = p.coords.latitude.toFixed(6);
+      document.getElementById("long").value = p.coords.longitude.toFixed(6);
+    }, function () {
+      button.textContent = "Lokasi tidak tersedia";
+    }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+})();

@@ -468,6 +468,36 @@ fn filing_event(caller: &AuthUser, row: &Ticket, extra: Map<String, Value>) -> E
     }
 }
 
+/// A comment filed before, as the filing form tells a PIC at once: its tracking code and
+/// status, and whether the PIC may open it (a receipt otherwise, as for a repeat filing).
+pub struct Known {
+    pub code: String,
+    pub status: Status,
+    pub visible: bool,
+}
+
+/// The ticket already filed for the comment at the pasted address `raw`, if the address names
+/// a comment of its own (a post's address needs the author and text as well: filing tells).
+pub fn already_filed(
+    c: &mut DbConnection,
+    caller: &AuthUser,
+    raw: &str,
+) -> Result<Option<Known>, ServiceError> {
+    let Some((_, url)) = source::recognise(raw) else {
+        return Ok(None);
+    };
+    let source::Located::Comment(key) = &url.located else {
+        return Ok(None);
+    };
+    Ok(
+        ticket::find_by_comment_key(c, &caller.jurisdiction_id, key)?.map(|t| Known {
+            visible: lifecycle::can_see(&caller.actor(), &t.facts(false)),
+            code: t.code.clone(),
+            status: t.status(),
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,20 @@ fn bad(detail: String) -> ServiceError {
     ServiceError::bad_request("invalid_query", detail)
 }
 
+/// The words of a text search (letters and digits, lowercase, at most eight).
+pub fn search_words(q: &str) -> Result<Vec<String>, ServiceError> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect();
+    if words.is_empty() {
+        return Err(bad("q needs at least one letter or digit".into()));
+    }
+    Ok(words)
+}
+
 /// The tickets of `q` that `caller` sees, after the sort key `after`, at most `limit`.
 pub fn list(
     c: &mut DbConnection,

@@ -16,7 +16,8 @@ pub use commands::{
 };
 pub use details::{details, details_of, load_visible, load_visible_by_code, TicketDetails};
 pub use file::{
-    check, file, file_in, once, require_filer, FileTicket, Filed, Filing, Receipt, SourceInput,
+    already_filed, check, file, file_in, once, require_filer, FileTicket, Filed, Filing, Known,
+    Receipt, SourceInput,
 };
-pub use list::{list, TicketQuery};
+pub use list::{list, search_words, TicketQuery};
 pub use visits::{record_visit, visits_of, CreateFieldVisit, Visit};
