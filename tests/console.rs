@@ -235,6 +235,8 @@ async fn each_role_sees_its_work(app: TestApp) {
     );
     let coord_page = inbox("koord").await;
     assert!(coord_page.contains(&code) && coord_page.contains("Verifikasi dan disposisikan"));
+    // The coordinator's badge is the verification deadline (working days), not the reply's.
+    assert!(coord_page.contains(" hari</span>"), "{coord_page}");
     for nobody in ["pic.dinkes", "kadis.pupr", "kadis.dinkes", "kabid"] {
         let page = inbox(nobody).await;
         assert!(

@@ -4,6 +4,7 @@
 
 use super::lifecycle::Status;
 use super::policy::Role;
+use super::sla::Clock;
 
 /// Why a ticket waits for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,15 +36,23 @@ pub struct Duty {
     pub statuses: &'static [Status],
     pub filed_by_user: bool,
     pub unanswered: bool,
+    /// The deadline this work runs against (its badge); none: the ticket's nearest one.
+    pub clock: Option<Clock>,
 }
 
-const fn duty(role: Role, reason: Reason, statuses: &'static [Status]) -> Duty {
+const fn duty(
+    role: Role,
+    reason: Reason,
+    statuses: &'static [Status],
+    clock: Option<Clock>,
+) -> Duty {
     Duty {
         role,
         reason,
         statuses,
         filed_by_user: false,
         unanswered: false,
+        clock,
     }
 }
 
@@ -62,15 +71,41 @@ pub const DUTIES: &[Duty] = &[
             Role::Pic,
             Reason::Reply,
             &[New, Routed, Assigned, InProgress],
+            Some(Clock::FirstResponse),
         ))
     },
-    own(duty(Role::Pic, Reason::Close, &[Resolved])),
-    own(duty(Role::Pic, Reason::Returned, &[Returned])),
-    duty(Role::Coordinator, Reason::Route, &[New]),
-    duty(Role::Coordinator, Reason::Reroute, &[Returned]),
-    duty(Role::AgencyHead, Reason::Assign, &[Routed]),
-    duty(Role::DivisionHead, Reason::Start, &[Assigned]),
-    duty(Role::DivisionHead, Reason::Work, &[InProgress]),
+    own(duty(Role::Pic, Reason::Close, &[Resolved], None)),
+    own(duty(Role::Pic, Reason::Returned, &[Returned], None)),
+    duty(
+        Role::Coordinator,
+        Reason::Route,
+        &[New],
+        Some(Clock::Verify),
+    ),
+    duty(
+        Role::Coordinator,
+        Reason::Reroute,
+        &[Returned],
+        Some(Clock::Verify),
+    ),
+    duty(
+        Role::AgencyHead,
+        Reason::Assign,
+        &[Routed],
+        Some(Clock::FollowUp),
+    ),
+    duty(
+        Role::DivisionHead,
+        Reason::Start,
+        &[Assigned],
+        Some(Clock::Resolve),
+    ),
+    duty(
+        Role::DivisionHead,
+        Reason::Work,
+        &[InProgress],
+        Some(Clock::Resolve),
+    ),
 ];
 
 /// The duties of `role` (none for admins, leaders, planners: their home is elsewhere).

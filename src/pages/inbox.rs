@@ -49,7 +49,7 @@ pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse,
     let tasks = tasks
         .into_iter()
         .map(|t| {
-            let due = t.ticket.ticket.next_due_at.map(|d| d.and_utc());
+            let due = t.due_at;
             TaskView {
                 code: t.ticket.ticket.code.clone(),
                 title: t.ticket.ticket.title.clone(),

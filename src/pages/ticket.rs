@@ -16,7 +16,7 @@ use super::render::{page_with, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::timeline::{describe, Names};
 use super::{labels, messages};
-use crate::db::models::{agency, division, event, hold};
+use crate::db::models::{agency, category, division, event, hold, region};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{Clock, ClockState};
 use crate::error::ServiceError;
@@ -87,6 +87,9 @@ struct Loaded {
     all_divisions: HashMap<String, String>,
     hold: Option<hold::Hold>,
     calendar: crate::domain::calendar::Calendar,
+    /// The names of its category and region.
+    category: Option<String>,
+    region: Option<String>,
 }
 
 async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, ServiceError> {
@@ -108,6 +111,14 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 None => vec![],
             };
             let hold = hold::find(c, &t.id)?;
+            let category = match &t.category_id {
+                Some(id) => category::find(c, &user.jurisdiction_id, id)?.map(|k| k.name),
+                None => None,
+            };
+            let region = match &t.region_id {
+                Some(id) => region::find(c, &user.jurisdiction_id, id)?.map(|r| r.name),
+                None => None,
+            };
             let from = t.created_at.and_utc() - chrono::Duration::days(2);
             let calendar = clocks::calendar(c, &user.jurisdiction, from)?;
             Ok(Loaded {
@@ -118,6 +129,8 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 all_divisions,
                 hold,
                 calendar,
+                category,
+                region,
             })
         })
         .await
@@ -199,8 +212,8 @@ fn view(s: &Signed, l: Loaded, notice: Option<&'static str>, error: Option<Strin
             .as_ref()
             .and_then(|d| l.all_divisions.get(d))
             .cloned(),
-        category: l.details.category.clone(),
-        region: l.details.region.clone(),
+        category: l.category.clone(),
+        region: l.region.clone(),
         address: t.address.clone(),
         reply_url: t.reply_url.clone(),
         resolution: t.resolution.clone(),

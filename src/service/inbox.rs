@@ -12,6 +12,8 @@ use crate::service::tickets::{list, TicketDetails, TicketQuery};
 pub struct Task {
     pub ticket: TicketDetails,
     pub reason: Reason,
+    /// When this work is due: its duty's clock while it counts, else the ticket's nearest.
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The caller's tasks, at most `limit` of each duty: those with a clock counting by due time,
@@ -28,16 +30,18 @@ pub fn needs_me(
                 .iter()
                 .any(|t: &Task| t.ticket.ticket.id == ticket.ticket.id)
             {
+                let due_at = due_of(&ticket, duty);
                 tasks.push(Task {
                     ticket,
                     reason: duty.reason,
+                    due_at,
                 });
             }
         }
     }
     // Stable: within a due time (or none), the duties' order, then newest first.
     tasks.sort_by(|a, b| {
-        let due = |t: &Task| t.ticket.ticket.next_due_at;
+        let due = |t: &Task| t.due_at;
         match (due(a), due(b)) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -46,6 +50,18 @@ pub fn needs_me(
         }
     });
     Ok(tasks)
+}
+
+/// When `duty`'s work on `ticket` is due: its clock while it counts, else the nearest.
+fn due_of(ticket: &TicketDetails, duty: &Duty) -> Option<chrono::DateTime<chrono::Utc>> {
+    let own = duty.clock.and_then(|clock| {
+        ticket
+            .clock_runs()
+            .into_iter()
+            .find(|r| r.clock == clock && r.is_counting())
+            .map(|r| r.due_at)
+    });
+    own.or(ticket.ticket.next_due_at.map(|d| d.and_utc()))
 }
 
 fn of_duty(

@@ -1,0 +1,190 @@
+// The console's story in real headless Chromium (Debian's /usr/bin/chromium), at a phone's
+// 390×844 viewport: a PIC signs in and files a complaint from a pasted Instagram comment link;
+// the same link again leads to it; a coordinator routes it, the agency head assigns it, the
+// division head starts and resolves it, the PIC closes it with the reply link; the timeline shows
+// every step. Every page is checked with axe-core (no serious or critical violation) and
+// photographed under target/browser/.
+//
+// node story.mjs <base-url> <admin-password> <screenshot-dir>
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+
+const [base, adminPassword, shots] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axePath = require.resolve("axe-core/axe.min.js");
+const PASSWORD = "a long passphrase";
+mkdirSync(shots, { recursive: true });
+
+const failures = [];
+function check(ok, what) {
+  if (!ok) { failures.push(what); console.error("FAIL " + what); } else { console.log("ok   " + what); }
+}
+
+async function api(method, path, token, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: "Bearer " + token } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function idOf(token, path, code) {
+  const r = await api("GET", path, token);
+  return r.body.items.find((x) => x.code === code).id;
+}
+
+const weights = {};
+async function look(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of bad) {
+    console.error(`  axe ${name}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }
+  check(bad.length === 0, `${name}: no serious or critical accessibility violation`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+async function person(name) {
+  // bypassCSP only so that axe-core can be injected; the pages themselves run under their CSP.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: "id-ID" });
+  const page = await context.newPage();
+  let bytes = 0;
+  page.on("response", async (r) => {
+    const len = Number(r.headers()["content-length"] || 0);
+    bytes += len || (await r.body().catch(() => Buffer.alloc(0))).length;
+  });
+  page.weigh = () => { const b = bytes; bytes = 0; return b; };
+  await page.goto(base + "/");
+  check(page.url().includes("/app/masuk"), `${name}: / leads to the sign-in page`);
+  await page.getByLabel("Nama pengguna").fill(name);
+  await page.getByLabel("Kata sandi").fill(PASSWORD);
+  await page.getByRole("button", { name: "Masuk" }).click();
+  await page.waitForURL(base + "/app/");
+  check(await page.getByRole("heading", { name: "Perlu tindakan" }).isVisible(), `${name}: signed in, inbox shown`);
+  return page;
+}
+
+try {
+  // The admin makes the people of the story (the users page is still to come: the API for now).
+  const admin = (await api("POST", "/api/v1/auth/token", null, { username: "admin", password: adminPassword })).body.access_token;
+  const agency = (code) => idOf(admin, `/api/v1/agencies?q=${code}&limit=200`, code);
+  const dpupr = await agency("dpupr");
+  const divisions = await api("GET", `/api/v1/agencies/${dpupr}/divisions?limit=200`, admin);
+  const binaMarga = divisions.body.items.find((d) => d.code === "dpupr.bina-marga").id;
+  for (const [username, role, scope] of [
+    ["siti.pic", "pic", { agency_id: await agency("diskominfo") }],
+    ["dadang.koord", "coordinator", { agency_id: await agency("diskominfo") }],
+    ["asep.kadis", "agency_head", { agency_id: dpupr }],
+    ["ujang.kabid", "division_head", { division_id: binaMarga }],
+  ]) {
+    const r = await api("POST", "/api/v1/users", admin, { username, password: PASSWORD, display_name: username, role, ...scope });
+    check(r.status === 201, `user ${username} made`);
+  }
+
+  // The PIC files a complaint from a pasted Instagram comment link.
+  const pic = await person("siti.pic");
+  await look(pic, "01-inbox-pic");
+  console.log(`weight of the inbox (first load): ${pic.weigh()} bytes`);
+  await pic.getByRole("link", { name: "Aduan baru" }).click();
+  const link = "https://www.instagram.com/p/DLq3abcXYZ1/c/18034567890123456/?igsh=MWx4";
+  await pic.getByLabel("Tautan komentar").fill(link);
+  await pic.getByText("Tautan Instagram dikenali.").waitFor();
+  check(true, "the pasted link is recognised as Instagram");
+  await pic.getByLabel("Isi komentar").fill("Pak, jalan di Desa Curugrendeng rusak parah, mohon diperbaiki.");
+  await pic.getByLabel("Akun pengirim").fill("warga_jalancagak");
+  await pic.getByLabel("Kategori (perangkat daerah yang disarankan)").selectOption("jalan");
+  await pic.getByLabel("Kecamatan/desa").selectOption("jalancagak.curugrendeng");
+  await look(pic, "02-filing");
+  console.log(`weight of the filing page: ${pic.weigh()} bytes`);
+  await pic.getByRole("button", { name: "Kirim" }).click();
+  await pic.waitForURL(/\/app\/aduan\/SBG-/);
+  const code = (await pic.locator("h1 .code").textContent()).trim();
+  check(/^SBG-\d\d-\d{6}$/.test(code), `filed with the tracking code ${code}`);
+  check(await pic.getByText("Aduan tercatat.").isVisible(), "the filing is confirmed");
+  await look(pic, "03-complaint-new");
+
+  // The same link again leads to the existing complaint.
+  await pic.getByRole("link", { name: "Aduan baru" }).click();
+  await pic.getByLabel("Tautan komentar").fill(link.replace("?igsh=MWx4", ""));
+  await pic.getByText("Komentar ini sudah tercatat").waitFor();
+  await pic.locator("#tautan-info a").click();
+  await pic.waitForURL(base + "/app/aduan/" + code);
+  check(true, "the same link again leads to the complaint filed before");
+
+  // The coordinator routes it.
+  const koord = await person("dadang.koord");
+  check(await koord.getByRole("link", { name: code }).isVisible(), "the coordinator's inbox holds it");
+  await look(koord, "04-inbox-coordinator");
+  await koord.getByRole("link", { name: code }).click();
+  await koord.getByLabel("Disposisikan ke perangkat daerah").selectOption({ label: "Dinas Pekerjaan Umum dan Penataan Ruang" });
+  await koord.getByRole("button", { name: "Disposisikan" }).click();
+  await koord.getByText("Aduan sudah didisposisikan.").waitFor();
+  await look(koord, "04-complaint-routed");
+
+  // The agency head assigns it to a division.
+  const kadis = await person("asep.kadis");
+  await kadis.getByRole("link", { name: code }).click();
+  await kadis.getByLabel("Tugaskan ke bidang").selectOption({ label: "Bidang Bina Marga" });
+  await kadis.getByRole("button", { name: "Tugaskan" }).click();
+  await kadis.getByText("Aduan sudah ditugaskan ke bidang.").waitFor();
+
+  // The division head starts and resolves it.
+  const kabid = await person("ujang.kabid");
+  await kabid.getByRole("link", { name: code }).click();
+  await kabid.getByRole("button", { name: "Mulai kerjakan" }).click();
+  await kabid.getByText("Pengerjaan sudah dimulai.").waitFor();
+  await kabid.getByLabel("Ringkasan penyelesaian").fill("Jalan sudah ditambal sepanjang 120 m");
+  await kabid.getByLabel("Alasan tanpa kunjungan lapangan (bila tidak ada kunjungan)").fill("dikerjakan rekanan, foto menyusul");
+  await kabid.getByRole("button", { name: "Nyatakan selesai" }).click();
+  await kabid.getByText("Aduan sudah dinyatakan selesai dikerjakan.").waitFor();
+
+  // The PIC closes it with the reply link; the timeline tells every step.
+  await pic.goto(base + "/app/");
+  await pic.getByRole("link", { name: code }).click();
+  await pic.getByLabel("Tautan balasan yang menutup aduan").fill("https://www.instagram.com/p/DLq3abcXYZ1/c/18034567890999999/");
+  await pic.getByRole("button", { name: "Tutup aduan" }).click();
+  await pic.getByText("Aduan sudah ditutup.").waitFor();
+  const timeline = await pic.locator("ol.timeline").innerText();
+  for (const line of [
+    "siti.pic mencatat aduan",
+    "dadang.koord mendisposisikan ke Dinas Pekerjaan Umum dan Penataan Ruang",
+    "asep.kadis menugaskan ke Bidang Bina Marga",
+    "ujang.kabid mulai mengerjakan",
+    "ujang.kabid menyelesaikan: Jalan sudah ditambal sepanjang 120 m",
+    "siti.pic menutup dengan tautan balasan",
+  ]) {
+    check(timeline.includes(line), `timeline: ${line}`);
+  }
+  await look(pic, "05-complaint-closed");
+
+  // The other pages.
+  await pic.getByRole("link", { name: "Aduan", exact: true }).click();
+  await look(pic, "06-list");
+  await pic.goto(base + "/app/tugas");
+  await look(pic, "07-duties");
+  await pic.goto(base + "/app/masuk");
+  await look(pic, "08-sign-in");
+} catch (e) {
+  failures.push(String(e && e.stack || e));
+  console.error(e);
+} finally {
+  await browser.close();
+}
+
+if (failures.length) {
+  console.error(`${failures.length} failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");
