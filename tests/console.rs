@@ -817,7 +817,144 @@ async fn patrol_check_in_and_posts(app: TestApp) {
     assert_eq!(app.count("activities"), 1);
 }
 
+/// The option value of the select whose option is labelled `name`, in `html`.
+fn value_of(html: &str, name: &str) -> String {
+    option(html, name)
+}
+
+async fn admins_manage_users(app: TestApp) {
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("admin", common::ADMIN_PASSWORD).await.status, 303);
+    let page = v.get("/app/pengguna").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let csrf = hidden(&page.text, "csrf").unwrap();
+    let dpupr = value_of(&page.text, "Dinas Pekerjaan Umum dan Penataan Ruang");
+    let bina_marga = value_of(
+        &page.text,
+        "Dinas Pekerjaan Umum dan Penataan Ruang · Bidang Bina Marga",
+    );
+
+    // A PIC and a division head, by the form.
+    let pic = [
+        ("csrf", csrf.as_str()),
+        ("username", "Rina.PIC"),
+        ("nama", "Rina Marlina"),
+        ("peran", "pic"),
+        ("perangkat", dpupr.as_str()),
+        ("sandi", "kata sandi awal"),
+    ];
+    let r = v.post("/app/pengguna", &pic).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = v
+        .post(
+            "/app/pengguna",
+            &[
+                ("csrf", &csrf),
+                ("username", "yayat.kabid"),
+                ("nama", "Yayat"),
+                ("peran", "division_head"),
+                ("bidang", &bina_marga),
+                ("sandi", "kata sandi awal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let list = v.get("/app/pengguna?selesai=tambah").await;
+    assert!(list.text.contains("Pengguna sudah ditambahkan."));
+    assert!(list.text.contains("Rina Marlina") && list.text.contains("rina.pic"));
+    assert!(
+        list.text
+            .contains("Kepala bidang · Bidang Bina Marga · Dinas Pekerjaan Umum"),
+        "{}",
+        list.text
+    );
+    let mut rina = Visitor::new(&app);
+    assert_eq!(
+        rina.sign_in("rina.pic", "kata sandi awal").await.status,
+        303
+    );
+    assert_eq!(
+        rina.get("/app/pengguna").await.status,
+        403,
+        "a PIC manages no users"
+    );
+
+    // The same username again, a short password: refused in Indonesian, nothing added.
+    let users_before = app.count("users");
+    let r = v.post("/app/pengguna", &pic).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(
+        r.text.contains("Nama pengguna itu sudah dipakai."),
+        "{}",
+        r.text
+    );
+    let mut short = pic.to_vec();
+    short[1] = ("username", "dewi.pic");
+    short[5] = ("sandi", "pendek");
+    let r = v.post("/app/pengguna", &short).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("Kata sandi tidak valid."), "{}", r.text);
+    assert_eq!(app.count("users"), users_before);
+
+    // Deactivating ends her session at once; the change is in the audit log.
+    let id = list
+        .text
+        .split("href=\"/app/pengguna/")
+        .find(|s| s.contains("Rina Marlina"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let edit = v.get(&format!("/app/pengguna/{id}")).await;
+    assert_eq!(edit.status, 200, "{}", edit.text);
+    let r = v
+        .post(
+            &format!("/app/pengguna/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("nama", "Rina Marlina"),
+                ("peran", "pic"),
+                ("perangkat", &dpupr),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(
+        rina.get("/app/").await.status,
+        303,
+        "deactivated: signed out"
+    );
+    let admin = app.admin_token().await;
+    let audit = app.get("/api/v1/audit?action=user.update", &admin).await;
+    assert_eq!(audit.status, 200, "{}", audit.text);
+    assert!(audit.text.contains(&id), "{}", audit.text);
+    // The last admin cannot be deactivated here either.
+    let me = app.get("/api/v1/me", &admin).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = v
+        .post(
+            &format!("/app/pengguna/{me}"),
+            &[("csrf", &csrf), ("nama", "Admin"), ("peran", "admin")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.text.contains("Admin terakhir"), "{}", r.text);
+
+    let reference = v.get("/app/referensi").await;
+    assert_eq!(reference.status, 200, "{}", reference.text);
+    assert!(reference.text.contains("Jalan rusak"), "{}", reference.text);
+    assert!(reference
+        .text
+        .contains("→ Dinas Pekerjaan Umum dan Penataan Ruang"));
+    assert!(reference.text.contains("Jalancagak"));
+    assert_eq!(rina.get("/app/referensi").await.status, 303, "signed out");
+}
+
 on_both_backends!(
+    admins_manage_users,
     patrol_check_in_and_posts,
     filing_from_a_comment,
     lists_search_and_page,

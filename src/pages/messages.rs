@@ -46,6 +46,7 @@ fn by_code(code: &str) -> &'static str {
             "Aduan ini baru saja diubah orang lain. Keadaan terbarunya ditampilkan; periksa lalu \
              ulangi bila masih perlu."
         }
+        "username_taken" => "Nama pengguna itu sudah dipakai.",
         "last_admin" => "Admin terakhir tidak dapat dinonaktifkan atau diubah perannya.",
         "payload_too_large" => "Berkas terlalu besar.",
         "unsupported_media_type" => "Jenis berkas tidak didukung.",

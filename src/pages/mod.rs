@@ -13,11 +13,13 @@ mod inbox;
 mod labels;
 mod list;
 mod messages;
+mod reference;
 mod render;
 mod session;
 mod sign_in;
 mod ticket;
 mod timeline;
+mod users;
 
 use actix_web::web;
 
@@ -33,6 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/masuk", web::post().to(sign_in::submit))
                 .route("/keluar", web::post().to(sign_in::sign_out))
                 .route("/aset/{name}", web::get().to(assets::serve))
+                .route("/referensi", web::get().to(reference::show))
+                .route("/pengguna", web::get().to(users::show))
+                .route("/pengguna", web::post().to(users::add))
+                .route("/pengguna/{id}", web::get().to(users::edit))
+                .route("/pengguna/{id}", web::post().to(users::save))
                 .route("/tugas", web::get().to(duties::show))
                 .route("/tugas/patroli", web::post().to(duties::check_in))
                 .route("/tugas/unggahan", web::post().to(duties::record_post))

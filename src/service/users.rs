@@ -2,13 +2,18 @@
 //! token belongs to (checked against the database on every request, so a deactivated user or
 //! a changed password stops old tokens at once), changing a password.
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::auth::{password, AuthUser};
-use crate::db::models::revoked_token;
 use crate::db::models::user::{self, User, UserChanges};
-use crate::db::models::{agency, division};
+use crate::db::models::{agency, division, jurisdiction, revoked_token};
 use crate::db::DbConnection;
-use crate::domain::policy::{Role, Scope};
-use crate::error::ServiceError;
+use crate::domain::policy::{Permission, Role, Scope};
+use crate::domain::reference::check_name;
+use crate::error::{Checks, ServiceError};
+use crate::service::audit::{self, Change, Who};
 use crate::state::AppState;
 
 /// Usernames: 3 to 64 lowercase letters, digits, '.', '_' or '-'.
@@ -285,6 +290,195 @@ pub async fn change_password(
         })
         .await?;
     Ok(version)
+}
+
+/// A user, as admins and the user see it (never the password hash).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(example = "pic.dinkes")]
+    pub username: String,
+    #[schema(example = "Siti Nurhaliza")]
+    pub display_name: String,
+    pub role: Role,
+    #[schema(format = Uuid)]
+    pub agency_id: Option<String>,
+    #[schema(format = Uuid)]
+    pub division_id: Option<String>,
+    pub active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            role: Role::parse(&u.role).unwrap_or(Role::Planner),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            agency_id: u.agency_id,
+            division_id: u.division_id,
+            active: u.active,
+            last_login_at: u.last_login_at.map(|t| t.and_utc()),
+            created_at: u.created_at.and_utc(),
+        }
+    }
+}
+
+/// A user to add, as an admin gives it.
+pub struct AddUser {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_id: Option<String>,
+    pub division_id: Option<String>,
+}
+
+/// Adds a user to the caller's jurisdiction (admins only), with the audit log entry.
+pub async fn add(
+    state: &AppState,
+    caller: &AuthUser,
+    from: Option<std::net::IpAddr>,
+    input: AddUser,
+) -> Result<User, ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    let mut checks = Checks::new();
+    let username = checks.check("username", normalise_username(&input.username));
+    checks.check("password", password::check_strength(&input.password));
+    checks.check("display_name", check_name(&input.display_name));
+    checks.finish()?;
+    let username = username.unwrap_or_default();
+
+    let pw = input.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(ServiceError::internal)?
+        .map_err(ServiceError::internal)?;
+
+    let jur = caller.jurisdiction_id.clone();
+    let new = NewUser {
+        username,
+        password_hash: hash,
+        display_name: input.display_name.trim().to_string(),
+        role: input.role,
+        agency_id: input.agency_id,
+        division_id: input.division_id,
+    };
+    audit::write(state, Who::of(caller, from), move |c| {
+        let row = create(c, &jur, new)?;
+        let change =
+            Change::new("user.create", "user", &row.id).after(&UserView::from(row.clone()));
+        Ok((row, change))
+    })
+    .await
+}
+
+/// What an admin changes of a user (`None`: unchanged; `Some(None)`: cleared).
+#[derive(Default)]
+pub struct UserUpdate {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub agency_id: Option<Option<String>>,
+    pub division_id: Option<Option<String>>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// Changes user `id` of the caller's jurisdiction (admins only), with the audit log entry. A new
+/// password or deactivation ends all of the user's sessions; the last active admin stays one.
+pub async fn change(
+    state: &AppState,
+    caller: &AuthUser,
+    from: Option<std::net::IpAddr>,
+    id: String,
+    input: UserUpdate,
+) -> Result<User, ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    let mut checks = Checks::new();
+    if let Some(name) = &input.display_name {
+        checks.check("display_name", check_name(name));
+    }
+    if let Some(pw) = &input.password {
+        checks.check("password", password::check_strength(pw));
+    }
+    checks.finish()?;
+    let new_hash = match input.password.clone() {
+        Some(pw) => Some(
+            tokio::task::spawn_blocking(move || password::hash(&pw))
+                .await
+                .map_err(ServiceError::internal)?
+                .map_err(ServiceError::internal)?,
+        ),
+        None => None,
+    };
+
+    let jur = caller.jurisdiction_id.clone();
+    let changed_password = new_hash.is_some();
+    audit::write(state, Who::of(caller, from), move |c| {
+        // Two admins demoting each other at once must not both see the other one left.
+        jurisdiction::lock(c, &jur)?;
+        let current = user::find(c, &jur, &id)?
+            .ok_or_else(|| ServiceError::not_found("no user with this id"))?;
+        if Role::parse(&current.role).is_some_and(|r| !r.assignable()) {
+            return Err(ServiceError::conflict(
+                "managed_by_api_key",
+                "this user stands for an API key; revoke the key at /api/v1/api-keys instead",
+            ));
+        }
+        let role = input
+            .role
+            .or_else(|| Role::parse(&current.role))
+            .unwrap_or(Role::Planner);
+        let agency = match input.agency_id.clone() {
+            Some(a) => a,
+            None => current.agency_id.clone(),
+        };
+        let division = match input.division_id.clone() {
+            Some(d) => d,
+            None => current.division_id.clone(),
+        };
+        // Clearing the agency of a user with a division clears the division too.
+        let division = match (&input.agency_id, &input.division_id) {
+            (Some(None), None) => None,
+            _ => division,
+        };
+        let (agency, division) = resolve_scope(c, &jur, role, agency, division)?;
+        let active = input.active.unwrap_or(current.active);
+
+        let was_admin = current.active && current.role == Role::Admin.as_str();
+        let stays_admin = active && role == Role::Admin;
+        if was_admin && !stays_admin && user::count_active_admins(c, &jur)? <= 1 {
+            return Err(ServiceError::conflict(
+                "last_admin",
+                "this is the last active admin; make another admin first",
+            ));
+        }
+        let revoke = new_hash.is_some() || (current.active && !active);
+        let changes = UserChanges {
+            display_name: input.display_name.map(|n| n.trim().to_string()),
+            role: Some(role.as_str().to_string()),
+            agency_id: Some(agency),
+            division_id: Some(division),
+            active: Some(active),
+            password_hash: new_hash,
+            token_version: revoke.then_some(current.token_version + 1),
+            updated_at: Some(crate::db::now()),
+        };
+        user::update(c, &id, &changes)?;
+        let row = user::find(c, &jur, &id)?
+            .ok_or_else(|| ServiceError::not_found("no user with this id"))?;
+        let mut change = Change::new("user.update", "user", &id)
+            .before(&UserView::from(current))
+            .after(&UserView::from(row.clone()));
+        if let Some(after) = change.after.as_mut().and_then(|a| a.as_object_mut()) {
+            after.insert("password_changed".into(), changed_password.into());
+        }
+        Ok((row, change))
+    })
+    .await
 }
 
 #[cfg(test)]

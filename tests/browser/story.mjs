@@ -56,7 +56,7 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
-async function person(name) {
+async function person(name, password = PASSWORD) {
   // bypassCSP only so that axe-core can be injected; the pages themselves run under their CSP.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: "id-ID" });
   const page = await context.newPage();
@@ -69,7 +69,7 @@ async function person(name) {
   await page.goto(base + "/");
   check(page.url().includes("/app/masuk"), `${name}: / leads to the sign-in page`);
   await page.getByLabel("Nama pengguna").fill(name);
-  await page.getByLabel("Kata sandi").fill(PASSWORD);
+  await page.getByLabel("Kata sandi").fill(password);
   await page.getByRole("button", { name: "Masuk" }).click();
   await page.waitForURL(base + "/app/");
   check(await page.getByRole("heading", { name: "Perlu tindakan" }).isVisible(), `${name}: signed in, inbox shown`);
@@ -77,21 +77,28 @@ async function person(name) {
 }
 
 try {
-  // The admin makes the people of the story (the users page is still to come: the API for now).
-  const admin = (await api("POST", "/api/v1/auth/token", null, { username: "admin", password: adminPassword })).body.access_token;
-  const agency = (code) => idOf(admin, `/api/v1/agencies?q=${code}&limit=200`, code);
-  const dpupr = await agency("dpupr");
-  const divisions = await api("GET", `/api/v1/agencies/${dpupr}/divisions?limit=200`, admin);
-  const binaMarga = divisions.body.items.find((d) => d.code === "dpupr.bina-marga").id;
-  for (const [username, role, scope] of [
-    ["siti.pic", "pic", { agency_id: await agency("diskominfo") }],
-    ["dadang.koord", "coordinator", { agency_id: await agency("diskominfo") }],
-    ["asep.kadis", "agency_head", { agency_id: dpupr }],
-    ["ujang.kabid", "division_head", { division_id: binaMarga }],
+  // The bootstrap admin signs in and makes the people of the story on the users page.
+  const admin = await person("admin", adminPassword);
+  await admin.getByRole("link", { name: "Pengguna" }).click();
+  await look(admin, "00-users");
+  for (const [username, role, agency, division] of [
+    ["siti.pic", "PIC media sosial", "Dinas Komunikasi dan Informatika", null],
+    ["dadang.koord", "Koordinator", "Dinas Komunikasi dan Informatika", null],
+    ["asep.kadis", "Kepala perangkat daerah", "Dinas Pekerjaan Umum dan Penataan Ruang", null],
+    ["ujang.kabid", "Kepala bidang", null, "Dinas Pekerjaan Umum dan Penataan Ruang · Bidang Bina Marga"],
   ]) {
-    const r = await api("POST", "/api/v1/users", admin, { username, password: PASSWORD, display_name: username, role, ...scope });
-    check(r.status === 201, `user ${username} made`);
+    await admin.getByLabel("Nama pengguna", { exact: true }).fill(username);
+    await admin.getByLabel("Nama lengkap").fill(username);
+    await admin.getByLabel("Peran", { exact: true }).selectOption({ label: role });
+    if (agency) { await admin.getByLabel(/^Perangkat daerah/).selectOption({ label: agency }); }
+    if (division) { await admin.getByLabel(/^Bidang/).selectOption({ label: division }); }
+    await admin.getByLabel(/^Kata sandi awal/).fill(PASSWORD);
+    await admin.getByRole("button", { name: "Tambah" }).click();
+    await admin.getByText("Pengguna sudah ditambahkan.").waitFor();
+    check(true, `user ${username} added on the users page`);
   }
+  await admin.getByRole("link", { name: /Data referensi/ }).click();
+  await look(admin, "00-reference");
 
   // The PIC files a complaint from a pasted Instagram comment link.
   const pic = await person("siti.pic");

@@ -7,14 +7,10 @@ use super::UserView;
 use crate::api::extract::ClientAddr;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
-use crate::auth::{password, AuthUser};
-use crate::domain::policy::{Permission, Role};
-use crate::domain::reference::check_name;
-use crate::error::Checks;
-use crate::error::ServiceError;
+use crate::auth::AuthUser;
+use crate::domain::policy::Role;
 use crate::ids::{AgencyId, DivisionId};
-use crate::service::audit::{self, Change, Who};
-use crate::service::users::{self, normalise_username, NewUser};
+use crate::service::users;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,37 +44,16 @@ pub async fn create_user(
     from: ClientAddr,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::ManageUsers)?;
-    let input = body.into_inner();
-    let mut checks = Checks::new();
-    let username = checks.check("username", normalise_username(&input.username));
-    checks.check("password", password::check_strength(&input.password));
-    checks.check("display_name", check_name(&input.display_name));
-    checks.finish()?;
-    let username = username.unwrap_or_default();
-
-    let pw = input.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(ServiceError::internal)?
-        .map_err(ServiceError::internal)?;
-
-    let jur = caller.jurisdiction_id.clone();
-    let new = NewUser {
-        username,
-        password_hash: hash,
-        display_name: input.display_name.trim().to_string(),
-        role: input.role,
-        agency_id: input.agency_id.map(|a| a.db()),
-        division_id: input.division_id.map(|d| d.db()),
+    let b = body.into_inner();
+    let input = users::AddUser {
+        username: b.username,
+        password: b.password,
+        display_name: b.display_name,
+        role: b.role,
+        agency_id: b.agency_id.map(|a| a.db()),
+        division_id: b.division_id.map(|d| d.db()),
     };
-    let row = audit::write(&state, Who::of(&caller, from.0), move |c| {
-        let row = users::create(c, &jur, new)?;
-        let change =
-            Change::new("user.create", "user", &row.id).after(&UserView::from(row.clone()));
-        Ok((row, change))
-    })
-    .await?;
+    let row = users::add(&state, &caller, from.0, input).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
         .json(UserView::from(row)))
