@@ -136,7 +136,15 @@ fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Room for a multipart form's boundaries, headers and text parts beside its file.
+const FORM_SLACK: u64 = 1 << 20;
+
 impl Settings {
+    /// The largest body any route accepts: an attachment with its form around it.
+    pub fn max_body(&self) -> u64 {
+        (self.max_upload_bytes + FORM_SLACK).max(self.max_json_bytes as u64)
+    }
+
     /// How long after it was closed a ticket stops catching repeats of its complaint.
     pub fn repeat_after(&self) -> chrono::Duration {
         chrono::Duration::days(self.repeat_after_days)
@@ -249,13 +257,12 @@ impl Settings {
             },
             trusted_proxies: match get("ADUAN_TRUSTED_PROXIES") {
                 None => vec![],
-                Some(raw) => {
-                    crate::limits::parse_nets(&raw).map_err(|m| err("ADUAN_TRUSTED_PROXIES", m))?
-                }
+                Some(raw) => crate::limits::client::parse_nets(&raw)
+                    .map_err(|m| err("ADUAN_TRUSTED_PROXIES", m))?,
             },
             webhook_allow_nets: match get("ADUAN_WEBHOOK_ALLOW_NETS") {
                 None => vec![],
-                Some(raw) => crate::limits::parse_nets(&raw)
+                Some(raw) => crate::limits::client::parse_nets(&raw)
                     .map_err(|m| err("ADUAN_WEBHOOK_ALLOW_NETS", m))?,
             },
             sign_in_failures_per_user: number(

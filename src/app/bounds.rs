@@ -15,15 +15,6 @@ use crate::api::ApiError;
 use crate::error::ServiceError;
 use crate::state::AppState;
 
-/// Room for a multipart form's boundaries, headers and text parts beside its file.
-const FORM_SLACK: u64 = 1 << 20;
-
-/// The largest body any route accepts: an attachment with its form around it.
-pub fn max_body(state: &AppState) -> u64 {
-    let s = &state.settings;
-    (s.max_upload_bytes + FORM_SLACK).max(s.max_json_bytes as u64)
-}
-
 fn declared_length(req: &HttpRequest) -> Option<u64> {
     req.headers()
         .get(header::CONTENT_LENGTH)?
@@ -50,7 +41,7 @@ pub async fn bound(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let max = max_body(&state);
+    let max = state.settings.max_body();
     if let Some(length) = declared_length(req.request()).filter(|l| *l > max) {
         let e = ServiceError::PayloadTooLarge(format!(
             "the body has {length} bytes; at most {max} are accepted"

@@ -4,7 +4,7 @@
 //! (webhooks) may go. The limits are kept in this
 //! instance's memory (several instances each count their own; see docs/security.md).
 
-mod client;
+pub mod client;
 pub mod outbound;
 mod rate;
 mod sign_in;

@@ -168,7 +168,7 @@ async fn gather(
         .unwrap_or_default()
         .to_ascii_lowercase();
     if content_type.starts_with("multipart/form-data") {
-        let form = intake::multipart(req.headers(), payload, crate::app::bounds::max_body(state));
+        let form = intake::multipart(req.headers(), payload, state.settings.max_body());
         let form = intake::receive(
             form,
             state.blobs.staging_dir(),

@@ -7,8 +7,10 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::messages;
-use super::session::ROOT;
 use crate::error::ServiceError;
+
+/// Where the console lives; its cookies go to these paths only.
+pub const ROOT: &str = "/app";
 
 /// The console's headers: pages hold personal data (no caching), run only their own scripts,
 /// and are framed by nobody.

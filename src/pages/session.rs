@@ -9,6 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use super::render::PageError;
+pub use super::render::ROOT;
 use crate::auth::AuthUser;
 use crate::error::ServiceError;
 use crate::state::AppState;
@@ -17,8 +18,6 @@ use crate::state::AppState;
 pub const SESSION: &str = "aduan_sesi";
 /// The sign-in form's own CSRF cookie (before there is a session).
 pub const SIGN_IN: &str = "aduan_masuk";
-/// Where the console lives; its cookies go to these paths only.
-pub const ROOT: &str = "/app";
 
 /// The signed-in user of a page, with the CSRF token of its forms.
 pub struct Signed {

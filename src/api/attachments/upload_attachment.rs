@@ -42,7 +42,7 @@ pub async fn upload_attachment(
 ) -> Result<HttpResponse, ApiError> {
     // Before a byte of the body: may this user upload, and is today's allowance left?
     service::may_upload(&state, &caller, 0).await?;
-    let form = intake::multipart(req.headers(), payload, crate::app::bounds::max_body(&state));
+    let form = intake::multipart(req.headers(), payload, state.settings.max_body());
     let form = intake::receive(
         form,
         state.blobs.staging_dir(),
