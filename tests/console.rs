@@ -817,19 +817,14 @@ async fn patrol_check_in_and_posts(app: TestApp) {
     assert_eq!(app.count("activities"), 1);
 }
 
-/// The option value of the select whose option is labelled `name`, in `html`.
-fn value_of(html: &str, name: &str) -> String {
-    option(html, name)
-}
-
 async fn admins_manage_users(app: TestApp) {
     let mut v = Visitor::new(&app);
     assert_eq!(v.sign_in("admin", common::ADMIN_PASSWORD).await.status, 303);
     let page = v.get("/app/pengguna").await;
     assert_eq!(page.status, 200, "{}", page.text);
     let csrf = hidden(&page.text, "csrf").unwrap();
-    let dpupr = value_of(&page.text, "Dinas Pekerjaan Umum dan Penataan Ruang");
-    let bina_marga = value_of(
+    let dpupr = option(&page.text, "Dinas Pekerjaan Umum dan Penataan Ruang");
+    let bina_marga = option(
         &page.text,
         "Dinas Pekerjaan Umum dan Penataan Ruang · Bidang Bina Marga",
     );
