@@ -79,8 +79,8 @@ async fn kinds_of_files(app: TestApp) {
     assert_eq!(r.body["lat"], serde_json::Value::Null);
     assert_eq!(
         blobs_on_disk(&app),
-        4,
-        "five uploads of four distinct files"
+        7,
+        "five uploads of four distinct files, and the previews of the three distinct photos"
     );
     assert_eq!(app.count("attachments"), 6);
     assert_eq!(staged_files(&app), 0);

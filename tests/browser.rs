@@ -36,7 +36,12 @@ fn story_on(kind: Kind) {
         "the browser story failed on {kind:?}:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("all browser checks passed"), "{stdout}");
-    for shot in ["01-inbox-pic", "03-complaint-new", "05-complaint-closed"] {
+    for shot in [
+        "01-inbox-pic",
+        "03-complaint-new",
+        "05-complaint-visited",
+        "06-complaint-closed",
+    ] {
         assert!(shots.join(format!("{shot}.png")).exists(), "{shot}.png");
     }
     server.stop();

@@ -63,7 +63,11 @@ async fn only_evidence_roles_upload_within_a_daily_allowance(app: TestApp) {
         "until the local day ends: {wait}"
     );
     assert_eq!(app.count("attachments"), 2);
-    assert_eq!(blobs(&app), 2, "the refused upload left no blob");
+    assert_eq!(
+        blobs(&app),
+        4,
+        "two photos and their previews: the refused upload left no blob"
+    );
     // Another user has an allowance of its own.
     let (_, head) = app.user_with_role(&admin, "division_head").await;
     assert_eq!(app.upload(&head, "d.webp", WEBP).await.status, 201);
@@ -206,7 +210,8 @@ async fn the_sweep_removes_what_nothing_uses(app: TestApp) {
     assert_eq!(r.status, 201, "{}", r.text);
     let staged = app.state.blobs.staging_dir().join("cut-off-upload");
     std::fs::write(&staged, b"half a photo").unwrap();
-    assert_eq!((app.count("attachments"), blobs(&app)), (2, 2));
+    // Each photo is kept with its preview.
+    assert_eq!((app.count("attachments"), blobs(&app)), (2, 4));
 
     // Within the grace period nothing goes.
     let grace = Duration::from_secs(24 * 3600);
@@ -218,8 +223,8 @@ async fn the_sweep_removes_what_nothing_uses(app: TestApp) {
     let swept = aduan::service::uploads::sweep(&app.state, grace)
         .await
         .unwrap();
-    assert_eq!((swept.attachments, swept.blobs, swept.staged), (1, 1, 1));
-    assert_eq!((app.count("attachments"), blobs(&app)), (1, 1));
+    assert_eq!((swept.attachments, swept.blobs, swept.staged), (1, 2, 1));
+    assert_eq!((app.count("attachments"), blobs(&app)), (1, 2));
     assert!(!staged.exists());
     let kept = app
         .get(&format!("/api/v1/attachments/{}", unused.id()), &pic)

@@ -172,6 +172,7 @@ diesel::table! {
         lat -> Nullable<Double>,
         lng -> Nullable<Double>,
         created_at -> Timestamp,
+        thumbnail_sha256 -> Nullable<Text>,
     }
 }
 
@@ -206,6 +207,17 @@ diesel::joinable!(users -> jurisdictions (jurisdiction_id));
 diesel::joinable!(ticket_events -> users (actor_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(field_visit_attachments -> attachments (attachment_id));
+
+diesel::table! {
+    ticket_attachments (ticket_id, attachment_id) {
+        ticket_id -> Text,
+        attachment_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(ticket_attachments -> attachments (attachment_id));
+diesel::joinable!(ticket_attachments -> tickets (ticket_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::table! {
@@ -466,6 +478,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     field_visits,
     field_visit_attachments,
+    ticket_attachments,
     holidays,
     sla_targets,
     ticket_clocks,

@@ -1,6 +1,6 @@
 //! Taking in an uploaded file: its bytes written to the staging folder as they arrive (hashed,
 //! its first bytes kept, its size bounded), then its type judged by its content, EXIF read from
-//! a photo, and the bytes moved into the blob store. Whatever front receives the bytes (a
+//! a photo and its preview made, and the bytes moved into the blob store. Whatever front receives the bytes (a
 //! multipart form of the API, Open311's `media`) hands them to an [`Upload`].
 
 use std::path::{Path, PathBuf};
@@ -9,8 +9,8 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::media;
 use super::store::BlobStore;
+use super::{media, thumbnail};
 use crate::db::models::attachment::Attachment;
 use crate::error::ServiceError;
 
@@ -149,25 +149,30 @@ pub async fn accept(
     };
     // Off the executor: read EXIF and move the bytes into the store before a row can point at
     // them.
-    let (facts, (sha256, size, filename)) = tokio::task::spawn_blocking(move || {
-        let facts = if content_type.starts_with("image/") {
-            media::photo_facts(&got.staged.path, tz)
-        } else {
-            media::PhotoFacts::default()
-        };
-        blobs.put(&got.sha256, &got.staged.path).map_err(io_error)?;
-        let Received {
-            staged,
-            sha256,
-            size,
-            filename,
-            ..
-        } = got;
-        staged.handed_on();
-        Ok::<_, ServiceError>((facts, (sha256, size, filename)))
-    })
-    .await
-    .map_err(ServiceError::internal)??;
+    let (facts, thumbnail_sha256, (sha256, size, filename)) =
+        tokio::task::spawn_blocking(move || {
+            let photo = content_type.starts_with("image/");
+            let facts = if photo {
+                media::photo_facts(&got.staged.path, tz)
+            } else {
+                media::PhotoFacts::default()
+            };
+            let preview = photo
+                .then(|| thumbnail::store(&got.staged.path, blobs.as_ref()))
+                .flatten();
+            blobs.put(&got.sha256, &got.staged.path).map_err(io_error)?;
+            let Received {
+                staged,
+                sha256,
+                size,
+                filename,
+                ..
+            } = got;
+            staged.handed_on();
+            Ok::<_, ServiceError>((facts, preview, (sha256, size, filename)))
+        })
+        .await
+        .map_err(ServiceError::internal)??;
     Ok(Attachment {
         id: crate::db::new_id(),
         jurisdiction_id: jurisdiction_id.to_string(),
@@ -180,6 +185,7 @@ pub async fn accept(
         lat: facts.lat,
         lng: facts.lng,
         created_at: crate::db::now(),
+        thumbnail_sha256,
     })
 }
 

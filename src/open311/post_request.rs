@@ -169,16 +169,17 @@ async fn gather(
         .to_ascii_lowercase();
     if content_type.starts_with("multipart/form-data") {
         let form = intake::multipart(req.headers(), payload, state.settings.max_body());
-        let form = intake::receive(
+        let mut form = intake::receive(
             form,
             state.blobs.staging_dir(),
             state.settings.max_upload_bytes,
-            "media",
+            intake::FileParts::one("media"),
             FORM_LIMIT,
         )
         .await?;
+        let file = form.file();
         params.extend(form.fields);
-        Ok((params, form.file))
+        Ok((params, file))
     } else if content_type.is_empty()
         || content_type.starts_with("application/x-www-form-urlencoded")
     {
@@ -398,6 +399,7 @@ fn file(
         location: sub.location,
         address: sub.address_string.clone(),
         anonymous: false,
+        attachment_ids: vec![],
         confidential: false,
     };
     let mut filing = tickets::check(input)?;

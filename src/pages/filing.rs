@@ -4,17 +4,17 @@
 //! complaint, so a double tap on "Kirim" files it once.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
+use super::form::{self, Sent};
 use super::frame::{Frame, Section};
 use super::render::{page_with, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::{labels, messages};
 use crate::db::models::region::RegionFilter;
 use crate::db::models::{agency, category, region};
-use crate::domain::location::Location;
 use crate::domain::source::{self, Channel};
 use crate::error::ServiceError;
 use crate::service::tickets::{self as tickets, FileTicket, Filed, SourceInput};
@@ -23,8 +23,6 @@ use crate::state::AppState;
 /// The form's fields, as sent (and shown again after a refusal).
 #[derive(Debug, Default, Deserialize)]
 pub struct FilingForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     tautan: String,
     #[serde(default)]
@@ -49,6 +47,9 @@ pub struct FilingForm {
     long: String,
     anonim: Option<String>,
     rahasia: Option<String>,
+    /// Files this form already brought (shown again after a refusal): their ids.
+    #[serde(default)]
+    berkas: Vec<String>,
 }
 
 pub struct Choice {
@@ -67,6 +68,8 @@ struct FilingPage {
     regions: Vec<Choice>,
     error: Option<String>,
     known: Option<(String, &'static str)>,
+    /// The most bytes of photos one form may send.
+    max_bytes: u64,
 }
 
 /// Channels a PIC picks when there is no link to recognise.
@@ -134,6 +137,7 @@ async fn form_page(
             regions,
             error,
             known,
+            max_bytes: state.settings.max_upload_bytes,
         },
     )
 }
@@ -197,17 +201,6 @@ fn input_of(f: &FilingForm) -> Result<FileTicket, ServiceError> {
             ))
         }
     };
-    let location = match (given(&f.lat), given(&f.long)) {
-        (Some(lat), Some(long)) => Some(Location {
-            lat: lat
-                .parse()
-                .map_err(|_| ServiceError::invalid("location", "not a number"))?,
-            long: long
-                .parse()
-                .map_err(|_| ServiceError::invalid("location", "not a number"))?,
-        }),
-        _ => None,
-    };
     Ok(FileTicket {
         source: SourceInput {
             platform,
@@ -222,10 +215,11 @@ fn input_of(f: &FilingForm) -> Result<FileTicket, ServiceError> {
         description: None,
         category: given(&f.kategori),
         region: given(&f.wilayah),
-        location,
+        location: form::location(&f.lat, &f.long)?,
         address: given(&f.alamat),
         anonymous: f.anonim.is_some(),
         confidential: f.rahasia.is_some(),
+        attachment_ids: form::file_ids(&f.berkas)?,
     })
 }
 
@@ -234,12 +228,21 @@ fn input_of(f: &FilingForm) -> Result<FileTicket, ServiceError> {
 pub async fn submit(
     state: web::Data<AppState>,
     s: Signed,
-    form: web::Form<FilingForm>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
-    s.check(&form.csrf)?;
-    let f = form.into_inner();
-    let filed = match input_of(&f) {
-        Ok(input) => tickets::file(&state, &s.user, input).await,
+    let Sent {
+        form: mut f,
+        photos,
+    } = form::read::<FilingForm>(&state, &s, &req, payload).await?;
+    let filed = match photos {
+        Ok(photos) => {
+            f.berkas.extend(photos.into_iter().map(|p| p.id));
+            match input_of(&f) {
+                Ok(input) => tickets::file(&state, &s.user, input).await,
+                Err(e) => Err(e),
+            }
+        }
         Err(e) => Err(e),
     };
     match filed {

@@ -48,8 +48,16 @@ fn by_code(code: &str) -> &'static str {
         }
         "username_taken" => "Nama pengguna itu sudah dipakai.",
         "last_admin" => "Admin terakhir tidak dapat dinonaktifkan atau diubah perannya.",
-        "payload_too_large" => "Berkas terlalu besar.",
+        "payload_too_large" => {
+            "Berkas terlalu besar, atau jatah unggahan Anda hari ini sudah habis."
+        }
         "unsupported_media_type" => "Jenis berkas tidak didukung.",
+        "unsupported_file_type" => {
+            "Berkas ini bukan foto atau dokumen yang diterima: kirim JPEG, PNG, WebP, HEIC atau PDF."
+        }
+        "malformed_multipart" | "malformed_form" => {
+            "Formulir terkirim tidak utuh (mungkin koneksi terputus). Kirim lagi."
+        }
         "unavailable" | "request_timeout" => {
             "Layanan sedang sibuk atau basis data tidak terjangkau. Coba lagi sebentar lagi."
         }
@@ -93,6 +101,11 @@ pub fn field(name: &str) -> &str {
         "reason" => "Alasan",
         "note" => "Catatan",
         "resolution" => "Penyelesaian",
+        "notes" => "Temuan dan tindakan di lapangan",
+        "visited_at" => "Waktu kunjungan",
+        "attachment_ids" | "foto" => "Foto",
+        "summary" => "Ringkasan penyelesaian",
+        "no_visit_reason" => "Alasan tanpa kunjungan lapangan",
         other => other,
     }
 }

@@ -6,7 +6,10 @@
 
 pub mod assets;
 mod duties;
+mod evidence;
+mod files;
 mod filing;
+mod form;
 mod format;
 mod frame;
 mod inbox;
@@ -48,6 +51,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/aduan/baru", web::post().to(filing::submit))
                 .route("/aduan/cek", web::get().to(filing::check))
                 .route("/aduan/{code}", web::get().to(ticket::show))
-                .route("/aduan/{code}/{action}", web::post().to(ticket::act)),
+                .route("/aduan/{code}/visit", web::post().to(ticket::visit))
+                .route("/aduan/{code}/{action}", web::post().to(ticket::act))
+                .route("/berkas/{id}", web::get().to(files::original))
+                .route("/berkas/{id}/kecil", web::get().to(files::preview)),
         );
 }

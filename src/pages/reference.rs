@@ -44,11 +44,13 @@ pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse,
         .read(move |c| {
             let mut agencies = agency::all(c, &jur)?;
             agencies.sort_by(|a, b| a.name.cmp(&b.name));
+            let all_divisions = division::all_in_jurisdiction(c, &jur)?;
             let mut rows = vec![];
             for a in &agencies {
-                let mut divisions: Vec<String> = division::all_of_agency(c, &a.id)?
-                    .into_iter()
-                    .map(|d| d.name)
+                let mut divisions: Vec<String> = all_divisions
+                    .iter()
+                    .filter(|d| d.agency_id == a.id)
+                    .map(|d| d.name.clone())
                     .collect();
                 divisions.sort();
                 rows.push(AgencyRow {

@@ -6,23 +6,25 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::evidence::{self, Photo, VisitView};
+use super::form::{self, Sent};
 use super::format::{self, Due};
 use super::frame::{Frame, Section};
 use super::render::{page_with, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::timeline::{describe, Names};
 use super::{labels, messages};
-use crate::db::models::{agency, category, division, event, hold, region};
+use crate::db::models::{agency, category, division, event, field_visit, hold, region};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{Clock, ClockState};
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
 use crate::service::clocks;
-use crate::service::tickets::{self as tickets, Command, TicketDetails};
+use crate::service::tickets::{self as tickets, Command, CreateFieldVisit, TicketDetails, Visit};
 use crate::state::AppState;
 
 pub struct ClockView {
@@ -69,6 +71,13 @@ struct TicketPage {
     divisions: Vec<Choice>,
     notice: Option<&'static str>,
     error: Option<String>,
+    /// The photos it was filed with, and its field visits.
+    filed_photos: Vec<Photo>,
+    visits: Vec<VisitView>,
+    /// The visit form: the time now (its default) and the photos it already brought.
+    now_local: String,
+    kept: Vec<String>,
+    max_bytes: u64,
 }
 
 impl TicketPage {
@@ -90,6 +99,7 @@ struct Loaded {
     /// The names of its category and region.
     category: Option<String>,
     region: Option<String>,
+    visits: Vec<Visit>,
 }
 
 async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, ServiceError> {
@@ -100,16 +110,14 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
             let t = tickets::load_visible_by_code(c, &user, &code)?;
             let events = event::list_for_ticket(c, &t.id)?;
             let all = agency::all(c, &user.jurisdiction_id)?;
-            let mut all_divisions = HashMap::new();
-            for a in &all {
-                for d in division::all_of_agency(c, &a.id)? {
-                    all_divisions.insert(d.id, d.name);
-                }
-            }
-            let divisions = match &t.agency_id {
-                Some(a) => division::all_of_agency(c, a)?,
-                None => vec![],
-            };
+            let every_division = division::all_in_jurisdiction(c, &user.jurisdiction_id)?;
+            let divisions = every_division
+                .iter()
+                .filter(|d| t.agency_id.as_ref() == Some(&d.agency_id))
+                .cloned()
+                .collect();
+            let all_divisions = every_division.into_iter().map(|d| (d.id, d.name)).collect();
+            let visits = field_visit::list_for_ticket(c, &t.id)?;
             let hold = hold::find(c, &t.id)?;
             let category = match &t.category_id {
                 Some(id) => category::find(c, &user.jurisdiction_id, id)?.map(|k| k.name),
@@ -131,6 +139,7 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 calendar,
                 category,
                 region,
+                visits,
             })
         })
         .await
@@ -154,7 +163,16 @@ fn clock_state(s: ClockState) -> &'static str {
     }
 }
 
-fn view(s: &Signed, l: Loaded, notice: Option<&'static str>, error: Option<String>) -> TicketPage {
+/// What the page says besides the complaint: a notice after an action, or why it was refused
+/// (with the photos the refused form brought, kept for the next try).
+#[derive(Default)]
+struct Said {
+    notice: Option<&'static str>,
+    error: Option<String>,
+    kept: Vec<String>,
+}
+
+fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
     let tz = s.user.timezone();
     let now = chrono::Utc::now();
     let t = &l.details.ticket;
@@ -230,10 +248,18 @@ fn view(s: &Signed, l: Loaded, notice: Option<&'static str>, error: Option<Strin
                 name: d.name,
             })
             .collect(),
-        notice,
-        error,
+        notice: said.notice,
+        error: said.error,
+        filed_photos: evidence::photos(&l.details.files, "Foto aduan", tz),
+        visits: evidence::visits(&l.visits, tz),
+        now_local: now.with_timezone(&tz).format(LOCAL_INPUT).to_string(),
+        kept: said.kept,
+        max_bytes: state.settings.max_upload_bytes,
     }
 }
+
+/// A `datetime-local` field's format.
+const LOCAL_INPUT: &str = "%Y-%m-%dT%H:%M";
 
 #[derive(Deserialize)]
 pub struct Shown {
@@ -253,13 +279,17 @@ pub async fn show(
     q: web::Query<Shown>,
 ) -> Result<HttpResponse, PageError> {
     let loaded = load(&state, &s, code.into_inner()).await?;
+    let said = |notice| Said {
+        notice,
+        ..Said::default()
+    };
     let notice = match (&q.baru, &q.sudah, &q.selesai) {
         (Some(_), _, _) => Some("Aduan tercatat. Kode lacaknya di atas; sampaikan kepada pelapor."),
         (_, Some(_), _) => Some("Komentar ini sudah tercatat sebelumnya; inilah aduannya."),
         (_, _, Some(action)) => Some(done_words(action)),
         _ => None,
     };
-    page_with(StatusCode::OK, &view(&s, loaded, notice, None))
+    page_with(StatusCode::OK, &view(&state, &s, loaded, said(notice)))
 }
 
 /// What the notice after an action says.
@@ -277,6 +307,7 @@ fn done_words(action: &str) -> &'static str {
         Some(Action::Refer) => "Aduan sudah dirujuk.",
         Some(Action::Hold) => "Aduan ditunda menunggu keterangan pelapor.",
         Some(Action::Resume) => "Aduan dilanjutkan.",
+        Some(Action::Visit) => "Kunjungan lapangan sudah dicatat.",
         _ => "Tersimpan.",
     }
 }
@@ -371,26 +402,108 @@ pub async fn act(
     let version = form.versi;
     let done = async {
         let cmd = command(action, form)?;
-        let user = s.user.clone();
-        let wanted = code.clone();
-        let id = state
-            .db
-            .read(move |c| tickets::load_visible_by_code(c, &user, &wanted).map(|t| t.id))
-            .await?;
+        let id = ticket_id(&state, &s, &code).await?;
         tickets::act(&state, s.user.clone(), id, version, cmd).await
     }
-    .await;
+    .await
+    .map(|t| t.ticket.code);
+    after(&state, &s, code, action, done, vec![]).await
+}
+
+/// The id of the complaint with tracking code `code`, when the user may see it.
+async fn ticket_id(state: &AppState, s: &Signed, code: &str) -> Result<String, ServiceError> {
+    let user = s.user.clone();
+    let wanted = code.to_string();
+    state
+        .db
+        .read(move |c| tickets::load_visible_by_code(c, &user, &wanted).map(|t| t.id))
+        .await
+}
+
+/// After an action on complaint `code`: to the complaint with a word about it (303), or the
+/// complaint as it is now with why the action was refused (the photos the form brought kept).
+async fn after(
+    state: &AppState,
+    s: &Signed,
+    code: String,
+    action: Action,
+    done: Result<String, ServiceError>,
+    kept: Vec<String>,
+) -> Result<HttpResponse, PageError> {
     match done {
-        Ok(t) => Ok(see_other(&format!(
-            "{ROOT}/aduan/{}?selesai={}",
-            t.ticket.code,
+        Ok(code) => Ok(see_other(&format!(
+            "{ROOT}/aduan/{code}?selesai={}",
             action.as_str()
         ))),
         Err(e @ (ServiceError::Internal(_) | ServiceError::NotFound(_))) => Err(e.into()),
         Err(e) => {
             let status = crate::api::problem::status_of(&e);
-            let loaded = load(&state, &s, code).await?;
-            page_with(status, &view(&s, loaded, None, Some(messages::message(&e))))
+            let loaded = load(state, s, code).await?;
+            let said = Said {
+                error: Some(messages::message(&e)),
+                kept,
+                ..Said::default()
+            };
+            page_with(status, &view(state, s, loaded, said))
         }
     }
+}
+
+/// The field visit form: when, what was found, where, and photos.
+#[derive(Deserialize)]
+pub struct VisitForm {
+    versi: Option<i32>,
+    #[serde(default)]
+    waktu: String,
+    #[serde(default)]
+    catatan: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    long: String,
+    /// Photos a refused form already brought.
+    #[serde(default)]
+    berkas: Vec<String>,
+}
+
+/// The visit form as the service's input, with `photos` besides the ones it kept.
+fn visit_input(f: &VisitForm, tz: chrono_tz::Tz) -> Result<CreateFieldVisit, ServiceError> {
+    let visited_at = match f.waktu.trim() {
+        "" => chrono::Utc::now().fixed_offset(),
+        t => chrono::NaiveDateTime::parse_from_str(t, LOCAL_INPUT)
+            .ok()
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.fixed_offset())
+            .ok_or_else(|| ServiceError::invalid("visited_at", "not a date and time"))?,
+    };
+    Ok(CreateFieldVisit {
+        visited_at,
+        notes: given(Some(f.catatan.clone())),
+        location: form::location(&f.lat, &f.long)?,
+        attachment_ids: form::file_ids(&f.berkas)?,
+    })
+}
+
+/// `POST /app/aduan/{code}/visit` (multipart, with photos): records a field visit.
+pub async fn visit(
+    state: web::Data<AppState>,
+    s: Signed,
+    code: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, PageError> {
+    let code = code.into_inner();
+    let Sent {
+        form: mut f,
+        photos,
+    } = form::read::<VisitForm>(&state, &s, &req, payload).await?;
+    let done = async {
+        f.berkas.extend(photos?.into_iter().map(|p| p.id));
+        let input = visit_input(&f, s.user.timezone())?;
+        let id = ticket_id(&state, &s, &code).await?;
+        tickets::record_visit(&state, s.user.clone(), id, f.versi, input).await
+    }
+    .await
+    .map(|(t, _)| t.ticket.code);
+    after(&state, &s, code, Action::Visit, done, f.berkas).await
 }

@@ -132,12 +132,15 @@ async fn places(state: &AppState, jur: String) -> Result<Places, ServiceError> {
         .read(move |c| {
             let mut agencies = agency::all(c, &jur)?;
             agencies.sort_by(|a, b| a.name.cmp(&b.name));
-            let mut divisions = vec![];
-            for a in &agencies {
-                for d in division::all_of_agency(c, &a.id)? {
-                    divisions.push((d, a.name.clone()));
-                }
-            }
+            let mut divisions: Vec<(division::Division, String)> =
+                division::all_in_jurisdiction(c, &jur)?
+                    .into_iter()
+                    .filter_map(|d| {
+                        let agency = agencies.iter().find(|a| a.id == d.agency_id)?;
+                        Some((d, agency.name.clone()))
+                    })
+                    .collect();
+            divisions.sort_by(|(a, an), (b, bn)| (an, &a.code).cmp(&(bn, &b.code)));
             Ok(Places {
                 agencies,
                 divisions,

@@ -1,6 +1,7 @@
-//! Uploads: who may upload evidence, how much a day, and the sweep that removes what nothing
-//! uses — staged files of uploads that never finished, attachments never attached to a visit
-//! or an Open311 request, and blobs no attachment names — after a grace period.
+//! Uploads: who may upload evidence, how much a day, which files a caller may attach and read,
+//! and the sweep that removes what nothing uses — staged files of uploads that never finished,
+//! attachments never attached to a ticket, a visit or an Open311 request, and blobs no
+//! attachment names — after a grace period.
 
 use std::time::{Duration, SystemTime};
 
@@ -9,9 +10,103 @@ use chrono::{NaiveDateTime, TimeZone};
 use crate::auth::AuthUser;
 use crate::db::models::attachment::{self, Attachment};
 use crate::db::DbConnection;
+use crate::domain::lifecycle;
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::files::upload::{self, Received};
+use crate::ids::AttachmentId;
 use crate::state::AppState;
+
+/// At most this many files go with one filing or one field visit.
+pub const MAX_FILES: usize = 20;
+
+/// The files `ids` names, in that order: distinct, at most [`MAX_FILES`], each uploaded by the
+/// caller (one cannot attach another person's upload).
+pub fn own_files(
+    c: &mut DbConnection,
+    caller: &AuthUser,
+    ids: &[AttachmentId],
+) -> Result<Vec<Attachment>, ServiceError> {
+    let ids: Vec<String> = ids.iter().map(|a| a.db()).collect();
+    let mut seen = std::collections::HashSet::new();
+    if !ids.iter().all(|i| seen.insert(i)) || ids.len() > MAX_FILES {
+        return Err(ServiceError::invalid(
+            "attachment_ids",
+            format!("must list distinct files, at most {MAX_FILES}"),
+        ));
+    }
+    let found = attachment::find_many(c, &caller.jurisdiction_id, &ids)?;
+    ids.iter()
+        .map(|id| {
+            found
+                .iter()
+                .find(|a| &a.id == id && a.uploader_id == caller.id)
+                .cloned()
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "attachment_ids",
+                        format!("{id} is not a file you uploaded"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// The file `id`, when the caller may read it: its uploader, and whoever sees a ticket that
+/// uses it. Anyone else is told there is no such file.
+pub fn readable(
+    c: &mut DbConnection,
+    caller: &AuthUser,
+    id: &str,
+) -> Result<Attachment, ServiceError> {
+    let hidden = || ServiceError::not_found("there is no file with this id");
+    let row = attachment::find(c, &caller.jurisdiction_id, id)?.ok_or_else(hidden)?;
+    let me = caller.actor();
+    let allowed = row.uploader_id == caller.id
+        || attachment::tickets_using(c, &row.id)?
+            .iter()
+            .any(|t| lifecycle::can_see(&me, &t.facts(false)));
+    if allowed {
+        Ok(row)
+    } else {
+        Err(hidden())
+    }
+}
+
+/// Which bytes of a file to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendition {
+    Original,
+    /// The small JPEG preview of a photo (404 when it has none).
+    Preview,
+}
+
+/// A file the caller may read, with the bytes of `rendition` (its content type is the row's
+/// for the original, JPEG for a preview).
+pub async fn fetch(
+    state: &AppState,
+    caller: AuthUser,
+    id: String,
+    rendition: Rendition,
+) -> Result<(Attachment, Vec<u8>), ServiceError> {
+    let blobs = state.blobs.clone();
+    state
+        .db
+        .read(move |c| {
+            let row = readable(c, &caller, &id)?;
+            let digest = match rendition {
+                Rendition::Original => row.sha256.clone(),
+                Rendition::Preview => row.thumbnail_sha256.clone().ok_or_else(|| {
+                    ServiceError::not_found("this file has no preview (not a photo)")
+                })?,
+            };
+            let bytes = blobs.get(&digest).map_err(|e| {
+                ServiceError::internal(anyhow::Error::new(e).context("reading a blob"))
+            })?;
+            Ok((row, bytes))
+        })
+        .await
+}
 
 /// The start of the caller's local day, in UTC.
 fn start_of_today(caller: &AuthUser) -> NaiveDateTime {
@@ -87,6 +182,38 @@ pub async fn record(
             Ok::<_, ServiceError>(row)
         })
         .await
+}
+
+/// Takes in files a front received for the caller (a console form's photos): the allowance
+/// checked for all of them, each judged by its content and stored, their rows written.
+pub async fn accept_all(
+    state: &AppState,
+    caller: &AuthUser,
+    files: Vec<Received>,
+    part: &str,
+) -> Result<Vec<Attachment>, ServiceError> {
+    if files.len() > MAX_FILES {
+        return Err(ServiceError::invalid(
+            part,
+            format!("send at most {MAX_FILES} files"),
+        ));
+    }
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    may_upload(state, caller, total as i64).await?;
+    let mut rows = Vec::with_capacity(files.len());
+    for got in files {
+        let row = upload::accept(
+            state.blobs.clone(),
+            got,
+            &caller.jurisdiction_id,
+            &caller.id,
+            caller.timezone(),
+            part,
+        )
+        .await?;
+        rows.push(record(state, caller, row).await?);
+    }
+    Ok(rows)
 }
 
 /// What a sweep removed.

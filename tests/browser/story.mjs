@@ -1,19 +1,32 @@
 // The console's story in real headless Chromium (Debian's /usr/bin/chromium), at a phone's
-// 390×844 viewport: a PIC signs in and files a complaint from a pasted Instagram comment link;
-// the same link again leads to it; a coordinator routes it, the agency head assigns it, the
-// division head starts and resolves it, the PIC closes it with the reply link; the timeline shows
-// every step. Every page is checked with axe-core (no serious or critical violation) and
+// 390×844 viewport: a PIC signs in and files a complaint from a pasted Instagram comment link
+// with a photo, and sees its tracking code and the photo's preview; the same link again leads to
+// it; a coordinator routes it, the agency head assigns it, the division head starts it, records a
+// field visit with a photo and resolves it, the PIC closes it with the reply link; the timeline
+// shows every step. Every page is checked with axe-core (no serious or critical violation) and
 // photographed under target/browser/.
 //
 // node story.mjs <base-url> <admin-password> <screenshot-dir>
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const [base, adminPassword, shots] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
 const PASSWORD = "a long passphrase";
+// A phone photo with EXIF time (2025-07-08 09:15, Asia/Jakarta) and GPS (Jalancagak).
+const PHOTO = fileURLToPath(new URL("../fixtures/visit-gps.jpg", import.meta.url));
+const CAPTION = "Diambil Selasa, 8 Juli 2025, 09.15 WIB · -6.65830, 107.67720";
+
+// The first preview of the gallery is shown (loaded by the browser, not broken).
+async function previewShown(page) {
+  const img = page.locator(".gallery img").first();
+  await img.scrollIntoViewIfNeeded();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  return true;
+}
 mkdirSync(shots, { recursive: true });
 
 const failures = [];
@@ -113,6 +126,7 @@ try {
   await pic.getByLabel("Akun pengirim").fill("warga_jalancagak");
   await pic.getByLabel("Kategori (perangkat daerah yang disarankan)").selectOption("jalan");
   await pic.getByLabel("Kecamatan/desa").selectOption("jalancagak.curugrendeng");
+  await pic.getByLabel("Foto atau tangkapan layar (opsional)").setInputFiles(PHOTO);
   await look(pic, "02-filing");
   console.log(`weight of the filing page: ${pic.weigh()} bytes`);
   await pic.getByRole("button", { name: "Kirim" }).click();
@@ -120,6 +134,8 @@ try {
   const code = (await pic.locator("h1 .code").textContent()).trim();
   check(/^SBG-\d\d-\d{6}$/.test(code), `filed with the tracking code ${code}`);
   check(await pic.getByText("Aduan tercatat.").isVisible(), "the filing is confirmed");
+  check(await previewShown(pic), "the filed photo's preview is shown");
+  check(await pic.getByText(CAPTION).isVisible(), "with the photo's EXIF time and place");
   await look(pic, "03-complaint-new");
 
   // The same link again leads to the existing complaint.
@@ -147,13 +163,20 @@ try {
   await kadis.getByRole("button", { name: "Tugaskan" }).click();
   await kadis.getByText("Aduan sudah ditugaskan ke bidang.").waitFor();
 
-  // The division head starts and resolves it.
+  // The division head starts it, records a field visit with a photo, and resolves it.
   const kabid = await person("ujang.kabid");
   await kabid.getByRole("link", { name: code }).click();
   await kabid.getByRole("button", { name: "Mulai kerjakan" }).click();
   await kabid.getByText("Pengerjaan sudah dimulai.").waitFor();
+  await kabid.getByLabel("Temuan dan tindakan di lapangan").fill("Lubang 3 titik, sudah ditambal sepanjang 120 m");
+  await kabid.getByLabel("Foto kunjungan").setInputFiles(PHOTO);
+  await look(kabid, "05-visit-form");
+  await kabid.getByRole("button", { name: "Catat kunjungan" }).click();
+  await kabid.getByText("Kunjungan lapangan sudah dicatat.").waitFor();
+  check(await kabid.getByText("Lubang 3 titik, sudah ditambal sepanjang 120 m").isVisible(), "the visit's notes are shown");
+  check(await previewShown(kabid), "the visit photo's preview is shown");
+  await look(kabid, "05-complaint-visited");
   await kabid.getByLabel("Ringkasan penyelesaian").fill("Jalan sudah ditambal sepanjang 120 m");
-  await kabid.getByLabel("Alasan tanpa kunjungan lapangan (bila tidak ada kunjungan)").fill("dikerjakan rekanan, foto menyusul");
   await kabid.getByRole("button", { name: "Nyatakan selesai" }).click();
   await kabid.getByText("Aduan sudah dinyatakan selesai dikerjakan.").waitFor();
 
@@ -169,20 +192,21 @@ try {
     "dadang.koord mendisposisikan ke Dinas Pekerjaan Umum dan Penataan Ruang",
     "asep.kadis menugaskan ke Bidang Bina Marga",
     "ujang.kabid mulai mengerjakan",
+    "ujang.kabid mencatat kunjungan lapangan",
     "ujang.kabid menyelesaikan: Jalan sudah ditambal sepanjang 120 m",
     "siti.pic menutup dengan tautan balasan",
   ]) {
     check(timeline.includes(line), `timeline: ${line}`);
   }
-  await look(pic, "05-complaint-closed");
+  await look(pic, "06-complaint-closed");
 
   // The other pages.
   await pic.getByRole("link", { name: "Aduan", exact: true }).click();
-  await look(pic, "06-list");
+  await look(pic, "07-list");
   await pic.goto(base + "/app/tugas");
-  await look(pic, "07-duties");
+  await look(pic, "08-duties");
   await pic.goto(base + "/app/masuk");
-  await look(pic, "08-sign-in");
+  await look(pic, "09-sign-in");
 } catch (e) {
   failures.push(String(e && e.stack || e));
   console.error(e);

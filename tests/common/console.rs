@@ -94,6 +94,52 @@ impl<'a> Visitor<'a> {
         r
     }
 
+    /// Sends a form as a browser does when it has a file input: multipart, the text fields in
+    /// order and then each file as a part named `foto` (`(file name, bytes)`; an input left
+    /// empty is sent as a part with an empty name and no bytes).
+    pub async fn post_with_files(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Resp {
+        let boundary = "----aduan-console-boundary-51c2";
+        let mut body = Vec::new();
+        for (k, v) in form {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let empty: &[(&str, &[u8])] = &[("", b"")];
+        for (name, bytes) in if files.is_empty() { empty } else { files } {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"foto\"; filename=\"{name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = self.with_cookies(
+            TestRequest::post()
+                .uri(path)
+                .insert_header((
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                ))
+                .set_payload(body),
+        );
+        let r = self.app.send(req).await;
+        self.keep(&r);
+        r
+    }
+
     /// Signs in through the form; the answer to the form (303 when it worked).
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Resp {
         let form = self.get("/app/masuk").await;

@@ -29,25 +29,47 @@ pub fn multipart(
     Multipart::new(headers, PartHeaders::new(payload, &boundary, total))
 }
 
-/// A multipart form: its file part (when there is one) and its text parts, in order.
+/// A multipart form: its file parts and its text parts, in order.
 pub struct Form {
-    pub file: Option<Received>,
+    pub files: Vec<Received>,
     pub fields: Vec<(String, String)>,
 }
 
-/// Reads a multipart form: streams the part named `file_part` to the staging folder, hashing as
-/// it goes and stopping at `limit` bytes; keeps the other parts as text, `text_limit` bytes in
-/// all.
+impl Form {
+    /// The file of a form that has at most one.
+    pub fn file(&mut self) -> Option<Received> {
+        self.files.pop()
+    }
+}
+
+/// The file parts a form may have: their name and how many.
+#[derive(Debug, Clone, Copy)]
+pub struct FileParts<'a> {
+    pub name: &'a str,
+    pub most: usize,
+}
+
+impl FileParts<'_> {
+    /// One part named `name`.
+    pub fn one(name: &str) -> FileParts<'_> {
+        FileParts { name, most: 1 }
+    }
+}
+
+/// Reads a multipart form: streams each part named `parts.name` to the staging folder, hashing
+/// as it goes and stopping at `limit` bytes a file; keeps the other parts as text,
+/// `text_limit` bytes in all. A browser's empty file input (no name, no bytes) is no file.
 pub async fn receive(
     mut form: Multipart,
     staging: &Path,
     limit: u64,
-    file_part: &str,
+    parts: FileParts<'_>,
     text_limit: usize,
 ) -> Result<Form, ServiceError> {
+    let file_part = parts.name;
     let bad = |detail: String| ServiceError::bad_request("malformed_multipart", detail);
     let mut out = Form {
-        file: None,
+        files: Vec::new(),
         fields: Vec::new(),
     };
     let mut text_bytes = 0usize;
@@ -86,20 +108,30 @@ pub async fn receive(
             out.fields.push((name, text));
             continue;
         }
-        if out.file.is_some() {
+        if out.files.len() == parts.most {
             return Err(ServiceError::invalid(
                 file_part,
-                "send one file per request",
+                match parts.most {
+                    1 => "send one file per request".to_string(),
+                    n => format!("send at most {n} files"),
+                },
             ));
         }
-        let filename = field.content_disposition().and_then(|cd| cd.get_filename());
-        let mut upload = Upload::begin(staging, limit, filename).await?;
+        let filename = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(str::to_string);
+        let mut upload = Upload::begin(staging, limit, filename.as_deref()).await?;
         while let Some(chunk) = field.next().await {
             upload
                 .write(&chunk.map_err(|e| bad(e.to_string()))?)
                 .await?;
         }
-        out.file = Some(upload.finish().await?);
+        let got = upload.finish().await?;
+        let nothing_chosen = got.size == 0 && filename.as_deref() == Some("");
+        if !nothing_chosen {
+            out.files.push(got);
+        }
     }
     Ok(out)
 }

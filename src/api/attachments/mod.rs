@@ -1,4 +1,4 @@
-//! Evidence files: `/api/v1/attachments` — upload (multipart) and download.
+//! Evidence files: `/api/v1/attachments` — upload (multipart), download, a photo's preview.
 
 mod get_attachment;
 pub mod intake;
@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use get_attachment::download;
 pub use upload_attachment::UploadForm;
 
 use crate::db::models::attachment::Attachment;
@@ -30,6 +31,9 @@ pub struct AttachmentView {
     /// Where the photo was taken (EXIF GPS).
     pub lat: Option<f64>,
     pub long: Option<f64>,
+    /// A small JPEG preview is at `/api/v1/attachments/{id}/preview` (photos aduan can decode:
+    /// JPEG, PNG, WebP).
+    pub has_preview: bool,
 }
 
 impl From<Attachment> for AttachmentView {
@@ -43,11 +47,13 @@ impl From<Attachment> for AttachmentView {
             taken_at: a.taken_at.map(|t| t.and_utc()),
             lat: a.lat,
             long: a.lng,
+            has_preview: a.thumbnail_sha256.is_some(),
         }
     }
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(upload_attachment::upload_attachment)
-        .service(get_attachment::get_attachment);
+        .service(get_attachment::get_attachment)
+        .service(get_attachment::get_attachment_preview);
 }

@@ -43,16 +43,16 @@ pub async fn upload_attachment(
     // Before a byte of the body: may this user upload, and is today's allowance left?
     service::may_upload(&state, &caller, 0).await?;
     let form = intake::multipart(req.headers(), payload, state.settings.max_body());
-    let form = intake::receive(
+    let mut form = intake::receive(
         form,
         state.blobs.staging_dir(),
         state.settings.max_upload_bytes,
-        "file",
+        intake::FileParts::one("file"),
         64 * 1024,
     )
     .await?;
     let got = form
-        .file
+        .file()
         .ok_or_else(|| ServiceError::invalid("file", "the form has no part named 'file'"))?;
     service::may_upload(&state, &caller, got.size as i64).await?;
     let row = upload::accept(

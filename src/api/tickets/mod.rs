@@ -110,6 +110,8 @@ pub struct TicketView {
     pub next_due_at: Option<DateTime<Utc>>,
     /// Set while the ticket waits for the complainant's information.
     pub hold: Option<HoldView>,
+    /// The photos and screenshots it was filed with (field visits list their own).
+    pub attachments: Vec<crate::api::attachments::AttachmentView>,
 }
 
 /// Why and since when a ticket is on hold.
@@ -131,6 +133,7 @@ impl TicketView {
             category,
             region,
             hold,
+            files,
             ..
         } = d;
         let hold_limit = chrono::Duration::days(caller.jurisdiction.hold_limit_days as i64);
@@ -172,6 +175,7 @@ impl TicketView {
             created_at: t.created_at.and_utc(),
             updated_at: t.updated_at.and_utc(),
             allowed_actions,
+            attachments: files.into_iter().map(Into::into).collect(),
             clocks,
             next_due_at: t.next_due_at.map(|t| t.and_utc()),
             hold,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{attachments, field_visit_attachments, tickets};
+use crate::db::schema::{attachments, field_visit_attachments, ticket_attachments, tickets};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -21,6 +21,8 @@ pub struct Attachment {
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub created_at: NaiveDateTime,
+    /// The blob of the photo's small JPEG preview, when one could be made.
+    pub thumbnail_sha256: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &Attachment) -> QueryResult<()> {
@@ -55,7 +57,47 @@ pub fn find_many(
         .load(conn)
 }
 
-/// The tickets that use the attachment: in a field visit, or as an Open311 request's media.
+/// Links `files` to the ticket they were filed with, in their order.
+pub fn link_to_ticket(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+    files: &[Attachment],
+) -> QueryResult<()> {
+    // One statement per row: batch inserts are not available through the multi connection.
+    for (i, a) in files.iter().enumerate() {
+        diesel::insert_into(ticket_attachments::table)
+            .values((
+                ticket_attachments::ticket_id.eq(ticket_id),
+                ticket_attachments::attachment_id.eq(&a.id),
+                ticket_attachments::position.eq(i as i32),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The files the tickets `ticket_ids` were filed with, each with its ticket's id, in their
+/// order.
+pub fn of_tickets(
+    conn: &mut DbConnection,
+    ticket_ids: &[String],
+) -> QueryResult<Vec<(String, Attachment)>> {
+    if ticket_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    ticket_attachments::table
+        .inner_join(attachments::table)
+        .filter(ticket_attachments::ticket_id.eq_any(ticket_ids))
+        .order((
+            ticket_attachments::ticket_id,
+            ticket_attachments::position.asc(),
+        ))
+        .select((ticket_attachments::ticket_id, Attachment::as_select()))
+        .load(conn)
+}
+
+/// The tickets that use the attachment: filed with it, in a field visit, or as an Open311
+/// request's media.
 pub fn tickets_using(
     conn: &mut DbConnection,
     attachment_id: &str,
@@ -70,6 +112,11 @@ pub fn tickets_using(
                         .filter(field_visit_attachments::attachment_id.eq(attachment_id))
                         .select(field_visit_attachments::ticket_id),
                 )
+                .or(tickets::id.eq_any(
+                    ticket_attachments::table
+                        .filter(ticket_attachments::attachment_id.eq(attachment_id))
+                        .select(ticket_attachments::ticket_id),
+                ))
                 .or(tickets::id.eq_any(
                     open311_requests::table
                         .filter(open311_requests::attachment_id.eq(attachment_id))
@@ -94,8 +141,8 @@ pub fn uploaded_since(
     Ok((rows.len() as i64, rows.iter().sum()))
 }
 
-/// Removes the attachments made before `before` that nothing uses (no field visit, no Open311
-/// request), in one statement; gives the digests of the removed rows.
+/// Removes the attachments made before `before` that nothing uses (no ticket, no field visit,
+/// no Open311 request), in one statement; gives the digests of the removed rows.
 pub fn delete_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<String>> {
     use crate::db::schema::open311_requests;
     let unused = attachments::table
@@ -103,6 +150,9 @@ pub fn delete_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryRes
         .filter(diesel::dsl::not(diesel::dsl::exists(
             field_visit_attachments::table
                 .filter(field_visit_attachments::attachment_id.eq(attachments::id)),
+        )))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            ticket_attachments::table.filter(ticket_attachments::attachment_id.eq(attachments::id)),
         )))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             open311_requests::table
@@ -113,11 +163,18 @@ pub fn delete_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryRes
         .get_results(conn)
 }
 
-/// Which of `digests` some attachment row still uses.
+/// Which of `digests` some attachment row still uses, as its file or as its preview.
 pub fn digests_in_use(conn: &mut DbConnection, digests: &[String]) -> QueryResult<Vec<String>> {
-    attachments::table
+    let mut used: Vec<String> = attachments::table
         .filter(attachments::sha256.eq_any(digests))
         .select(attachments::sha256)
         .distinct()
-        .load(conn)
+        .load(conn)?;
+    let previews: Vec<Option<String>> = attachments::table
+        .filter(attachments::thumbnail_sha256.eq_any(digests))
+        .select(attachments::thumbnail_sha256)
+        .distinct()
+        .load(conn)?;
+    used.extend(previews.into_iter().flatten());
+    Ok(used)
 }

@@ -95,6 +95,19 @@ pub fn update(
     .execute(conn)
 }
 
+/// Every division of the jurisdiction's agencies, by agency and code (one query for a page
+/// that names divisions of any agency).
+pub fn all_in_jurisdiction(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<Vec<Division>> {
+    divisions::table
+        .filter(divisions::jurisdiction_id.eq(jurisdiction_id))
+        .order((divisions::agency_id.asc(), divisions::code.asc()))
+        .select(Division::as_select())
+        .load(conn)
+}
+
 /// Every division of an agency, by code.
 pub fn all_of_agency(conn: &mut DbConnection, agency_id: &str) -> QueryResult<Vec<Division>> {
     divisions::table

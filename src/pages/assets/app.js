@@ -51,17 +51,29 @@ document.addEventListener("submit", function (e) {
   if (input.value.trim()) { check(); }
 })();
 
-// "Pakai lokasi saya": the phone's position into the location fields, when asked.
-(function () {
-  var button = document.querySelector("button[data-locate]");
-  if (!button || !navigator.geolocation) { return; }
+// "Pakai lokasi saya": the phone's position into the location fields beside the button.
+document.querySelectorAll("button[data-locate]").forEach(function (button) {
+  if (!navigator.geolocation) { return; }
+  var box = button.closest("fieldset");
   button.hidden = false;
   button.addEventListener("click", function () {
     navigator.geolocation.getCurrentPosition(function (p) {
-      document.getElementById("lat").value = p.coords.latitude.toFixed(6);
-      document.getElementById("long").value = p.coords.longitude.toFixed(6);
+      box.querySelector("[name=lat]").value = p.coords.latitude.toFixed(6);
+      box.querySelector("[name=long]").value = p.coords.longitude.toFixed(6);
     }, function () {
       button.textContent = "Lokasi tidak tersedia";
     }, { enableHighAccuracy: true, timeout: 15000 });
   });
-})();
+});
+
+// Photos over the form's limit are refused here, before a slow connection carries them.
+document.querySelectorAll("input[type=file][data-max]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var total = 0;
+    Array.prototype.forEach.call(input.files, function (f) { total += f.size; });
+    var max = Number(input.dataset.max);
+    input.setCustomValidity(total > max
+      ? "Foto terlalu besar: paling banyak " + Math.floor(max / 1048576) + " MB seluruhnya."
+      : "");
+  });
+});

@@ -1,9 +1,10 @@
 //! A ticket with what every reader of it needs besides its row: the codes of its category and
-//! region, its clocks and its hold. Loaded for a whole page in a fixed number of queries.
+//! region, its clocks, its hold and the files it was filed with. Loaded for a whole page in a fixed number of queries.
 
 use std::collections::HashMap;
 
 use crate::auth::AuthUser;
+use crate::db::models::attachment::{self, Attachment};
 use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::hold::{self, Hold};
 use crate::db::models::ticket::{self, Ticket};
@@ -24,6 +25,8 @@ pub struct TicketDetails {
     pub region: Option<String>,
     pub clocks: Vec<ClockRow>,
     pub hold: Option<Hold>,
+    /// The files it was filed with, in their order.
+    pub files: Vec<Attachment>,
 }
 
 impl TicketDetails {
@@ -65,8 +68,8 @@ pub fn load_visible_by_code(
         .ok_or_else(|| ServiceError::not_found("there is no ticket with this code"))
 }
 
-/// The details of `rows`, in their order: category and region codes in two queries, clocks
-/// and holds in one each.
+/// The details of `rows`, in their order: category and region codes in two queries, clocks,
+/// holds and filed files in one each.
 pub fn details(
     conn: &mut DbConnection,
     rows: Vec<Ticket>,
@@ -88,9 +91,14 @@ pub fn details(
         .into_iter()
         .map(|h| (h.ticket_id.clone(), h))
         .collect();
+    let mut files: HashMap<String, Vec<Attachment>> = HashMap::new();
+    for (ticket_id, a) in attachment::of_tickets(conn, &ticket_ids)? {
+        files.entry(ticket_id).or_default().push(a);
+    }
     Ok(rows
         .into_iter()
         .map(|t| TicketDetails {
+            files: files.remove(&t.id).unwrap_or_default(),
             category: t
                 .category_id
                 .as_ref()

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::details::{details_of, TicketDetails};
 use crate::auth::AuthUser;
+use crate::db::models::attachment;
 use crate::db::models::event::Event;
 use crate::db::models::ticket::{self, Ticket};
 use crate::db::models::{category, region};
@@ -18,7 +19,8 @@ use crate::domain::location::Location;
 use crate::domain::reference::normalise_handle;
 use crate::domain::source::{self, CanonicalUrl, Channel};
 use crate::error::{clean_text, Checks, ServiceError};
-use crate::service::{clocks, journal};
+use crate::ids::AttachmentId;
+use crate::service::{clocks, journal, uploads};
 use crate::state::AppState;
 
 /// The comment (or message) a complaint was found in.
@@ -63,6 +65,10 @@ pub struct FileTicket {
     pub anonymous: bool,
     #[serde(default)]
     pub confidential: bool,
+    /// Photos or screenshots of the comment, uploaded by the caller with
+    /// `POST /api/v1/attachments` (at most 20).
+    #[serde(default)]
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 /// The title when none is given: the first line of the text, cut at a word near 80 characters.
@@ -354,6 +360,7 @@ pub fn file_in(
         |code| region::find_by_code(c, jur, code),
     )?;
     checks.finish()?;
+    let files = uploads::own_files(c, caller, &filing.input.attachment_ids)?;
 
     let now = crate::db::now();
     let mut row = new_row(c, caller, &filing, now)?;
@@ -372,6 +379,7 @@ pub fn file_in(
     ticket::insert(c, &row).map_err(|e| {
         ServiceError::unique_as_conflict(e, "duplicate_comment", "this comment was filed already")
     })?;
+    attachment::link_to_ticket(c, &row.id, &files)?;
     after(c, &row)?;
     let event = filing_event(caller, &row, filing.event_data);
     journal::record(
@@ -390,6 +398,7 @@ pub fn file_in(
         region: place.map(|r| r.code),
         clocks,
         hold: None,
+        files,
     })))
 }
 

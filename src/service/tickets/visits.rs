@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::act::{perform, Change};
 use super::details::{load_visible, TicketDetails};
 use crate::auth::AuthUser;
-use crate::db::models::attachment::{self, Attachment};
+use crate::db::models::attachment::Attachment;
 use crate::db::models::field_visit::{self, FieldVisit, VisitAttachment};
 use crate::db::models::ticket::Ticket;
 use crate::db::DbConnection;
@@ -17,10 +17,8 @@ use crate::domain::lifecycle::Action;
 use crate::domain::location::Location;
 use crate::error::{required_text, ServiceError};
 use crate::ids::AttachmentId;
+use crate::service::uploads;
 use crate::state::AppState;
-
-/// At most this many files per visit.
-const MAX_FILES: usize = 20;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +65,7 @@ fn write_visit(
         loc.check()
             .map_err(|m| ServiceError::invalid("location", m))?;
     }
-    let files = own_files(c, caller, &input.attachment_ids)?;
+    let files = uploads::own_files(c, caller, &input.attachment_ids)?;
     let visit = FieldVisit {
         id: crate::db::new_id(),
         jurisdiction_id: caller.jurisdiction_id.clone(),
@@ -92,38 +90,6 @@ fn write_visit(
     field_visit::insert(c, &visit, &links)?;
     let data = json!({"field_visit_id": visit.id, "attachments": links.len()});
     Ok((Change::data(data), (visit, files)))
-}
-
-/// The files `ids` names, in that order: distinct, at most [`MAX_FILES`], each uploaded by the
-/// caller.
-fn own_files(
-    c: &mut DbConnection,
-    caller: &AuthUser,
-    ids: &[AttachmentId],
-) -> Result<Vec<Attachment>, ServiceError> {
-    let ids: Vec<String> = ids.iter().map(|a| a.db()).collect();
-    let mut seen = std::collections::HashSet::new();
-    if !ids.iter().all(|i| seen.insert(i)) || ids.len() > MAX_FILES {
-        return Err(ServiceError::invalid(
-            "attachment_ids",
-            format!("must list distinct files, at most {MAX_FILES}"),
-        ));
-    }
-    let found = attachment::find_many(c, &caller.jurisdiction_id, &ids)?;
-    ids.iter()
-        .map(|id| {
-            found
-                .iter()
-                .find(|a| &a.id == id && a.uploader_id == caller.id)
-                .cloned()
-                .ok_or_else(|| {
-                    ServiceError::invalid(
-                        "attachment_ids",
-                        format!("{id} is not a file you uploaded"),
-                    )
-                })
-        })
-        .collect()
 }
 
 /// The field visits of ticket `id`, oldest first, if the caller sees the ticket.

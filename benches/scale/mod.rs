@@ -1,0 +1,206 @@
+//! What the benchmarks at scale share: a database filled with synthetic tickets (kept between
+//! runs, shared by every bench that asks for the same number), the real server started on it,
+//! users made and signed in through the API.
+//!
+//! The filled databases: SQLite in `ADUAN_BENCH_DATA` (default `target/bench-analytics`),
+//! PostgreSQL as the database `aduan_bench_analytics_<N>` on `ADUAN_BENCH_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); `ADUAN_BENCH_FRESH=1` starts them again.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use aduan::config::Settings;
+use aduan::state::AppState;
+
+pub const PASSWORD: &str = "bench-password-123";
+
+pub fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+pub fn p(sorted: &[Duration], q: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[derive(QueryableByName)]
+pub struct Count {
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+pub fn count(state: &AppState, sql: &str) -> i64 {
+    let mut c = state.db.conn().expect("connection");
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut *c)
+        .map(|r| r.n)
+        .unwrap_or(0)
+}
+
+/// The database URL for `backend`, created (or emptied with `ADUAN_BENCH_FRESH=1`).
+pub fn database(backend: &str, tickets: usize) -> String {
+    let fresh = env("ADUAN_BENCH_FRESH", "") == "1";
+    if backend == "sqlite" {
+        let dir = std::path::PathBuf::from(env("ADUAN_BENCH_DATA", "target/bench-analytics"));
+        std::fs::create_dir_all(&dir).expect("bench folder");
+        let file = dir.join(format!("analytics-{tickets}.db"));
+        if fresh {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        return format!("sqlite://{}", file.display());
+    }
+    let admin = env(
+        "ADUAN_BENCH_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    );
+    let name = format!("aduan_bench_analytics_{tickets}");
+    let mut c = diesel::PgConnection::establish(&admin).expect("PostgreSQL");
+    if fresh {
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .expect("drop");
+    }
+    let _ = c.batch_execute(&format!("CREATE DATABASE {name}"));
+    let mut u = url::Url::parse(&admin).expect("URL");
+    u.set_path(&name);
+    u.to_string()
+}
+
+pub fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
+    let have = count(state, "SELECT COUNT(*) AS n FROM tickets") as usize;
+    if have >= target {
+        println!("  {backend:<8} {have} tickets already there");
+        return;
+    }
+    let jur = {
+        let mut c = state.db.conn().expect("connection");
+        aduan::db::models::jurisdiction::first(&mut c)
+            .expect("jurisdiction")
+            .expect("a jurisdiction")
+    };
+    let started = Instant::now();
+    let now = Utc::now();
+    let mut done = have;
+    while done < target {
+        let n = (target - done).min(5000);
+        let opts = aduan::cli::synthetic::Options {
+            tickets: n,
+            days,
+            seed: 0xA11CE + done as u64,
+            now,
+        };
+        let j = jur.clone();
+        state
+            .db
+            .write_blocking(move |c| {
+                c.transaction(|c| {
+                    aduan::cli::synthetic::generate(c, &j, &opts)
+                        .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))
+                })
+                .map_err(aduan::db::DbError::from)
+            })
+            .expect("synthetic batch");
+        done += n;
+        if done % 100_000 < 5000 {
+            println!(
+                "  {backend:<8} {done} tickets ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let filled = started.elapsed();
+    let t = Instant::now();
+    let rows = state
+        .db
+        .write_blocking(|c| {
+            aduan::service::projections::rebuild(c, &jur.id, jur.tz())
+                .map_err(aduan::db::DbError::from)
+        })
+        .expect("rebuild");
+    let mut c = state.db.conn().expect("connection");
+    c.batch_execute(if backend == "postgres" {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    })
+    .expect("analyze");
+    println!(
+        "  {backend:<8} filled to {target} tickets in {:.0} s; rollups rebuilt in {:.1} s ({rows} rows)",
+        filled.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
+}
+
+pub async fn start(backend: &str, url: String, dir: &std::path::Path) -> (AppState, String) {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", url),
+        ("ADUAN_DATA_DIR", dir.display().to_string()),
+        ("ADUAN_ADMIN_PASSWORD", PASSWORD.to_string()),
+        (
+            "ADUAN_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret".to_string(),
+        ),
+        // The escalation task would otherwise sweep a million clocks while we time.
+        ("ADUAN_ESCALATION_INTERVAL_MS", "3600000".to_string()),
+    ]);
+    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
+    let state = tokio::task::spawn_blocking(move || aduan::app::bootstrap::prepare(settings))
+        .await
+        .expect("join")
+        .unwrap_or_else(|e| panic!("{backend}: {e:#}"));
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || aduan::build_app(app_state.clone()))
+        .workers(2)
+        .bind("127.0.0.1:0")
+        .expect("bind");
+    let addr = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    (state, format!("http://{addr}"))
+}
+
+pub async fn token(
+    client: &awc::Client,
+    base: &str,
+    admin: &str,
+    role: &str,
+    agency: &str,
+) -> String {
+    let name = format!(
+        "{role}-{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    );
+    let mut r = client
+        .get(format!("{base}/api/v1/agencies?q={agency}&limit=1"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .expect("agency");
+    let v: serde_json::Value = r.json().await.expect("agencies");
+    let agency_id = v["items"][0]["id"].clone();
+    let r = client
+        .post(format!("{base}/api/v1/users"))
+        .bearer_auth(admin)
+        .send_json(&serde_json::json!({"username": name, "password": PASSWORD, "display_name": name, "role": role, "agency_id": agency_id}))
+        .await
+        .expect("user");
+    assert_eq!(r.status(), 201);
+    sign_in(client, base, &name).await
+}
+
+pub async fn sign_in(client: &awc::Client, base: &str, username: &str) -> String {
+    let mut r = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .send_json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .await
+        .expect("sign in");
+    let v: serde_json::Value = r.json().await.expect("token");
+    v["access_token"].as_str().expect("token").to_string()
+}
