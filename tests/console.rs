@@ -815,6 +815,114 @@ async fn patrol_check_in_and_posts(app: TestApp) {
         page.text
     );
     assert_eq!(app.count("activities"), 1);
+
+    // Another PIC of the agency sees who did it, by name.
+    app.person(&admin, "pic.e", "pic", Some("dpupr"), None)
+        .await;
+    let mut other = Visitor::new(&app);
+    assert_eq!(other.sign_in("pic.e", PASSWORD).await.status, 303);
+    let page = other.get("/app/tugas").await;
+    assert!(
+        page.text.contains("Patroli Siang oleh Ibu pic.d"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("DMa1b2c3d4e oleh Ibu pic.d"));
+}
+
+/// The users page holds fifty at a time, with a link to the rest, and finds users by name,
+/// role and agency.
+async fn users_are_searched_and_paged(app: TestApp) {
+    let admin = app.admin_token().await;
+    let dinkes = app.agency_id(&admin, "dinkes").await;
+    for i in 0..54 {
+        let r = app
+            .post(
+                "/api/v1/users",
+                &admin,
+                json!({"username": format!("pic.{i:02}"), "password": PASSWORD,
+                    "display_name": format!("Petugas {i:02}"), "role": "pic", "agency_id": dinkes}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    app.person(&admin, "rina.kadis", "agency_head", Some("dpupr"), None)
+        .await;
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("admin", common::ADMIN_PASSWORD).await.status, 303);
+    let first = v.get("/app/pengguna").await;
+    assert_eq!(first.text.matches("href=\"/app/pengguna/").count(), 50);
+    let next = first
+        .text
+        .split("class=\"button\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a link to the next page")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let second = v.get(&next).await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    // 54 PICs, the admin and the agency head: six more.
+    assert_eq!(second.text.matches("href=\"/app/pengguna/").count(), 6);
+    assert!(!second.text.contains("class=\"button\" href="));
+
+    let found = v.get("/app/pengguna?q=rina").await;
+    assert_eq!(found.text.matches("href=\"/app/pengguna/").count(), 1);
+    assert!(found.text.contains("Ibu rina.kadis"));
+    let heads = v.get("/app/pengguna?peran=agency_head").await;
+    assert_eq!(heads.text.matches("href=\"/app/pengguna/").count(), 1);
+    let of_dinkes = v
+        .get(&format!("/app/pengguna?perangkat={dinkes}&q=petugas%2005"))
+        .await;
+    assert_eq!(
+        of_dinkes.text.matches("href=\"/app/pengguna/").count(),
+        1,
+        "{}",
+        of_dinkes.text
+    );
+    let none = v.get("/app/pengguna?q=tidak-ada-yang-begini").await;
+    assert!(none.text.contains("Tidak ada pengguna yang cocok."));
+}
+
+/// A coordinator with more new complaints than the home page holds is told so and led to the
+/// list, most urgent first.
+async fn a_full_inbox_points_to_the_rest(app: TestApp) {
+    let admin = app.admin_token().await;
+    let (_, pic) = app
+        .person(&admin, "pic.a", "pic", Some("dpupr"), None)
+        .await;
+    app.person(&admin, "koord.a", "coordinator", Some("diskominfo"), None)
+        .await;
+    for i in 0..101 {
+        let r = app
+            .post(
+                "/api/v1/tickets",
+                &pic,
+                comment(&format!("40{i:03}"), "Jalan rusak"),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let mut v = Visitor::new(&app);
+    assert_eq!(v.sign_in("koord.a", PASSWORD).await.status, 303);
+    let page = v.get("/app/").await;
+    assert!(
+        page.text.contains("100 aduan, paling mendesak di atas."),
+        "{}",
+        page.text
+    );
+    assert!(page
+        .text
+        .contains("hanya 100 yang paling mendesak ditampilkan"));
+    assert!(page.text.contains("href=\"/app/aduan?urut=mendesak\""));
+    // The PIC's own inbox (its 101 complaints to answer) is cut the same way.
+    let mut own = Visitor::new(&app);
+    assert_eq!(own.sign_in("pic.a", PASSWORD).await.status, 303);
+    assert!(own
+        .get("/app/")
+        .await
+        .text
+        .contains("hanya 100 yang paling mendesak"));
 }
 
 async fn admins_manage_users(app: TestApp) {
@@ -950,6 +1058,8 @@ async fn admins_manage_users(app: TestApp) {
 
 on_both_backends!(
     admins_manage_users,
+    users_are_searched_and_paged,
+    a_full_inbox_points_to_the_rest,
     patrol_check_in_and_posts,
     filing_from_a_comment,
     lists_search_and_page,

@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::format;
 use super::frame::{Frame, Section};
-use super::messages;
-use super::render::{page_with, see_other, PageError};
+use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
 use crate::db::models::account::{self, AccountFilter};
 use crate::db::models::activity::{self, ActivityFilter};
 use crate::db::models::patrol::{self, PatrolFilter};
+use crate::db::models::user;
 use crate::domain::duty::{slot_day, ActivityKind};
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
@@ -37,6 +37,8 @@ pub struct AccountChoice {
 }
 
 pub struct Done {
+    /// When, for the order (newest first).
+    pub when: NaiveDateTime,
     pub at: String,
     pub text: String,
 }
@@ -84,7 +86,7 @@ async fn render(
     let now = Utc::now();
     let today = now.with_timezone(&tz).date_naive();
     let (user, agency) = (s.user.clone(), s.user.agency_id.clone());
-    let (slots, accounts, patrols, posts) = state
+    let (slots, accounts, patrols, posts, names) = state
         .db
         .read(move |c| {
             let jur = &user.jurisdiction_id;
@@ -107,9 +109,23 @@ async fn render(
                 ..Default::default()
             };
             let posts = activity::list(c, jur, &posts, None, 200)?.items;
-            Ok::<_, ServiceError>((slots, accounts, patrols, posts))
+            let people: Vec<String> = patrols
+                .iter()
+                .map(|p| p.pic_id.clone())
+                .chain(posts.iter().map(|a| a.recorded_by.clone()))
+                .collect();
+            let names = user::names_of(c, jur, &people)?;
+            Ok::<_, ServiceError>((slots, accounts, patrols, posts, names))
         })
         .await?;
+    // Who did it: "Anda" for the user, else the PIC's name.
+    let who = |id: &str| {
+        if id == s.user.id {
+            "Anda".to_string()
+        } else {
+            names.get(id).cloned().unwrap_or_else(|| "PIC lain".into())
+        }
+    };
     let time = |at: NaiveDateTime| format::date_time(at.and_utc(), tz);
     let slots = slots
         .iter()
@@ -139,10 +155,12 @@ async fn render(
     let mut done: Vec<Done> = patrols
         .iter()
         .map(|p| Done {
+            when: p.started_at,
             at: time(p.started_at),
-            text: format!("Patroli {} oleh {}", p.slot, short(&p.pic_id, &s.user.id)),
+            text: format!("Patroli {} oleh {}", p.slot, who(&p.pic_id)),
         })
         .chain(posts.iter().map(|a| Done {
+            when: a.posted_at,
             at: time(a.posted_at),
             text: format!(
                 "{} {} oleh {}",
@@ -152,11 +170,11 @@ async fn render(
                     "Konten sendiri"
                 },
                 a.url,
-                short(&a.recorded_by, &s.user.id)
+                who(&a.recorded_by)
             ),
         }))
         .collect();
-    done.sort_by(|a, b| b.at.cmp(&a.at));
+    done.sort_by_key(|d| std::cmp::Reverse(d.when));
     page_with(
         status,
         &DutiesPage {
@@ -171,15 +189,6 @@ async fn render(
     )
 }
 
-/// "Anda" for the user, else a PIC of the agency.
-fn short(who: &str, me: &str) -> &'static str {
-    if who == me {
-        "Anda"
-    } else {
-        "PIC lain"
-    }
-}
-
 #[derive(Deserialize)]
 pub struct PatrolForm {
     #[serde(default)]
@@ -190,22 +199,24 @@ pub struct PatrolForm {
     komentar: String,
     #[serde(default)]
     catatan: String,
+    /// The accounts ticked (a repeated field).
+    #[serde(default)]
+    akun: Vec<String>,
 }
 
-/// `POST /app/tugas/patroli`: checks in for a slot now (the accounts ticked are sent as the
-/// repeated field `akun`, which `web::Form` cannot hold: they are read from the raw body).
+/// `POST /app/tugas/patroli`: checks in for a slot now.
 pub async fn check_in(
     state: web::Data<AppState>,
     s: Signed,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let form: PatrolForm = serde_urlencoded_pairs(&pairs);
+    let form: PatrolForm = serde_html_form::from_bytes(&body)
+        .map_err(|e| ServiceError::bad_request("malformed_form", e.to_string()))?;
     s.check(&form.csrf)?;
-    let accounts: Vec<uuid::Uuid> = pairs
+    let accounts: Vec<uuid::Uuid> = form
+        .akun
         .iter()
-        .filter(|(k, _)| k == "akun")
-        .filter_map(|(_, v)| uuid::Uuid::parse_str(v).ok())
+        .filter_map(|v| uuid::Uuid::parse_str(v).ok())
         .collect();
     let comments = match form.komentar.trim() {
         "" => None,
@@ -228,29 +239,10 @@ pub async fn check_in(
     };
     match done {
         Ok(_) => Ok(see_other(&format!("{ROOT}/tugas?selesai=patroli"))),
-        Err(e @ ServiceError::Internal(_)) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
-            render(&state, &s, status, None, Some(messages::message(&e))).await
+            let (status, error) = refused(e)?;
+            render(&state, &s, status, None, Some(error)).await
         }
-    }
-}
-
-/// The single-valued fields of a form given as pairs (the last of a repeated one wins).
-fn serde_urlencoded_pairs(pairs: &[(String, String)]) -> PatrolForm {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    PatrolForm {
-        csrf: get("csrf"),
-        slot: get("slot"),
-        komentar: get("komentar"),
-        catatan: get("catatan"),
     }
 }
 
@@ -298,10 +290,9 @@ pub async fn record_post(
     };
     match done {
         Ok(_) => Ok(see_other(&format!("{ROOT}/tugas?selesai=unggahan"))),
-        Err(e @ ServiceError::Internal(_)) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
-            render(&state, &s, status, None, Some(messages::message(&e))).await
+            let (status, error) = refused(e)?;
+            render(&state, &s, status, None, Some(error)).await
         }
     }
 }

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::form::{self, Sent};
 use super::frame::{Frame, Section};
-use super::render::{page_with, see_other, PageError};
+use super::labels;
+use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
-use super::{labels, messages};
 use crate::db::models::region::RegionFilter;
 use crate::db::models::{agency, category, region};
 use crate::domain::source::{self, Channel};
@@ -255,10 +255,9 @@ pub async fn submit(
             let known = Some((r.code, labels::status(r.status)));
             form_page(&state, &s, StatusCode::OK, f, None, known).await
         }
-        Err(e @ ServiceError::Internal(_)) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
-            form_page(&state, &s, status, f, Some(messages::message(&e)), None).await
+            let (status, error) = refused(e)?;
+            form_page(&state, &s, status, f, Some(error), None).await
         }
     }
 }

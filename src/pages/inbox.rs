@@ -31,11 +31,14 @@ struct InboxPage {
     frame: Frame,
     tasks: Vec<TaskView>,
     empty: &'static str,
+    /// The duties with more tasks than are shown (their reasons, in words).
+    more: Vec<&'static str>,
+    per_duty: i64,
 }
 
 pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse, PageError> {
     let user = s.user.clone();
-    let (tasks, cal) = state
+    let (inbox, cal) = state
         .db
         .read(move |c| {
             let tasks = inbox::needs_me(c, &user, PER_DUTY)?;
@@ -46,7 +49,9 @@ pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse,
         .await?;
     let now = chrono::Utc::now();
     let tz = s.user.timezone();
-    let tasks = tasks
+    let more = inbox.more.into_iter().map(labels::reason).collect();
+    let tasks = inbox
+        .tasks
         .into_iter()
         .map(|t| {
             let due = t.due_at;
@@ -71,5 +76,7 @@ pub async fn show(state: web::Data<AppState>, s: Signed) -> Result<HttpResponse,
         frame: Frame::of(&s, Section::Inbox),
         tasks,
         empty,
+        more,
+        per_duty: PER_DUTY,
     })
 }

@@ -52,6 +52,16 @@ pub fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
+/// A failed form's answer: a refusal (a rule, a bad field, a conflict) is shown beside the
+/// form — its status and its words; the server's own failure, or a thing that is not there
+/// (or not the user's to see), becomes an error page instead.
+pub fn refused(e: ServiceError) -> Result<(StatusCode, String), PageError> {
+    match e {
+        ServiceError::Internal(_) | ServiceError::NotFound(_) => Err(e.into()),
+        e => Ok((crate::api::problem::status_of(&e), messages::message(&e))),
+    }
+}
+
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {

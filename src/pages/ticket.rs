@@ -14,10 +14,10 @@ use super::evidence::{self, Photo, VisitView};
 use super::form::{self, Sent};
 use super::format::{self, Due};
 use super::frame::{Frame, Section};
-use super::render::{page_with, see_other, PageError};
+use super::labels;
+use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::timeline::{describe, Names};
-use super::{labels, messages};
 use crate::db::models::{agency, category, division, event, field_visit, hold, region};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{Clock, ClockState};
@@ -435,12 +435,11 @@ async fn after(
             "{ROOT}/aduan/{code}?selesai={}",
             action.as_str()
         ))),
-        Err(e @ (ServiceError::Internal(_) | ServiceError::NotFound(_))) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
+            let (status, error) = refused(e)?;
             let loaded = load(state, s, code).await?;
             let said = Said {
-                error: Some(messages::message(&e)),
+                error: Some(error),
                 kept,
                 ..Said::default()
             };

@@ -1,5 +1,5 @@
-//! `/app/pengguna`: administration basics for admins — the users of the jurisdiction, adding
-//! one (a PIC, a head…), and changing a user's role, agency or division, deactivating, or
+//! `/app/pengguna`: administration basics for admins — the users of the jurisdiction (searched
+//! by name, role and agency, fifty a page), adding one (a PIC, a head…), and changing a user's role, agency or division, deactivating, or
 //! setting a new password (which ends their sessions); the same service as the API's, audited.
 
 use std::collections::HashMap;
@@ -9,10 +9,10 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::format;
 use super::frame::{role_name, Frame, Section};
-use super::render::{page_with, see_other, PageError};
+use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
-use super::{format, messages};
 use crate::api::extract::ClientAddr;
 use crate::db::models::user::{self, UserFilter};
 use crate::db::models::{agency, division};
@@ -42,6 +42,11 @@ pub struct Choice {
 struct UsersPage {
     frame: Frame,
     rows: Vec<Row>,
+    /// The search as asked, its role and agency choices, and the link to the next page.
+    search: Search,
+    search_roles: Vec<Choice>,
+    search_agencies: Vec<Choice>,
+    next: Option<String>,
     roles: Vec<Choice>,
     agencies: Vec<Choice>,
     divisions: Vec<Choice>,
@@ -161,25 +166,66 @@ fn role_choices(chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// Users shown on one page.
+const PAGE: i64 = 50;
+
+/// The list's search: words of a name, a role, an agency; and where the page starts.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    peran: String,
+    #[serde(default)]
+    perangkat: String,
+    setelah: Option<String>,
+    selesai: Option<String>,
+}
+
+impl Search {
+    fn filter(&self) -> UserFilter {
+        UserFilter {
+            q: given(&self.q),
+            role: given(&self.peran),
+            agency_id: given(&self.perangkat),
+            active: None,
+        }
+    }
+
+    /// This search from the user after `after`.
+    fn next_link(&self, after: &str) -> String {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("q", self.q.as_str()),
+                ("peran", &self.peran),
+                ("perangkat", &self.perangkat),
+                ("setelah", after),
+            ])
+            .finish();
+        format!("{ROOT}/pengguna?{query}")
+    }
+}
+
 async fn list_page(
     state: &AppState,
     s: &Signed,
     status: StatusCode,
-    form: UserForm,
+    (search, form): (Search, UserForm),
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     s.user.require(Permission::ManageUsers)?;
     let jur = s.user.jurisdiction_id.clone();
     let places = places(state, jur.clone()).await?;
-    let rows = state
+    let (filter, after) = (search.filter(), search.setelah.clone());
+    let page = state
         .db
         .read(move |c| {
-            user::list(c, &jur, &UserFilter::default(), None, 1000)
-                .map(|p| p.items)
-                .map_err(ServiceError::from)
+            user::list(c, &jur, &filter, after.as_deref(), PAGE).map_err(ServiceError::from)
         })
         .await?;
+    let next = page.next_after.as_deref().map(|a| search.next_link(a));
+    let rows = page.items;
     let names = places.names();
     let tz = s.user.timezone();
     let rows = rows
@@ -211,6 +257,10 @@ async fn list_page(
         &UsersPage {
             frame: Frame::of(s, Section::Users),
             rows,
+            search_roles: role_choices(&search.peran),
+            search_agencies: places.agency_choices(&search.perangkat),
+            search,
+            next,
             roles: role_choices(&form.peran),
             agencies: places.agency_choices(&form.perangkat),
             divisions: places.division_choices(&form.bidang),
@@ -221,16 +271,11 @@ async fn list_page(
     )
 }
 
-#[derive(Deserialize)]
-pub struct Shown {
-    selesai: Option<String>,
-}
-
 /// `GET /app/pengguna`.
 pub async fn show(
     state: web::Data<AppState>,
     s: Signed,
-    q: web::Query<Shown>,
+    q: web::Query<Search>,
 ) -> Result<HttpResponse, PageError> {
     let notice = match q.selesai.as_deref() {
         Some("tambah") => Some("Pengguna sudah ditambahkan."),
@@ -241,7 +286,7 @@ pub async fn show(
         &state,
         &s,
         StatusCode::OK,
-        UserForm::default(),
+        (q.into_inner(), UserForm::default()),
         notice,
         None,
     )
@@ -283,12 +328,12 @@ pub async fn add(
     };
     match done {
         Ok(_) => Ok(see_other(&format!("{ROOT}/pengguna?selesai=tambah"))),
-        Err(e @ ServiceError::Internal(_)) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
+            let (status, error) = refused(e)?;
             let mut f = f;
             f.sandi.clear();
-            list_page(&state, &s, status, f, None, Some(messages::message(&e))).await
+            let shown = (Search::default(), f);
+            list_page(&state, &s, status, shown, None, Some(error)).await
         }
     }
 }
@@ -361,10 +406,9 @@ pub async fn save(
     };
     match done {
         Ok(_) => Ok(see_other(&format!("{ROOT}/pengguna?selesai=ubah"))),
-        Err(e @ (ServiceError::Internal(_) | ServiceError::NotFound(_))) => Err(e.into()),
         Err(e) => {
-            let status = crate::api::problem::status_of(&e);
-            user_page(&state, &s, status, id, Some(messages::message(&e))).await
+            let (status, error) = refused(e)?;
+            user_page(&state, &s, status, id, Some(error)).await
         }
     }
 }

@@ -16,16 +16,27 @@ pub struct Task {
     pub due_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// What needs the caller: its tasks, and the duties that have more than were shown.
+pub struct Inbox {
+    pub tasks: Vec<Task>,
+    pub more: Vec<Reason>,
+}
+
 /// The caller's tasks, at most `limit` of each duty: those with a clock counting by due time,
 /// then those without, newest first.
 pub fn needs_me(
     c: &mut DbConnection,
     caller: &AuthUser,
     limit: i64,
-) -> Result<Vec<Task>, ServiceError> {
+) -> Result<Inbox, ServiceError> {
     let mut tasks = vec![];
+    let mut more = vec![];
     for duty in duties_of(caller.role) {
-        for ticket in of_duty(c, caller, duty, limit)? {
+        let (found, cut) = of_duty(c, caller, duty, limit)?;
+        if cut {
+            more.push(duty.reason);
+        }
+        for ticket in found {
             if !tasks
                 .iter()
                 .any(|t: &Task| t.ticket.ticket.id == ticket.ticket.id)
@@ -49,7 +60,7 @@ pub fn needs_me(
             (None, None) => std::cmp::Ordering::Equal,
         }
     });
-    Ok(tasks)
+    Ok(Inbox { tasks, more })
 }
 
 /// When `duty`'s work on `ticket` is due: its clock while it counts, else the nearest.
@@ -64,20 +75,24 @@ fn due_of(ticket: &TicketDetails, duty: &Duty) -> Option<chrono::DateTime<chrono
     own.or(ticket.ticket.next_due_at.map(|d| d.and_utc()))
 }
 
+/// The tickets of `duty`, at most `limit` with a clock and `limit` without; and whether either
+/// was cut there.
 fn of_duty(
     c: &mut DbConnection,
     caller: &AuthUser,
     duty: &Duty,
     limit: i64,
-) -> Result<Vec<TicketDetails>, ServiceError> {
+) -> Result<(Vec<TicketDetails>, bool), ServiceError> {
     let query = |by_due| TicketQuery {
         statuses: duty.statuses.to_vec(),
         filed_by: duty.filed_by_user.then(|| caller.id.clone()),
         by_due,
         ..Default::default()
     };
-    let mut found = list(c, caller, query(true), None, limit)?.items;
-    let without_clock = list(c, caller, query(false), None, limit)?.items;
+    let by_due = list(c, caller, query(true), None, limit)?;
+    let newest = list(c, caller, query(false), None, limit)?;
+    let cut = by_due.next_after.is_some() || newest.next_after.is_some();
+    let (mut found, without_clock) = (by_due.items, newest.items);
     found.extend(
         without_clock
             .into_iter()
@@ -90,5 +105,5 @@ fn of_duty(
                 .any(|r| r.clock == Clock::FirstResponse && r.stopped_at.is_none())
         });
     }
-    Ok(found)
+    Ok((found, cut))
 }

@@ -116,6 +116,20 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<
         .optional()
 }
 
+/// The display names of the users `ids` of the jurisdiction, by id.
+pub fn names_of(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::jurisdiction_id.eq(jurisdiction_id))
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 pub fn count_active_admins(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<i64> {
     users::table
         .filter(users::jurisdiction_id.eq(jurisdiction_id))
