@@ -17,13 +17,13 @@
 
 mod scale;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Days, NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 
 use aduan::state::AppState;
-use scale::{count, database, env, fill, p, sign_in, start, token};
+use scale::{count, env, p, prepare, token, Scaled};
 
 /// p50 and p99 of `runs` GETs of `path`, in ms, and the body size of the last.
 async fn time_get(client: &awc::Client, url: &str, token: &str, runs: usize) -> (f64, f64, usize) {
@@ -159,20 +159,13 @@ impl Sql {
 }
 
 async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
-    let url = database(backend, tickets);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (state, base) = start(backend, url, dir.path()).await;
-    {
-        let s = state.clone();
-        let b = backend.to_string();
-        tokio::task::spawn_blocking(move || fill(&s, &b, tickets, days))
-            .await
-            .expect("fill");
-    }
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(600))
-        .finish();
-    let admin = sign_in(&client, &base, "admin").await;
+    let Scaled {
+        state,
+        base,
+        client,
+        admin,
+        ..
+    } = prepare(backend, tickets, days).await;
     let planner = token(&client, &base, &admin, "planner", "bp4d").await;
     let leader = token(&client, &base, &admin, "leader", "setda.prokompim").await;
     let jur = {

@@ -19,9 +19,9 @@
 
 mod scale;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use scale::{database, env, fill, p, sign_in, start, token};
+use scale::{env, p, prepare, token, Scaled};
 
 /// p50 and p99 of `runs` GETs of `url` with `cookie` (or the bearer token), in ms, and the
 /// body of the last.
@@ -75,20 +75,12 @@ fn assets(html: &str) -> Vec<String> {
 }
 
 async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
-    let url = database(backend, tickets);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (state, base) = start(backend, url, dir.path()).await;
-    {
-        let s = state.clone();
-        let b = backend.to_string();
-        tokio::task::spawn_blocking(move || fill(&s, &b, tickets, days))
-            .await
-            .expect("fill");
-    }
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(600))
-        .finish();
-    let admin = sign_in(&client, &base, "admin").await;
+    let Scaled {
+        base,
+        client,
+        admin,
+        ..
+    } = prepare(backend, tickets, days).await;
     let coordinator = token(&client, &base, &admin, "coordinator", "setda.prokompim").await;
     let head = token(&client, &base, &admin, "agency_head", "dpupr").await;
     let pic = token(&client, &base, &admin, "pic", "dpupr").await;

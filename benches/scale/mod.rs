@@ -166,6 +166,40 @@ pub async fn start(backend: &str, url: String, dir: &std::path::Path) -> (AppSta
     (state, format!("http://{addr}"))
 }
 
+/// A database filled to `tickets` with the real server on it, a client and the admin's token.
+pub struct Scaled {
+    pub state: AppState,
+    pub base: String,
+    pub client: awc::Client,
+    pub admin: String,
+    /// The server's data folder, removed with it.
+    _dir: tempfile::TempDir,
+}
+
+pub async fn prepare(backend: &str, tickets: usize, days: i64) -> Scaled {
+    let url = database(backend, tickets);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (state, base) = start(backend, url, dir.path()).await;
+    {
+        let s = state.clone();
+        let b = backend.to_string();
+        tokio::task::spawn_blocking(move || fill(&s, &b, tickets, days))
+            .await
+            .expect("fill");
+    }
+    let client = awc::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .finish();
+    let admin = sign_in(&client, &base, "admin").await;
+    Scaled {
+        state,
+        base,
+        client,
+        admin,
+        _dir: dir,
+    }
+}
+
 pub async fn token(
     client: &awc::Client,
     base: &str,

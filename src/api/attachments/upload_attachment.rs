@@ -8,7 +8,6 @@ use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
 use crate::error::ServiceError;
-use crate::files::upload;
 use crate::service::uploads as service;
 use crate::state::AppState;
 
@@ -54,17 +53,10 @@ pub async fn upload_attachment(
     let got = form
         .file()
         .ok_or_else(|| ServiceError::invalid("file", "the form has no part named 'file'"))?;
-    service::may_upload(&state, &caller, got.size as i64).await?;
-    let row = upload::accept(
-        state.blobs.clone(),
-        got,
-        &caller.jurisdiction_id,
-        &caller.id,
-        caller.timezone(),
-        "file",
-    )
-    .await?;
-    let row = service::record(&state, &caller, row).await?;
+    let row = service::accept_all(&state, &caller, vec![got], "file")
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("an accepted file vanished")))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", row.id)))
         .json(AttachmentView::from(row)))
