@@ -287,7 +287,7 @@ pub async fn check(
     q: web::Query<Check>,
 ) -> Result<HttpResponse, PageError> {
     let link = q.into_inner().tautan;
-    let platform = source::recognise(&link).map(|(c, _)| platform_name(c).to_string());
+    let platform = source::recognise(&link).map(|(c, _)| labels::channel(c).to_string());
     let user = s.user.clone();
     let known = state
         .db
@@ -301,15 +301,4 @@ pub async fn check(
             status: known.as_ref().map(|k| labels::status(k.status)),
             code: known.map(|k| k.code),
         }))
-}
-
-fn platform_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Instagram => "Instagram",
-        Channel::Facebook => "Facebook",
-        Channel::Tiktok => "TikTok",
-        Channel::X => "X (Twitter)",
-        Channel::Youtube => "YouTube",
-        _ => "lainnya",
-    }
 }

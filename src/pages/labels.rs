@@ -2,6 +2,23 @@
 
 use crate::domain::inbox::Reason;
 use crate::domain::lifecycle::Status;
+use crate::domain::source::Channel;
+
+/// Where a complaint came from, by name.
+pub fn channel(c: Channel) -> &'static str {
+    match c {
+        Channel::Instagram => "Instagram",
+        Channel::Facebook => "Facebook",
+        Channel::Tiktok => "TikTok",
+        Channel::X => "X (Twitter)",
+        Channel::Youtube => "YouTube",
+        Channel::Whatsapp => "WhatsApp",
+        Channel::WalkIn => "datang langsung",
+        Channel::Web => "situs web",
+        Channel::Open311 => "aplikasi Open311",
+        _ => "lainnya",
+    }
+}
 
 pub fn status(s: Status) -> &'static str {
     match s {

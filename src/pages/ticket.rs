@@ -21,6 +21,7 @@ use super::timeline::{describe, Names};
 use crate::db::models::{agency, category, division, event, field_visit, hold, region};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{Clock, ClockState};
+use crate::domain::source::Channel;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
 use crate::service::clocks;
@@ -52,7 +53,7 @@ struct TicketPage {
     version: i32,
     title: String,
     status: &'static str,
-    platform: String,
+    platform: &'static str,
     comment_url: Option<String>,
     comment_text: String,
     author: Option<String>,
@@ -216,7 +217,7 @@ fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
         version: t.version,
         title: t.title.clone(),
         status: labels::status(t.status()),
-        platform: t.platform.clone(),
+        platform: labels::channel(Channel::parse(&t.platform).unwrap_or(Channel::Other)),
         comment_url: t.comment_url.clone(),
         comment_text: t.comment_text.clone(),
         author: t.author.clone(),

@@ -176,6 +176,9 @@ try {
   check(await kabid.getByText("Lubang 3 titik, sudah ditambal sepanjang 120 m").isVisible(), "the visit's notes are shown");
   check(await previewShown(kabid), "the visit photo's preview is shown");
   await look(kabid, "05-complaint-visited");
+  // For the README: the top of the complaint page with its evidence.
+  await kabid.evaluate(() => window.scrollTo(0, 0));
+  await kabid.screenshot({ path: `${shots}/readme-complaint.png`, fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1450 } });
   await kabid.getByLabel("Ringkasan penyelesaian").fill("Jalan sudah ditambal sepanjang 120 m");
   await kabid.getByRole("button", { name: "Nyatakan selesai" }).click();
   await kabid.getByText("Aduan sudah dinyatakan selesai dikerjakan.").waitFor();
