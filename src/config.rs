@@ -110,6 +110,24 @@ pub struct Settings {
     /// Set it to `true` behind a TLS proxy; a request that itself came over TLS gets `Secure`
     /// anyway. Default `false`, so that `http://127.0.0.1:8080/` works.
     pub secure_cookies: bool,
+    /// `ADUAN_PUBLIC_URL`: the address the public reaches aduan at (e.g.
+    /// `https://aduan.subang.go.id`), for links that leave the server: the Open Graph address
+    /// of public pages. Default: none (those links are left out).
+    pub public_url: Option<String>,
+}
+
+/// An absolute http(s) address without a trailing slash.
+fn public_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    match url::Url::parse(&raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(Some(raw.trim_end_matches('/').to_string()))
+        }
+        _ => Err(err(
+            "ADUAN_PUBLIC_URL",
+            format!("'{raw}' is not an address like https://aduan.example.go.id"),
+        )),
+    }
 }
 
 /// A setting that could not be used, with the variable's name.
@@ -318,6 +336,7 @@ impl Settings {
                     "Contact the administrators of this aduan server (Diskominfo).".to_string()
                 }),
             secure_cookies: flag(&get, "ADUAN_SECURE_COOKIES")?,
+            public_url: public_url(get("ADUAN_PUBLIC_URL"))?,
         })
     }
 }

@@ -893,7 +893,7 @@ async fn a_full_inbox_points_to_the_rest(app: TestApp) {
         .await;
     app.person(&admin, "koord.a", "coordinator", Some("diskominfo"), None)
         .await;
-    for i in 0..101 {
+    for i in 0..51 {
         let r = app
             .post(
                 "/api/v1/tickets",
@@ -907,22 +907,22 @@ async fn a_full_inbox_points_to_the_rest(app: TestApp) {
     assert_eq!(v.sign_in("koord.a", PASSWORD).await.status, 303);
     let page = v.get("/app/").await;
     assert!(
-        page.text.contains("100 aduan, paling mendesak di atas."),
+        page.text.contains("50 aduan, paling mendesak di atas."),
         "{}",
         page.text
     );
     assert!(page
         .text
-        .contains("hanya 100 yang paling mendesak ditampilkan"));
+        .contains("hanya 50 yang paling mendesak ditampilkan"));
     assert!(page.text.contains("href=\"/app/aduan?urut=mendesak\""));
-    // The PIC's own inbox (its 101 complaints to answer) is cut the same way.
+    // The PIC's own inbox (its 51 complaints to answer) is cut the same way.
     let mut own = Visitor::new(&app);
     assert_eq!(own.sign_in("pic.a", PASSWORD).await.status, 303);
     assert!(own
         .get("/app/")
         .await
         .text
-        .contains("hanya 100 yang paling mendesak"));
+        .contains("hanya 50 yang paling mendesak"));
 }
 
 async fn admins_manage_users(app: TestApp) {

@@ -13,8 +13,9 @@ use crate::error::ServiceError;
 use crate::service::{clocks, inbox};
 use crate::state::AppState;
 
-/// Tasks of each duty shown at most.
-const PER_DUTY: i64 = 100;
+/// Tasks of each duty shown at most: a phone's screenful many times over, and the page stays
+/// light (a coordinator's two duties full: about 40 KB); the rest is one link away.
+const PER_DUTY: i64 = 50;
 
 pub struct TaskView {
     pub code: String,

@@ -22,6 +22,7 @@ mod session;
 mod sign_in;
 mod ticket;
 mod timeline;
+mod tracking;
 mod users;
 
 use actix_web::web;
@@ -31,6 +32,8 @@ pub use session::ROOT;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::redirect("/", "/app/"))
         .service(web::redirect("/app", "/app/"))
+        .route("/lacak", web::get().to(tracking::find))
+        .route("/lacak/{code}", web::get().to(tracking::show))
         .service(
             web::scope(ROOT)
                 .route("/", web::get().to(inbox::show))

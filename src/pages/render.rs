@@ -44,6 +44,16 @@ pub fn page_with<T: Template>(status: StatusCode, t: &T) -> Result<HttpResponse,
     Ok(html(status, body))
 }
 
+/// A public page (no session): the same headers, but shared caches may keep it a minute.
+pub fn public_page<T: Template>(status: StatusCode, t: &T) -> Result<HttpResponse, PageError> {
+    let mut res = page_with(status, t)?;
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(res)
+}
+
 /// After a form: go to `to` (303, so a reload does not send the form again).
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -3,7 +3,7 @@
 // with a photo, and sees its tracking code and the photo's preview; the same link again leads to
 // it; a coordinator routes it, the agency head assigns it, the division head starts it, records a
 // field visit with a photo and resolves it, the PIC closes it with the reply link; the timeline
-// shows every step. Every page is checked with axe-core (no serious or critical violation) and
+// shows every step; anyone follows it on the public tracking page. Every page is checked with axe-core (no serious or critical violation) and
 // photographed under target/browser/.
 //
 // node story.mjs <base-url> <admin-password> <screenshot-dir>
@@ -202,6 +202,20 @@ try {
     check(timeline.includes(line), `timeline: ${line}`);
   }
   await look(pic, "06-complaint-closed");
+
+  // Anyone follows it by its tracking code, on a phone and on a desktop, without signing in.
+  for (const [width, height, name] of [[390, 844, "10-public-tracking-phone"], [1280, 900, "10-public-tracking-desktop"]]) {
+    const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, locale: "id-ID" });
+    const visitor = await context.newPage();
+    await visitor.goto(base + "/lacak");
+    await visitor.getByLabel("Kode lacak").fill(code);
+    await visitor.getByRole("button", { name: "Lacak" }).click();
+    await visitor.waitForURL(base + "/lacak/" + code);
+    check(await visitor.getByText("Status: Ditutup").isVisible(), `${name}: the public page shows the closed status`);
+    check(!(await visitor.content()).includes("warga_jalancagak"), `${name}: no commenter's handle`);
+    await look(visitor, name);
+    await context.close();
+  }
 
   // The other pages.
   await pic.getByRole("link", { name: "Aduan", exact: true }).click();

@@ -2,7 +2,7 @@
 
 mod get_public_ticket;
 
-pub use get_public_ticket::{Milestone, PublicTicketView};
+pub use crate::service::public::{Milestone, PublicTicketView};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_public_ticket::get_public_ticket);

@@ -1,0 +1,3 @@
+DROP INDEX tickets_filer_queue;
+DROP INDEX tickets_division_queue;
+DROP INDEX tickets_agency_queue;
