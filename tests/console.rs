@@ -482,11 +482,11 @@ async fn the_story_by_clicking(app: TestApp) {
     assert!(page.text.contains("Status: Ditutup"), "{}", page.text);
     for line in [
         "pic.a mencatat aduan",
-        "koord.a mendisposisikan ke Dinas Kesehatan",
+        "Ibu koord.a mendisposisikan ke Dinas Kesehatan",
         "Dinas Kesehatan mengembalikan: bukan kewenangan",
         "koord.a mendisposisikan ke Dinas Pekerjaan Umum dan Penataan Ruang",
         "kadis.a menugaskan ke Bidang Bina Marga",
-        "kabid.a mulai mengerjakan",
+        "Ibu kabid.a mulai mengerjakan",
         "kabid.a menyelesaikan: Sudah ditambal",
         "pic.a menutup dengan tautan balasan",
     ] {

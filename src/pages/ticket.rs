@@ -18,7 +18,7 @@ use super::labels;
 use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::timeline::{describe, Names};
-use crate::db::models::{agency, category, division, event, field_visit, hold, region};
+use crate::db::models::{agency, category, division, event, field_visit, hold, region, user};
 use crate::domain::lifecycle::Action;
 use crate::domain::sla::{Clock, ClockState};
 use crate::domain::source::Channel;
@@ -101,6 +101,8 @@ struct Loaded {
     category: Option<String>,
     region: Option<String>,
     visits: Vec<Visit>,
+    /// The display names of the people in the timeline, by id.
+    people: HashMap<String, String>,
 }
 
 async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, ServiceError> {
@@ -110,6 +112,11 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
         .read(move |c| {
             let t = tickets::load_visible_by_code(c, &user, &code)?;
             let events = event::list_for_ticket(c, &t.id)?;
+            let actors: Vec<String> = events
+                .iter()
+                .filter_map(|(e, _)| e.actor_id.clone())
+                .collect();
+            let people = user::names_of(c, &user.jurisdiction_id, &actors)?;
             let all = agency::all(c, &user.jurisdiction_id)?;
             let every_division = division::all_in_jurisdiction(c, &user.jurisdiction_id)?;
             let divisions = every_division
@@ -141,6 +148,7 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 category,
                 region,
                 visits,
+                people,
             })
         })
         .await
@@ -199,7 +207,7 @@ fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
         .iter()
         .map(|(e, who)| Line {
             at: format::date_time(e.at.and_utc(), tz),
-            text: describe(e, who.as_ref().map(|(u, _)| u.as_str()), &names),
+            text: describe(e, actor_name(e, who, &l.people), &names),
         })
         .collect();
     let mut agencies: Vec<Choice> = l
@@ -257,6 +265,17 @@ fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
         kept: said.kept,
         max_bytes: state.settings.max_upload_bytes,
     }
+}
+
+/// Who did it, by the name people know them by (the username when the user has none).
+fn actor_name<'a>(
+    e: &event::Event,
+    who: &'a Option<(String, String)>,
+    people: &'a HashMap<String, String>,
+) -> Option<&'a str> {
+    let name = e.actor_id.as_ref().and_then(|id| people.get(id));
+    name.map(String::as_str)
+        .or(who.as_ref().map(|(username, _)| username.as_str()))
 }
 
 /// A `datetime-local` field's format.

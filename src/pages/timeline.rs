@@ -46,7 +46,7 @@ fn because(data: &Value, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What happened, with who did it (`actor`: a username; none for aduan itself).
+/// What happened, with who did it (`actor`: their name; none for aduan itself).
 pub fn describe(e: &Event, actor: Option<&str>, names: &Names) -> String {
     let data: Value = serde_json::from_str(&e.data).unwrap_or_default();
     let who = actor.unwrap_or("aduan");
