@@ -126,12 +126,18 @@ pub fn fill(state: &AppState, backend: &str, target: usize, days: i64) {
         })
         .expect("rebuild");
     let mut c = state.db.conn().expect("connection");
-    c.batch_execute(if backend == "postgres" {
-        "VACUUM ANALYZE"
+    if backend == "postgres" {
+        // Longer than the service's statement timeout; VACUUM runs outside a transaction, so
+        // the timeout is lifted on this connection around it.
+        c.batch_execute("SET statement_timeout = 0")
+            .expect("no timeout");
+        c.batch_execute("VACUUM ANALYZE").expect("analyze");
+        let back = state.settings.db_statement_timeout_ms;
+        c.batch_execute(&format!("SET statement_timeout = {back}"))
+            .expect("timeout");
     } else {
-        "ANALYZE"
-    })
-    .expect("analyze");
+        c.batch_execute("ANALYZE").expect("analyze");
+    }
     println!(
         "  {backend:<8} filled to {target} tickets in {:.0} s; rollups rebuilt in {:.1} s ({rows} rows)",
         filled.as_secs_f64(),
