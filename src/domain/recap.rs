@@ -1,9 +1,33 @@
 //! The bi-weekly recap's arithmetic, as data: the two-week periods from an anchor Monday, the
 //! figures of an agency or a PIC, and a transparent score that rewards response, completion and
 //! duty compliance rather than raw volume (mySociety's warning: counts rank areas unfairly).
-//! Nothing here does I/O; the recap endpoints (issue 5, not yet built) gather the figures.
+//! Nothing here does I/O; `service::recap` gathers the figures.
 
 use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::reference::AgencyKind;
+
+/// The two boards the regent's prizes are given on (Rp1 juta for the best of each): the
+/// perangkat daerah — dinas, badan, bagian and the rest — and the kecamatan offices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    Opd,
+    Kecamatan,
+}
+
+impl Board {
+    pub const ALL: [Board; 2] = [Board::Opd, Board::Kecamatan];
+
+    /// The board of an agency of `kind` (and of its PICs).
+    pub fn of(kind: AgencyKind) -> Board {
+        match kind {
+            AgencyKind::Kecamatan => Board::Kecamatan,
+            AgencyKind::Dinas | AgencyKind::Badan | AgencyKind::Bagian | AgencyKind::Other => {
+                Board::Opd
+            }
+        }
+    }
+}
 
 /// The two-week period `[first, last]` that holds `day`, counted from `anchor` (a Monday).
 pub fn period_of(anchor: NaiveDate, day: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -234,6 +258,19 @@ mod tests {
         let q = score(&quiet, &Weights::default());
         assert_eq!((q.completion, q.clocks, q.score), (None, None, 100.0));
         assert_eq!(score(&Figures::default(), &Weights::default()).score, 0.0);
+    }
+
+    #[test]
+    fn kecamatan_offices_have_their_own_board() {
+        assert_eq!(Board::of(AgencyKind::Kecamatan), Board::Kecamatan);
+        for k in [
+            AgencyKind::Dinas,
+            AgencyKind::Badan,
+            AgencyKind::Bagian,
+            AgencyKind::Other,
+        ] {
+            assert_eq!(Board::of(k), Board::Opd);
+        }
     }
 
     #[test]

@@ -37,6 +37,15 @@ pub fn date_time(at: DateTime<Utc>, tz: Tz) -> String {
     )
 }
 
+/// "Senin, 30 November 2026".
+pub fn day(d: chrono::NaiveDate) -> String {
+    format!(
+        "{}, {}",
+        DAYS[d.weekday().num_days_from_monday() as usize],
+        date_of(d.day(), d.month(), d.year())
+    )
+}
+
 fn date_of(day: u32, month: u32, year: i32) -> String {
     format!("{day} {} {year}", MONTHS[(month as usize + 11) % 12])
 }

@@ -24,6 +24,7 @@ pub enum Section {
     Tickets,
     File,
     Duties,
+    Recap,
     Users,
 }
 
@@ -44,6 +45,12 @@ impl Frame {
                 "tugas",
                 "Tugas PIC",
                 may(role, Permission::RecordDuties),
+            ),
+            (
+                Section::Recap,
+                "rekap",
+                "Rekap",
+                may(role, Permission::ReadRecaps),
             ),
             (
                 Section::Users,

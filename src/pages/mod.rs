@@ -16,6 +16,7 @@ mod inbox;
 mod labels;
 mod list;
 mod messages;
+mod recap;
 mod reference;
 mod render;
 mod session;
@@ -42,6 +43,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/keluar", web::post().to(sign_in::sign_out))
                 .route("/aset/{name}", web::get().to(assets::serve))
                 .route("/referensi", web::get().to(reference::show))
+                .route("/rekap", web::get().to(recap::show))
+                .route("/rekap", web::post().to(recap::freeze))
+                .route("/rekap/{id}", web::get().to(recap::frozen))
                 .route("/pengguna", web::get().to(users::show))
                 .route("/pengguna", web::post().to(users::add))
                 .route("/pengguna/{id}", web::get().to(users::edit))

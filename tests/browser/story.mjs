@@ -217,6 +217,16 @@ try {
     await context.close();
   }
 
+  // The recap on the two prize boards, frozen by the admin.
+  await admin.goto(base + "/app/");
+  await admin.getByRole("link", { name: "Rekap" }).click();
+  check(await admin.getByRole("heading", { name: "Kecamatan" }).isVisible(), "the recap has the kecamatan board");
+  check((await admin.locator("section").first().innerText()).includes("siti.pic"), "the PIC is on the perangkat daerah board");
+  await look(admin, "11-recap");
+  await admin.getByRole("button", { name: "Bekukan rekap periode ini" }).click();
+  await admin.getByText("Rekap sudah dibekukan").waitFor();
+  await look(admin, "11-recap-frozen");
+
   // The other pages.
   await pic.getByRole("link", { name: "Aduan", exact: true }).click();
   await look(pic, "07-list");

@@ -4,6 +4,7 @@
 //! tables — and scores and ranks them with `domain::recap`. With every count go the ids behind
 //! it when asked.
 
+mod boards;
 mod facts;
 mod publish;
 mod raw;
@@ -20,6 +21,7 @@ use crate::db::DbConnection;
 use crate::domain::recap::{median, rank, score, Figures, Weights};
 
 pub use crate::domain::analytics::Period;
+pub use boards::{boards, Leaderboard, Placed};
 pub use publish::{freeze, period, preview, MAX_DAYS};
 
 /// The ids behind each figure (drill-down).
