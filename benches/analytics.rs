@@ -253,15 +253,5 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
 }
 
 fn main() {
-    let backends = env("ADUAN_BENCH_BACKENDS", "sqlite,postgres");
-    let tickets: usize = env("ADUAN_BENCH_TICKETS", "1000000")
-        .parse()
-        .expect("ADUAN_BENCH_TICKETS");
-    let days: i64 = env("ADUAN_BENCH_DAYS", "365").parse().expect("days");
-    let runs: usize = env("ADUAN_BENCH_RUNS", "30").parse().expect("runs");
-    actix_web::rt::System::new().block_on(async {
-        for backend in backends.split(',').map(str::trim) {
-            bench(backend, tickets, days, runs).await;
-        }
-    });
+    scale::run_each(bench);
 }

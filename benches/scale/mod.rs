@@ -244,3 +244,30 @@ pub async fn sign_in(client: &awc::Client, base: &str, username: &str) -> String
     let v: serde_json::Value = r.json().await.expect("token");
     v["access_token"].as_str().expect("token").to_string()
 }
+
+/// Runs `bench(backend, tickets, days, runs)` on each backend of `ADUAN_BENCH_BACKENDS`
+/// (`sqlite,postgres`) with `ADUAN_BENCH_TICKETS` (1,000,000) tickets over `ADUAN_BENCH_DAYS`
+/// (365) days, `ADUAN_BENCH_RUNS` (30) requests per figure.
+pub fn run_each<F, Fut>(bench: F)
+where
+    F: Fn(&'static str, usize, i64, usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let backends = env("ADUAN_BENCH_BACKENDS", "sqlite,postgres");
+    let tickets: usize = env("ADUAN_BENCH_TICKETS", "1000000")
+        .parse()
+        .expect("ADUAN_BENCH_TICKETS");
+    let days: i64 = env("ADUAN_BENCH_DAYS", "365").parse().expect("days");
+    let runs: usize = env("ADUAN_BENCH_RUNS", "30").parse().expect("runs");
+    actix_web::rt::System::new().block_on(async {
+        for backend in backends.split(',').map(str::trim) {
+            // Named as `database` reads it: anything but SQLite is PostgreSQL.
+            let backend: &'static str = if backend == "sqlite" {
+                "sqlite"
+            } else {
+                "postgres"
+            };
+            bench(backend, tickets, days, runs).await;
+        }
+    });
+}

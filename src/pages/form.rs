@@ -6,7 +6,6 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::render::PageError;
@@ -44,7 +43,8 @@ pub async fn read<T: DeserializeOwned>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let (fields, files) = if multipart {
+    // The form as urlencoded text either way: a multipart form's text parts are encoded so.
+    let (encoded, files) = if multipart {
         let form = intake::multipart(req.headers(), payload, state.settings.max_body());
         let form = intake::receive(
             form,
@@ -57,20 +57,19 @@ pub async fn read<T: DeserializeOwned>(
             TEXT_LIMIT,
         )
         .await?;
-        (form.fields, form.files)
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&form.fields)
+            .finish();
+        (encoded.into_bytes(), form.files)
     } else {
         (urlencoded(payload).await?, vec![])
     };
-    let csrf = fields
-        .iter()
+    let csrf = url::form_urlencoded::parse(&encoded)
         .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    s.check(csrf)?;
-    let encoded = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&fields)
-        .finish();
-    let form = serde_html_form::from_str(&encoded)
+    s.check(&csrf)?;
+    let form = serde_html_form::from_bytes(&encoded)
         .map_err(|e| ServiceError::bad_request("malformed_form", e.to_string()))?;
     let photos = if files.is_empty() {
         Ok(vec![])
@@ -107,18 +106,13 @@ pub fn file_ids(ids: &[String]) -> Result<Vec<AttachmentId>, ServiceError> {
         .collect()
 }
 
-/// The pairs of an urlencoded body of at most [`TEXT_LIMIT`] bytes.
-async fn urlencoded(mut payload: web::Payload) -> Result<Vec<(String, String)>, ServiceError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ServiceError::bad_request("malformed_form", e.to_string()))?;
-        if body.len() + chunk.len() > TEXT_LIMIT {
-            return Err(ServiceError::PayloadTooLarge(format!(
-                "the form is larger than {TEXT_LIMIT} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
+/// An urlencoded body of at most [`TEXT_LIMIT`] bytes.
+async fn urlencoded(payload: web::Payload) -> Result<Vec<u8>, ServiceError> {
+    match payload.to_bytes_limited(TEXT_LIMIT).await {
+        Ok(Ok(body)) => Ok(body.to_vec()),
+        Ok(Err(e)) => Err(ServiceError::bad_request("malformed_form", e.to_string())),
+        Err(_) => Err(ServiceError::PayloadTooLarge(format!(
+            "the form is larger than {TEXT_LIMIT} bytes"
+        ))),
     }
-    Ok(url::form_urlencoded::parse(&body).into_owned().collect())
 }
