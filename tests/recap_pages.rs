@@ -95,6 +95,102 @@ async fn boards_and_freezing(app: TestApp) {
     let page = leader.get("/app/rekap").await;
     assert!(page.text.contains(&format!("href=\"{frozen_path}\"")));
 
+    // Drill-down: behind each figure, the complaints it counts, as links.
+    let id = frozen_path.rsplit('/').next().unwrap().to_string();
+    let drill = leader
+        .get(&format!("/app/rekap/{id}/rincian/pic.pupr"))
+        .await;
+    assert_eq!(drill.status, 200, "{}", drill.text);
+    assert!(drill.text.contains("Aduan dicatat (2)"), "{}", drill.text);
+    assert_eq!(
+        drill.text.matches("href=\"/app/aduan/").count(),
+        2,
+        "{}",
+        drill.text
+    );
+    assert!(frozen
+        .text
+        .contains(&format!("href=\"/app/rekap/{id}/rincian/pic.pupr\"")));
+    let live = leader.get("/app/rekap/rincian/dpupr").await;
+    assert_eq!(live.status, 200, "{}", live.text);
+    assert!(live.text.contains("Aduan dicatat (2)"), "{}", live.text);
+    assert_eq!(
+        leader
+            .get(&format!("/app/rekap/{id}/rincian/nobody"))
+            .await
+            .status,
+        404
+    );
+
+    // The card and caption, from the console.
+    let card = leader.get(&format!("/app/rekap/{id}/kartu.png")).await;
+    assert_eq!(card.status, 200);
+    assert_eq!(card.content_type(), "image/png");
+    let caption = leader.get(&format!("/app/rekap/{id}/keterangan.txt")).await;
+    assert!(
+        caption.text.starts_with("Rekap dua mingguan"),
+        "{}",
+        caption.text
+    );
+    assert_eq!(
+        leader.get("/app/rekap/kartu.png").await.content_type(),
+        "image/png"
+    );
+
+    // The decision: winners preselected by rank; final once saved; published on request.
+    let page = leader.get(&frozen_path).await;
+    assert!(page.text.contains("Tetapkan pemenang"), "{}", page.text);
+    assert!(
+        page.text.contains("<option value=\"pic.pupr\" selected>"),
+        "{}",
+        page.text
+    );
+    let csrf = hidden(&page.text, "csrf").unwrap();
+    let action = format!("{frozen_path}/keputusan");
+    let r = leader
+        .post(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("opd", "pic.jalancagak"),
+                ("kecamatan", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status, 422,
+        "a kecamatan PIC cannot win the OPD board: {}",
+        r.text
+    );
+    assert!(r.text.contains("role=\"alert\""));
+    assert_eq!(app.count("recap_decisions"), 0);
+    let r = leader
+        .post(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("opd", "pic.pupr"),
+                ("kecamatan", "pic.jalancagak"),
+                ("terbitkan", "ya"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let page = leader.get(location(&r)).await;
+    for words in [
+        "Pemenang sudah ditetapkan.",
+        "PIC terbaik perangkat daerah: Ibu pic.pupr",
+        "PIC terbaik kecamatan: Ibu pic.jalancagak",
+        "Diterbitkan untuk umum",
+    ] {
+        assert!(page.text.contains(words), "{words} in {}", page.text);
+    }
+    assert!(!page.text.contains("Tetapkan pemenang"));
+    let r = leader
+        .post(&action, &[("csrf", &csrf), ("opd", ""), ("kecamatan", "")])
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+
     // An earlier period: every PIC is still accountable, with nothing done.
     let earlier = leader.get("/app/rekap?tanggal=2024-01-10").await;
     assert_eq!(earlier.status, 200, "{}", earlier.text);
@@ -114,7 +210,29 @@ async fn boards_and_freezing(app: TestApp) {
         assert_eq!(r.status, 403, "{who}: {}", r.text);
         assert!(r.text.contains("Tidak diizinkan"));
         assert_eq!(v.get(&frozen_path).await.status, 403, "{who}");
+        assert_eq!(
+            v.get(&format!("{frozen_path}/kartu.png")).await.status,
+            403,
+            "{who}"
+        );
     }
 }
 
-on_both_backends!(boards_and_freezing);
+/// A board longer than five lines shows five and the rest behind "Lihat semua".
+async fn long_boards_fold(app: TestApp) {
+    let admin = app.admin_token().await;
+    for n in 0..7 {
+        app.person(&admin, &format!("pic.pupr{n}"), "pic", Some("dpupr"), None)
+            .await;
+    }
+    app.person(&admin, "pimpinan", "leader", None, None).await;
+    let mut leader = signed_in(&app, "pimpinan").await;
+    let page = leader.get("/app/rekap").await;
+    let (opd, _) = page.text.split_once("h-board-2").unwrap();
+    let (top, rest) = opd.split_once("Lihat semua (7)").expect("folded");
+    assert_eq!(top.matches("Ibu pic.pupr").count(), 5, "{top}");
+    let (folded, _) = rest.split_once("</details>").unwrap();
+    assert_eq!(folded.matches("Ibu pic.pupr").count(), 2, "{folded}");
+}
+
+on_both_backends!(boards_and_freezing, long_boards_fold);

@@ -82,6 +82,33 @@ impl FromRequest for ClientAddr {
     }
 }
 
+/// Where the public reaches this server, for addresses printed on cards and captions:
+/// `ADUAN_PUBLIC_URL` when set, else the scheme and host the request came to.
+#[derive(Debug, Clone)]
+pub struct PublicBase(pub String);
+
+impl PublicBase {
+    /// `path` (starting with `/`) as an address.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+}
+
+impl FromRequest for PublicBase {
+    type Error = ApiError;
+    type Future = Ready<Result<PublicBase, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let configured = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|s| s.settings.public_url.clone());
+        ready(Ok(PublicBase(configured.unwrap_or_else(|| {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }))))
+    }
+}
+
 /// The `If-Match` header: a ticket version (`"3"`, `W/"3"` or `3`), `*`, or absent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IfMatch(pub Option<i32>);

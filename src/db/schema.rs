@@ -370,6 +370,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    recap_decisions (recap_id) {
+        recap_id -> Text,
+        opd_winner -> Nullable<Text>,
+        kecamatan_winner -> Nullable<Text>,
+        published -> Bool,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(recap_decisions -> recaps (recap_id));
+
+diesel::table! {
+    published_photos (ticket_id, attachment_id) {
+        ticket_id -> Text,
+        attachment_id -> Text,
+        jurisdiction_id -> Text,
+        role -> Text,
+        sha256 -> Text,
+        preview_sha256 -> Text,
+        published_by -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(published_photos -> tickets (ticket_id));
+diesel::joinable!(published_photos -> attachments (attachment_id));
+
+diesel::table! {
     ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe) {
         jurisdiction_id -> Text,
         metric -> Text,
@@ -490,6 +519,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     recap_weights,
     recaps,
+    recap_decisions,
+    published_photos,
     ticket_rollups,
     rollup_state,
     recap_facts,

@@ -83,6 +83,16 @@ impl Calendar {
         !weekend && !self.holidays.contains(&day)
     }
 
+    /// The working days after `from` up to and including `to` (0 when both are the same day
+    /// or `to` is earlier): "fixed in 3 working days".
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        from.iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_working_day(*d))
+            .count() as i64
+    }
+
     /// 23:59:59 local time of `day`, as an instant.
     fn end_of(&self, day: NaiveDate) -> DateTime<Tz> {
         let local = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
@@ -511,5 +521,42 @@ END:VCALENDAR\r\n";
         let no_summary = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let e = parse_ical(no_summary, chrono_tz::Asia::Jakarta, HolidayKind::Local).unwrap_err();
         assert!(e.contains("SUMMARY"), "{e}");
+    }
+
+    #[test]
+    fn counts_working_days_between_two_days() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let cal = Calendar::new(
+            chrono_tz::Asia::Jakarta,
+            WorkWeek::MonFri,
+            [d("2026-12-25")],
+        );
+        // Filed on Monday, fixed on Thursday: three working days.
+        assert_eq!(
+            cal.working_days_between(d("2026-11-30"), d("2026-12-03")),
+            3
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-11-30"), d("2026-11-30")),
+            0
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-12-03"), d("2026-11-30")),
+            0
+        );
+        // Friday to Monday crosses a weekend; a holiday does not count.
+        assert_eq!(
+            cal.working_days_between(d("2026-12-04"), d("2026-12-07")),
+            1
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-12-24"), d("2026-12-28")),
+            1
+        );
+        let six = Calendar::new(chrono_tz::Asia::Jakarta, WorkWeek::MonSat, []);
+        assert_eq!(
+            six.working_days_between(d("2026-12-04"), d("2026-12-07")),
+            2
+        );
     }
 }

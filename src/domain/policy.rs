@@ -119,6 +119,9 @@ pub enum Permission {
     UploadEvidence,
     /// Read the audit log of admin actions.
     ReadAudit,
+    /// Mark a complaint's photo publishable ("tampilkan ke publik") or withdraw it, and draw
+    /// its proof card.
+    PublishEvidence,
 }
 
 use Role::*;
@@ -157,6 +160,10 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ReadAudit, &[Admin]),
     (
         Permission::UploadEvidence,
+        &[Admin, Coordinator, AgencyHead, DivisionHead, Pic],
+    ),
+    (
+        Permission::PublishEvidence,
         &[Admin, Coordinator, AgencyHead, DivisionHead, Pic],
     ),
 ];

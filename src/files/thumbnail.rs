@@ -19,7 +19,26 @@ const MAX_DECODE_BYTES: u64 = 512 << 20;
 
 /// The preview of the image at `path` as JPEG bytes, or `None` when it cannot be made.
 pub fn make(path: &Path) -> Option<Vec<u8>> {
-    let mut reader = ImageReader::open(path).ok()?.with_guessed_format().ok()?;
+    rendition(path, EDGE, 72)
+}
+
+/// The image at `path` upright, at most `edge` pixels on its longer side, re-encoded as a JPEG
+/// of `quality` — pixels only: no EXIF or other metadata is carried over.
+pub fn rendition(path: &Path, edge: u32, quality: u8) -> Option<Vec<u8>> {
+    rendition_of(ImageReader::open(path).ok()?, edge, quality)
+}
+
+/// The same for an image held in memory.
+pub fn rendition_of_bytes(bytes: &[u8], edge: u32, quality: u8) -> Option<Vec<u8>> {
+    rendition_of(ImageReader::new(std::io::Cursor::new(bytes)), edge, quality)
+}
+
+fn rendition_of<R: std::io::BufRead + std::io::Seek>(
+    reader: ImageReader<R>,
+    edge: u32,
+    quality: u8,
+) -> Option<Vec<u8>> {
+    let mut reader = reader.with_guessed_format().ok()?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -29,12 +48,12 @@ pub fn make(path: &Path) -> Option<Vec<u8>> {
     let orientation = decoder.orientation().ok()?;
     let mut picture = DynamicImage::from_decoder(decoder).ok()?;
     picture.apply_orientation(orientation);
-    if picture.width().max(picture.height()) > EDGE {
-        picture = picture.thumbnail(EDGE, EDGE);
+    if picture.width().max(picture.height()) > edge {
+        picture = picture.thumbnail(edge, edge);
     }
     let small = picture.to_rgb8();
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 72)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
         .encode_image(&small)
         .ok()?;
     Some(out)
@@ -42,12 +61,16 @@ pub fn make(path: &Path) -> Option<Vec<u8>> {
 
 /// Makes the preview of the image at `path` and keeps it in `blobs`; gives its SHA-256.
 pub fn store(path: &Path, blobs: &dyn BlobStore) -> Option<String> {
-    let bytes = make(path)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    keep(&make(path)?, blobs)
+}
+
+/// Keeps `bytes` in `blobs` under their SHA-256, which it gives.
+pub fn keep(bytes: &[u8], blobs: &dyn BlobStore) -> Option<String> {
+    let sha256 = hex::encode(Sha256::digest(bytes));
     let staged = blobs
         .staging_dir()
         .join(format!("{}.preview", uuid::Uuid::now_v7()));
-    let kept = std::fs::write(&staged, &bytes).and_then(|_| blobs.put(&sha256, &staged));
+    let kept = std::fs::write(&staged, bytes).and_then(|_| blobs.put(&sha256, &staged));
     if let Err(e) = kept {
         let _ = std::fs::remove_file(&staged);
         tracing::warn!(error = %e, "a photo preview could not be kept");

@@ -2,6 +2,8 @@
 //! each field visit with its notes and photos — a small preview of each, with when and where
 //! the camera says it was taken (EXIF).
 
+use std::collections::HashSet;
+
 use chrono_tz::Tz;
 
 use super::format;
@@ -11,6 +13,11 @@ use crate::service::tickets::Visit;
 
 /// One file in the gallery.
 pub struct Photo {
+    pub id: String,
+    /// A picture (only pictures can be shown to the public).
+    pub image: bool,
+    /// Shown to the public ("tampilkan ke publik").
+    pub public: bool,
     /// Where the whole file opens.
     pub href: String,
     /// Its preview, when it is a photo aduan could shrink.
@@ -35,7 +42,7 @@ pub fn place(lat: Option<f64>, lng: Option<f64>) -> Option<String> {
 }
 
 /// The files, in their order, named `what` 1, 2, … when they have no file name.
-pub fn photos(files: &[Attachment], what: &str, tz: Tz) -> Vec<Photo> {
+pub fn photos(files: &[Attachment], what: &str, tz: Tz, public: &HashSet<String>) -> Vec<Photo> {
     files
         .iter()
         .enumerate()
@@ -48,6 +55,9 @@ pub fn photos(files: &[Attachment], what: &str, tz: Tz) -> Vec<Photo> {
                 (None, None) => "Tanpa waktu dan lokasi pengambilan".to_string(),
             };
             Photo {
+                id: a.id.clone(),
+                image: a.content_type.starts_with("image/"),
+                public: public.contains(&a.id),
                 href: format!("{ROOT}/berkas/{}", a.id),
                 preview: a
                     .thumbnail_sha256
@@ -64,14 +74,14 @@ pub fn photos(files: &[Attachment], what: &str, tz: Tz) -> Vec<Photo> {
 }
 
 /// The visits, oldest first.
-pub fn visits(visits: &[Visit], tz: Tz) -> Vec<VisitView> {
+pub fn visits(visits: &[Visit], tz: Tz, public: &HashSet<String>) -> Vec<VisitView> {
     visits
         .iter()
         .map(|(v, files)| VisitView {
             at: format::date_time(v.visited_at.and_utc(), tz),
             notes: v.notes.clone(),
             place: place(v.lat, v.lng),
-            photos: photos(files, "Foto kunjungan", tz),
+            photos: photos(files, "Foto kunjungan", tz, public),
         })
         .collect()
 }
@@ -82,7 +92,7 @@ mod tests {
 
     fn file(name: Option<&str>, taken: bool, gps: bool) -> Attachment {
         Attachment {
-            id: "f1".into(),
+            id: if name.is_some() { "f1" } else { "f2" }.into(),
             jurisdiction_id: "j".into(),
             uploader_id: "u".into(),
             sha256: "0".repeat(64),
@@ -112,8 +122,13 @@ mod tests {
             ],
             "Foto",
             tz,
+            &HashSet::from(["f1".to_string()]),
         );
         assert_eq!(shown[0].label, "jalan.jpg");
+        assert!(
+            shown[0].public && !shown[1].public,
+            "published: the first only"
+        );
         assert_eq!(
             shown[0].caption,
             "Diambil Selasa, 1 Desember 2026, 13.05 WIB · -6.55123, 107.76123"

@@ -46,6 +46,32 @@ pub fn day(d: chrono::NaiveDate) -> String {
     )
 }
 
+/// A period: "16 – 29 November 2026", "30 November – 13 Desember 2026",
+/// "29 Desember 2025 – 11 Januari 2026".
+pub fn span(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    let month = |d: chrono::NaiveDate| MONTHS[d.month0() as usize];
+    if from.year() != to.year() {
+        format!(
+            "{} – {}",
+            date_of(from.day(), from.month(), from.year()),
+            date_of(to.day(), to.month(), to.year())
+        )
+    } else if from.month() != to.month() {
+        format!(
+            "{} {} – {}",
+            from.day(),
+            month(from),
+            date_of(to.day(), to.month(), to.year())
+        )
+    } else {
+        format!(
+            "{} – {}",
+            from.day(),
+            date_of(to.day(), to.month(), to.year())
+        )
+    }
+}
+
 fn date_of(day: u32, month: u32, year: i32) -> String {
     format!("{day} {} {year}", MONTHS[(month as usize + 11) % 12])
 }

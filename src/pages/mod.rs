@@ -10,12 +10,15 @@ mod evidence;
 mod files;
 mod filing;
 mod form;
-mod format;
+pub mod format;
 mod frame;
 mod inbox;
 mod labels;
 mod list;
 mod messages;
+mod proofs;
+mod public_recap;
+mod publication;
 mod recap;
 mod reference;
 mod render;
@@ -35,6 +38,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::redirect("/app", "/app/"))
         .route("/lacak", web::get().to(tracking::find))
         .route("/lacak/{code}", web::get().to(tracking::show))
+        .route("/lacak/{code}/bukti.png", web::get().to(proofs::card))
+        .route("/bukti", web::get().to(proofs::list))
+        .route("/bukti/foto/{sha256}", web::get().to(proofs::photo))
+        .route("/rekap/{id}", web::get().to(public_recap::show))
+        .route("/rekap/{id}/kartu.png", web::get().to(public_recap::card))
         .service(
             web::scope(ROOT)
                 .route("/", web::get().to(inbox::show))
@@ -45,7 +53,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/referensi", web::get().to(reference::show))
                 .route("/rekap", web::get().to(recap::show))
                 .route("/rekap", web::post().to(recap::freeze))
+                .route("/rekap/kartu.png", web::get().to(recap::live_card))
+                .route(
+                    "/rekap/keterangan.txt",
+                    web::get().to(recap::live_caption_text),
+                )
+                .route("/rekap/rincian/{key}", web::get().to(recap::live_drill))
                 .route("/rekap/{id}", web::get().to(recap::frozen))
+                .route("/rekap/{id}/keputusan", web::post().to(recap::decide))
+                .route("/rekap/{id}/kartu.png", web::get().to(recap::frozen_card))
+                .route(
+                    "/rekap/{id}/keterangan.txt",
+                    web::get().to(recap::frozen_caption_text),
+                )
+                .route(
+                    "/rekap/{id}/rincian/{key}",
+                    web::get().to(recap::frozen_drill),
+                )
                 .route("/pengguna", web::get().to(users::show))
                 .route("/pengguna", web::post().to(users::add))
                 .route("/pengguna/{id}", web::get().to(users::edit))
@@ -58,6 +82,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/aduan/baru", web::post().to(filing::submit))
                 .route("/aduan/cek", web::get().to(filing::check))
                 .route("/aduan/{code}", web::get().to(ticket::show))
+                .route("/aduan/{code}/bukti.png", web::get().to(publication::card))
+                .route(
+                    "/aduan/{code}/foto/{id}/publik",
+                    web::post().to(publication::publish),
+                )
+                .route(
+                    "/aduan/{code}/foto/{id}/tarik",
+                    web::post().to(publication::withdraw),
+                )
                 .route("/aduan/{code}/visit", web::post().to(ticket::visit))
                 .route("/aduan/{code}/{action}", web::post().to(ticket::act))
                 .route("/berkas/{id}", web::get().to(files::original))

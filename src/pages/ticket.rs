@@ -19,7 +19,8 @@ use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
 use super::timeline::{describe, Names};
 use crate::db::models::{agency, category, division, event, field_visit, hold, region, user};
-use crate::domain::lifecycle::Action;
+use crate::domain::lifecycle::{Action, Status};
+use crate::domain::policy::Permission;
 use crate::domain::sla::{Clock, ClockState};
 use crate::domain::source::Channel;
 use crate::error::ServiceError;
@@ -79,6 +80,9 @@ struct TicketPage {
     now_local: String,
     kept: Vec<String>,
     max_bytes: u64,
+    /// Whether the user may show photos to the public; the proof card once it is fixed.
+    may_publish: bool,
+    proof: Option<String>,
 }
 
 impl TicketPage {
@@ -103,6 +107,8 @@ struct Loaded {
     visits: Vec<Visit>,
     /// The display names of the people in the timeline, by id.
     people: HashMap<String, String>,
+    /// The photos shown to the public.
+    published: std::collections::HashSet<String>,
 }
 
 async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, ServiceError> {
@@ -126,6 +132,10 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 .collect();
             let all_divisions = every_division.into_iter().map(|d| (d.id, d.name)).collect();
             let visits = field_visit::list_for_ticket(c, &t.id)?;
+            let published = crate::db::models::published_photo::of_ticket(c, &t.id)?
+                .into_iter()
+                .map(|p| p.attachment_id)
+                .collect();
             let hold = hold::find(c, &t.id)?;
             let category = match &t.category_id {
                 Some(id) => category::find(c, &user.jurisdiction_id, id)?.map(|k| k.name),
@@ -149,6 +159,7 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
                 region,
                 visits,
                 people,
+                published,
             })
         })
         .await
@@ -259,8 +270,11 @@ fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
             .collect(),
         notice: said.notice,
         error: said.error,
-        filed_photos: evidence::photos(&l.details.files, "Foto aduan", tz),
-        visits: evidence::visits(&l.visits, tz),
+        filed_photos: evidence::photos(&l.details.files, "Foto aduan", tz, &l.published),
+        visits: evidence::visits(&l.visits, tz, &l.published),
+        may_publish: !t.confidential && s.user.require(Permission::PublishEvidence).is_ok(),
+        proof: (!t.confidential && matches!(t.status(), Status::Resolved | Status::Closed))
+            .then(|| format!("{ROOT}/aduan/{}/bukti.png", t.code)),
         now_local: now.with_timezone(&tz).format(LOCAL_INPUT).to_string(),
         kept: said.kept,
         max_bytes: state.settings.max_upload_bytes,
@@ -314,6 +328,11 @@ pub async fn show(
 
 /// What the notice after an action says.
 fn done_words(action: &str) -> &'static str {
+    match action {
+        "foto-publik" => return "Foto ditampilkan ke publik (salinan tanpa data EXIF).",
+        "foto-tarik" => return "Foto ditarik dari publik.",
+        _ => {}
+    }
     match Action::parse(action) {
         Some(Action::Route) => "Aduan sudah didisposisikan.",
         Some(Action::Return) => "Aduan sudah dikembalikan ke koordinator.",
@@ -466,6 +485,22 @@ async fn after(
             page_with(status, &view(state, s, loaded, said))
         }
     }
+}
+
+/// The complaint `code` as it is now, with why something was refused.
+pub(super) async fn refused_here(
+    state: &AppState,
+    s: &Signed,
+    code: String,
+    e: ServiceError,
+) -> Result<HttpResponse, PageError> {
+    let (status, error) = refused(e)?;
+    let loaded = load(state, s, code).await?;
+    let said = Said {
+        error: Some(error),
+        ..Said::default()
+    };
+    page_with(status, &view(state, s, loaded, said))
 }
 
 /// The field visit form: when, what was found, where, and photos.

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::render::{public_page, see_other, PageError};
 use super::{format, labels};
 use crate::api::extract::ClientAddr;
+use crate::domain::lifecycle::Status;
 use crate::error::ServiceError;
 use crate::service::public::{self, PublicTicketView};
 use crate::state::AppState;
@@ -36,6 +37,8 @@ pub struct Shown {
     pub jurisdiction: String,
     /// One line for a link's preview.
     pub summary: String,
+    /// The proof card, once the complaint is fixed.
+    pub proof: Option<String>,
 }
 
 #[derive(Template)]
@@ -50,6 +53,8 @@ struct TrackingPage {
 
 fn shown(v: PublicTicketView) -> Shown {
     let tz = v.time_zone;
+    let fixed = matches!(v.status, Status::Resolved | Status::Closed);
+    let proof = fixed.then(|| format!("/lacak/{}/bukti.png", v.code));
     let summary = match (&v.title, &v.category) {
         (Some(t), _) => t.clone(),
         (None, Some(c)) => format!("Aduan warga tentang {c}"),
@@ -73,6 +78,7 @@ fn shown(v: PublicTicketView) -> Shown {
         agency: v.agency,
         text: v.text,
         reply_url: v.reply_url,
+        proof,
         jurisdiction: v.jurisdiction,
         summary,
     }

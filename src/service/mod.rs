@@ -9,6 +9,7 @@ pub mod duties;
 pub mod inbox;
 pub mod journal;
 pub mod projections;
+pub mod proof;
 pub mod public;
 pub mod recap;
 pub mod recap_facts;

@@ -3,7 +3,9 @@
 // with a photo, and sees its tracking code and the photo's preview; the same link again leads to
 // it; a coordinator routes it, the agency head assigns it, the division head starts it, records a
 // field visit with a photo and resolves it, the PIC closes it with the reply link; the timeline
-// shows every step; anyone follows it on the public tracking page. Every page is checked with axe-core (no serious or critical violation) and
+// shows every step, the proof card with the published visit photo; anyone follows it on the
+// public tracking page and finds it on /bukti; the recap is frozen, its winners marked and
+// published, and its public page shows the card. Every page is checked with axe-core (no serious or critical violation) and
 // photographed under target/browser/.
 //
 // node story.mjs <base-url> <admin-password> <screenshot-dir>
@@ -179,6 +181,11 @@ try {
   // For the README: the top of the complaint page with its evidence.
   await kabid.evaluate(() => window.scrollTo(0, 0));
   await kabid.screenshot({ path: `${shots}/readme-complaint.png`, fullPage: true, clip: { x: 0, y: 0, width: 390, height: 1450 } });
+  // The visit photo shows no face: shown to the public, for the proof card.
+  await kabid.getByRole("checkbox", { name: "Tidak ada wajah atau data pribadi" }).last().check();
+  await kabid.getByRole("button", { name: "Tampilkan ke publik" }).last().click();
+  await kabid.getByText("Foto ditampilkan ke publik").waitFor();
+  check(await kabid.getByText("Tampil ke publik", { exact: true }).isVisible(), "the visit photo is marked public");
   await kabid.getByLabel("Ringkasan penyelesaian").fill("Jalan sudah ditambal sepanjang 120 m");
   await kabid.getByRole("button", { name: "Nyatakan selesai" }).click();
   await kabid.getByText("Aduan sudah dinyatakan selesai dikerjakan.").waitFor();
@@ -201,6 +208,10 @@ try {
   ]) {
     check(timeline.includes(line), `timeline: ${line}`);
   }
+  const proofImg = pic.locator("img[alt^='Kartu bukti']");
+  await proofImg.scrollIntoViewIfNeeded();
+  await pic.waitForFunction((el) => el.complete && el.naturalWidth === 1080, await proofImg.elementHandle());
+  check(true, "the proof card is drawn on the complaint page");
   await look(pic, "06-complaint-closed");
 
   // Anyone follows it by its tracking code, on a phone and on a desktop, without signing in.
@@ -213,7 +224,14 @@ try {
     await visitor.waitForURL(base + "/lacak/" + code);
     check(await visitor.getByText("Status: Ditutup").isVisible(), `${name}: the public page shows the closed status`);
     check(!(await visitor.content()).includes("warga_jalancagak"), `${name}: no commenter's handle`);
+    const card = visitor.locator("img[alt^='Kartu bukti']");
+    await card.scrollIntoViewIfNeeded();
+    await visitor.waitForFunction((el) => el.complete && el.naturalWidth === 1080, await card.elementHandle());
+    check(true, `${name}: the proof card is shown`);
     await look(visitor, name);
+    await visitor.goto(base + "/bukti");
+    check(await visitor.getByRole("link", { name: code }).isVisible(), `${name}: /bukti lists the fixed complaint`);
+    await look(visitor, name.replace("tracking", "proofs"));
     await context.close();
   }
 
@@ -221,11 +239,30 @@ try {
   await admin.goto(base + "/app/");
   await admin.getByRole("link", { name: "Rekap" }).click();
   check(await admin.getByRole("heading", { name: "Kecamatan" }).isVisible(), "the recap has the kecamatan board");
-  check((await admin.locator("section").first().innerText()).includes("siti.pic"), "the PIC is on the perangkat daerah board");
+  check((await admin.locator("section[aria-labelledby='h-board-1']").innerText()).includes("siti.pic"), "the PIC is on the perangkat daerah board");
   await look(admin, "11-recap");
   await admin.getByRole("button", { name: "Bekukan rekap periode ini" }).click();
   await admin.getByText("Rekap sudah dibekukan").waitFor();
   await look(admin, "11-recap-frozen");
+  // Winners (the first place preselected) and publication, once.
+  await admin.getByRole("checkbox", { name: /Terbitkan rekap ini/ }).check();
+  await admin.getByRole("button", { name: "Simpan keputusan" }).click();
+  await admin.getByText("Pemenang sudah ditetapkan.").waitFor();
+  check(await admin.getByText("PIC terbaik perangkat daerah: siti.pic").isVisible(), "the winner is named");
+  await look(admin, "11-recap-decided");
+  const publicRecap = await admin.locator("a[href*='/rekap/']", { hasText: "/rekap/" }).first().getAttribute("href");
+  for (const [width, height, name] of [[390, 844, "12-public-recap-phone"], [1280, 900, "12-public-recap-desktop"]]) {
+    const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, locale: "id-ID" });
+    const visitor = await context.newPage();
+    await visitor.goto(publicRecap);
+    check(await visitor.getByText("PIC terbaik: siti.pic").first().isVisible(), `${name}: the public recap names the winner`);
+    const card = visitor.locator("img.recap-card");
+    await card.scrollIntoViewIfNeeded();
+    await visitor.waitForFunction((el) => el.complete && el.naturalHeight === 1350, await card.elementHandle());
+    check(true, `${name}: the recap card is shown`);
+    await look(visitor, name);
+    await context.close();
+  }
 
   // The other pages.
   await pic.getByRole("link", { name: "Aduan", exact: true }).click();

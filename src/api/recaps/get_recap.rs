@@ -2,14 +2,16 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{keep_evidence, respond_recap, snapshot_of, RecapSnapshot, Table};
+use super::{
+    decision_view, keep_evidence, recap_id, respond_recap, snapshot_of, RecapSnapshot, Table,
+};
 use crate::api::analytics::export::format_of;
+use crate::api::extract::PublicBase;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::recap as recap_rows;
 use crate::domain::policy::Permission;
-use crate::error::ServiceError;
+use crate::service::recap;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -43,6 +45,7 @@ pub struct RecapDownload {
 pub async fn get_recap(
     state: web::Data<AppState>,
     caller: AuthUser,
+    base: PublicBase,
     id: web::Path<String>,
     query: web::Query<RecapDownload>,
 ) -> Result<HttpResponse, ApiError> {
@@ -50,24 +53,18 @@ pub async fn get_recap(
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
     let table = Table::parse(q.table.as_deref())?;
-    let id = id.into_inner();
-    let missing = || ServiceError::not_found("no such recap");
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(missing().into());
-    }
-    let jur = caller.jurisdiction_id.clone();
-    let row = state
-        .db
-        .read(move |c| recap_rows::find(c, &jur, &id).map_err(ServiceError::from))
-        .await?
-        .ok_or_else(missing)?;
+    let id = recap_id(id.into_inner())?;
+    let who = caller.clone();
+    let shown = state.db.read(move |c| recap::frozen(c, &who, &id)).await?;
+    let row = shown.row.clone();
     let name = format!("recap-{}-{}-{}", row.from_day, row.to_day, &row.id[..8]);
     let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let snapshot = snapshot_of(
+    let mut snapshot = snapshot_of(
         row,
         caller.timezone(),
         keep_evidence(fmt, table, q.evidence),
         key,
     )?;
+    snapshot.decision = decision_view(&shown, &base);
     respond_recap(fmt, &name, &snapshot, &snapshot.recap, table)
 }

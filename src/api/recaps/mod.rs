@@ -2,6 +2,8 @@
 //! the live preview, frozen snapshots (stored as computed, never changed), their downloads, and
 //! the score's weights.
 
+pub mod cards;
+mod decide;
 mod freeze;
 mod get_recap;
 mod list_recaps;
@@ -13,24 +15,31 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use decide::DecideRecap;
 pub use freeze::FreezeRecap;
 pub use list_recaps::RecapsQuery;
 pub use preview::RecapQuery;
 
 use crate::api::analytics::export::{respond, Format, Tabular};
+use crate::api::extract::PublicBase;
 use crate::api::ApiError;
 use crate::db::models::recap::Snapshot;
 use crate::error::ServiceError;
-use crate::service::recap::{Recap, RecapLine};
+use crate::service::recap::{Recap, RecapLine, Shown};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     // Fixed paths before `/recaps/{id}`.
     cfg.service(preview::preview)
+        .service(cards::preview_card)
+        .service(cards::preview_caption)
         .service(weights::get_weights)
         .service(weights::put_weights)
         .service(freeze::freeze)
         .service(list_recaps::list_recaps)
-        .service(get_recap::get_recap);
+        .service(get_recap::get_recap)
+        .service(cards::card)
+        .service(cards::caption)
+        .service(decide::decide);
 }
 
 /// Which table a CSV or XLSX download holds.
@@ -153,7 +162,44 @@ pub struct RecapSummary {
 pub struct RecapSnapshot {
     #[serde(flatten)]
     pub summary: RecapSummary,
+    /// The leader's decision (winners, publication); null until made.
+    pub decision: Option<RecapDecision>,
     pub recap: Recap,
+}
+
+/// The leader's decision on a frozen recap: final once made.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecapDecision {
+    /// The winning PIC's username on the perangkat daerah board.
+    pub opd_winner: Option<String>,
+    /// The winning PIC's username on the kecamatan board.
+    pub kecamatan_winner: Option<String>,
+    pub published: bool,
+    /// The public page of the recap, when published.
+    pub public_url: Option<String>,
+    #[schema(format = Uuid)]
+    pub decided_by: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+pub fn decision_view(s: &Shown, base: &PublicBase) -> Option<RecapDecision> {
+    let d = s.decision.as_ref()?;
+    Some(RecapDecision {
+        opd_winner: d.opd_winner.clone(),
+        kecamatan_winner: d.kecamatan_winner.clone(),
+        published: d.published,
+        public_url: cards::address_of(s, base),
+        decided_by: d.decided_by.clone(),
+        decided_at: d.decided_at.and_utc(),
+    })
+}
+
+/// A recap id from a path: not found unless it is a UUID.
+pub fn recap_id(id: String) -> Result<String, ServiceError> {
+    match uuid::Uuid::parse_str(&id) {
+        Ok(_) => Ok(id),
+        Err(_) => Err(ServiceError::not_found("no such recap")),
+    }
 }
 
 fn summary_of(s: &Snapshot, tz: chrono_tz::Tz) -> RecapSummary {
@@ -178,6 +224,7 @@ fn snapshot_of(
     let recap: Recap = serde_json::from_str(&s.body).map_err(ServiceError::internal)?;
     Ok(RecapSnapshot {
         summary: summary_of(&s, tz),
+        decision: None,
         recap: recap.shaped(evidence, key),
     })
 }

@@ -13,6 +13,7 @@ mod list_events;
 mod list_field_visits;
 mod list_tickets;
 mod merge_ticket;
+pub mod proof;
 mod refer_ticket;
 mod reject_ticket;
 mod reopen_ticket;
@@ -222,5 +223,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(hold_ticket::resume_ticket)
         .service(create_field_visit::create_field_visit)
         .service(list_field_visits::list_field_visits)
-        .service(get_open311_request::get_open311_request);
+        .service(get_open311_request::get_open311_request)
+        .service(proof::list_public_photos)
+        .service(proof::publish_photo)
+        .service(proof::withdraw_photo)
+        .service(proof::proof_card);
 }

@@ -87,3 +87,17 @@ pub fn list(
     let rows = q.order(activities::id.desc()).limit(limit + 1).load(conn)?;
     Ok(Page::from_rows(rows, limit, |a| a.id.clone()))
 }
+
+/// The posts of `ids` in the jurisdiction.
+pub fn by_ids(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<Activity>> {
+    activities::table
+        .filter(activities::jurisdiction_id.eq(jurisdiction_id))
+        .filter(activities::id.eq_any(ids))
+        .order(activities::posted_at.asc())
+        .select(Activity::as_select())
+        .load(conn)
+}

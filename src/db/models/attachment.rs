@@ -163,7 +163,8 @@ pub fn delete_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryRes
         .get_results(conn)
 }
 
-/// Which of `digests` some attachment row still uses, as its file or as its preview.
+/// Which of `digests` some row still uses: an attachment's file or preview, or a published
+/// photo's public copies.
 pub fn digests_in_use(conn: &mut DbConnection, digests: &[String]) -> QueryResult<Vec<String>> {
     let mut used: Vec<String> = attachments::table
         .filter(attachments::sha256.eq_any(digests))
@@ -176,5 +177,18 @@ pub fn digests_in_use(conn: &mut DbConnection, digests: &[String]) -> QueryResul
         .distinct()
         .load(conn)?;
     used.extend(previews.into_iter().flatten());
+    // The public's re-encoded copies of published photos.
+    use crate::db::schema::published_photos as pp;
+    let copies: Vec<String> = pp::table
+        .filter(pp::sha256.eq_any(digests))
+        .select(pp::sha256)
+        .distinct()
+        .load(conn)?;
+    let small: Vec<String> = pp::table
+        .filter(pp::preview_sha256.eq_any(digests))
+        .select(pp::preview_sha256)
+        .distinct()
+        .load(conn)?;
+    used.extend(copies.into_iter().chain(small));
     Ok(used)
 }

@@ -117,3 +117,17 @@ pub fn list(
     let rows = q.order(patrols::id.desc()).limit(limit + 1).load(conn)?;
     Ok(Page::from_rows(rows, limit, |p| p.id.clone()))
 }
+
+/// The patrols of `ids` in the jurisdiction.
+pub fn by_ids(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<Patrol>> {
+    patrols::table
+        .filter(patrols::jurisdiction_id.eq(jurisdiction_id))
+        .filter(patrols::id.eq_any(ids))
+        .order((patrols::day.asc(), patrols::started_at.asc()))
+        .select(Patrol::as_select())
+        .load(conn)
+}

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::Page;
-use crate::db::schema::{recap_weights, recaps};
+use crate::db::schema::{recap_decisions, recap_weights, recaps};
 use crate::db::DbConnection;
 use crate::domain::recap::Weights;
 
@@ -20,6 +20,49 @@ pub struct Snapshot {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub body: String,
+}
+
+/// The leader's decision on a frozen recap: the winners of the two boards and whether the
+/// recap is public. Made once, never changed (the database refuses updates and deletes).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = recap_decisions)]
+pub struct Decision {
+    pub recap_id: String,
+    pub opd_winner: Option<String>,
+    pub kecamatan_winner: Option<String>,
+    pub published: bool,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+}
+
+/// Stores `d` unless the recap was already decided; `false` then.
+pub fn decide(conn: &mut DbConnection, d: &Decision) -> QueryResult<bool> {
+    // Upserts need the backend's own connection.
+    let q = diesel::insert_into(recap_decisions::table).values(d);
+    match conn {
+        DbConnection::Postgres(pg) => q.on_conflict_do_nothing().execute(pg),
+        DbConnection::Sqlite(lite) => q.on_conflict_do_nothing().execute(lite),
+    }
+    .map(|n| n == 1)
+}
+
+pub fn decision(conn: &mut DbConnection, recap_id: &str) -> QueryResult<Option<Decision>> {
+    recap_decisions::table
+        .find(recap_id)
+        .select(Decision::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A recap the leader published, by id alone (public pages know no jurisdiction).
+pub fn published(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Snapshot, Decision)>> {
+    recaps::table
+        .inner_join(recap_decisions::table)
+        .filter(recaps::id.eq(id))
+        .filter(recap_decisions::published.eq(true))
+        .select((Snapshot::as_select(), Decision::as_select()))
+        .first(conn)
+        .optional()
 }
 
 /// The jurisdiction's weights, or the defaults.

@@ -656,3 +656,16 @@ pub fn stubs_after(
 pub fn insert_many(conn: &mut DbConnection, rows: &[Ticket]) -> QueryResult<()> {
     crate::db::insert_batches::<_, Ticket>(conn, tickets::table, rows, 500).map(|_| ())
 }
+
+/// The code and title of each of `ids` in the jurisdiction (missing ids are left out).
+pub fn labels(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.eq_any(ids))
+        .select((tickets::id, tickets::code, tickets::title))
+        .load(conn)
+}

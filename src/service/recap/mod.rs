@@ -5,6 +5,8 @@
 //! it when asked.
 
 mod boards;
+mod decision;
+pub mod drill;
 mod facts;
 mod publish;
 mod raw;
@@ -22,6 +24,7 @@ use crate::domain::recap::{median, rank, score, Figures, Weights};
 
 pub use crate::domain::analytics::Period;
 pub use boards::{boards, Leaderboard, Placed};
+pub use decision::{decide, frozen, live, published, Choice, Shown};
 pub use publish::{freeze, period, preview, MAX_DAYS};
 
 /// The ids behind each figure (drill-down).

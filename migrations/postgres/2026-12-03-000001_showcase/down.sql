@@ -1,0 +1,3 @@
+DROP TABLE published_photos;
+DROP TABLE recap_decisions;
+DROP FUNCTION recap_decisions_immutable();

@@ -1,0 +1,2 @@
+DROP TABLE published_photos;
+DROP TABLE recap_decisions;
