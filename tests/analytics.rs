@@ -149,6 +149,57 @@ async fn trends(app: TestApp) {
             ("2026-03".into(), Some("jalancagak".into()), 1),
         ]
     );
+    // Within a second dimension: the categories of one kecamatan (its desa included), and the
+    // kecamatan of one category.
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-03-31&group_by=category&region=jalancagak",
+            &planner,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["within"],
+        json!({"dim": "region", "code": "jalancagak"})
+    );
+    assert_eq!(
+        rows(&r.body),
+        vec![
+            ("2026-01".into(), Some("jalan".into()), 1),
+            ("2026-02".into(), Some("jalan".into()), 1),
+            ("2026-03".into(), Some("jalan".into()), 1),
+        ]
+    );
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-03-31&group_by=region&category=sampah",
+            &planner,
+        )
+        .await;
+    assert_eq!(rows(&r.body), vec![("2026-02".into(), None, 1)]);
+    let r = app
+        .get(
+            "/api/v1/analytics/trends?from=2026-01-01&to=2026-03-31&region=jalancagak&format=csv",
+            &planner,
+        )
+        .await;
+    let disposition = r
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        disposition
+            .contains("trends-filed-category-month-region-jalancagak-2026-01-01-2026-03-31.csv"),
+        "{disposition}"
+    );
+    for bad in ["region=jalancagak&category=jalan", "region=atlantis"] {
+        let r = app
+            .get(&format!("/api/v1/analytics/trends?{bad}"), &planner)
+            .await;
+        r.assert_problem(400, "invalid_query");
+    }
     // Days and ISO weeks.
     let r = app
         .get(

@@ -5,7 +5,7 @@
 mod common;
 
 use aduan::domain::analytics::{Bucket, GroupBy, Metric};
-use aduan::service::trends::{self, Question, Source};
+use aduan::service::analytics::trends::{self, Question, Source, Within};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::TestApp;
 use serde_json::{json, Value};
@@ -28,7 +28,8 @@ fn jurisdiction(app: &TestApp) -> aduan::db::models::jurisdiction::Jurisdiction 
         .unwrap()
 }
 
-/// Every trend cell by day, from `source`, for all metrics and groupings.
+/// Every trend cell by day, from `source`, for all metrics and groupings, alone and within each
+/// value of every dimension.
 fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> Vec<String> {
     let jur = jurisdiction(app);
     let tz = jur.tz();
@@ -38,28 +39,47 @@ fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> 
             .naive_utc()
     };
     let mut conn = app.state.db.conn().unwrap();
+    let dims = [GroupBy::Category, GroupBy::Region, GroupBy::Agency];
+    let mut filters = vec![None];
+    for dim in dims {
+        let mut codes: Vec<String> = trends::names(&mut conn, &jur.id, dim)
+            .unwrap()
+            .into_values()
+            .map(|(c, _)| c)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        filters.extend(codes.into_iter().map(|code| Some(Within { dim, code })));
+    }
     let mut out = Vec::new();
     for metric in [Metric::Filed, Metric::Resolved, Metric::Closed] {
-        for group_by in [GroupBy::Category, GroupBy::Region, GroupBy::Agency] {
-            let q = Question {
-                metric,
-                group_by,
-                bucket: Bucket::Day,
-                from,
-                to,
-                start: midnight(from),
-                end: midnight(to + Duration::days(1)),
-            };
-            let names = trends::names(&mut conn, &jur.id, group_by).unwrap();
-            for ((day, group), n) in
-                trends::cells(&mut conn, &jur.id, tz, &q, &names, source).unwrap()
-            {
-                out.push(format!(
-                    "{} {} {day} {} {n}",
-                    metric.as_str(),
-                    group_by.as_str(),
-                    group.unwrap_or_else(|| "-".into())
-                ));
+        for group_by in dims {
+            for within in &filters {
+                let q = Question {
+                    metric,
+                    group_by,
+                    bucket: Bucket::Day,
+                    from,
+                    to,
+                    start: midnight(from),
+                    end: midnight(to + Duration::days(1)),
+                    within: within.clone(),
+                };
+                let names = trends::names(&mut conn, &jur.id, group_by).unwrap();
+                let filter = within
+                    .as_ref()
+                    .map(|w| format!("{}={}", w.dim.as_str(), w.code))
+                    .unwrap_or_else(|| "all".into());
+                for ((day, group), n) in
+                    trends::cells(&mut conn, &jur.id, tz, &q, &names, source).unwrap()
+                {
+                    out.push(format!(
+                        "{} {} {filter} {day} {} {n}",
+                        metric.as_str(),
+                        group_by.as_str(),
+                        group.unwrap_or_else(|| "-".into())
+                    ));
+                }
             }
         }
     }
@@ -145,6 +165,12 @@ async fn rollups_equal_raw(app: TestApp) {
     }
     let raw = everything(&app, Source::Raw, from, today);
     assert!(raw.len() > 100, "{} cells", raw.len());
+    for filter in [" category=", " region=", " agency="] {
+        assert!(
+            raw.iter().any(|l| l.contains(filter)),
+            "no cell with {filter}"
+        );
+    }
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
     let quarter = today - Duration::days(89);
     recaps_agree(&app, quarter, today);
@@ -341,7 +367,7 @@ async fn rollups_equal_raw(app: TestApp) {
         .sum();
     let raw_total: i64 = raw
         .iter()
-        .filter(|l| l.starts_with("resolved agency "))
+        .filter(|l| l.starts_with("resolved agency all "))
         .map(|l| l.rsplit(' ').next().unwrap().parse::<i64>().unwrap())
         .sum();
     assert_eq!(total, raw_total);

@@ -3,6 +3,7 @@
 //! and the acting user, runs its work in one transaction, and answers rows or domain values (or
 //! a `ServiceError`); fronts shape the answer.
 
+pub mod analytics;
 pub mod audit;
 pub mod clocks;
 pub mod duties;
@@ -16,6 +17,5 @@ pub mod recap_facts;
 pub mod rollups;
 pub mod seed;
 pub mod tickets;
-pub mod trends;
 pub mod uploads;
 pub mod users;

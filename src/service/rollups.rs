@@ -46,20 +46,91 @@ pub fn stripe_of(ticket_id: &str) -> i32 {
         .unwrap_or(0)
 }
 
-/// The keys a ticket counts under: its category, region and agency ('' for none).
+/// The dimensions counted alone and in pairs (a trend of one grouped within a value of the
+/// other). A pair's key is `first|second` of the ids ('' for none).
+const PAIRS: [(GroupBy, GroupBy); 3] = [
+    (GroupBy::Category, GroupBy::Region),
+    (GroupBy::Category, GroupBy::Agency),
+    (GroupBy::Region, GroupBy::Agency),
+];
+
+/// The name of a pair's counters.
+fn pair_name(first: GroupBy, second: GroupBy) -> &'static str {
+    match (first, second) {
+        (GroupBy::Category, GroupBy::Region) => "category+region",
+        (GroupBy::Category, GroupBy::Agency) => "category+agency",
+        _ => "region+agency",
+    }
+}
+
+/// The keys a ticket counts under: its category, region and agency ('' for none), alone and
+/// in pairs.
 fn dims(
     category: &Option<String>,
     region: &Option<String>,
     agency: &Option<String>,
-) -> [(&'static str, String); 3] {
+) -> [(&'static str, String); 6] {
+    let id = |d: GroupBy| {
+        match d {
+            GroupBy::Category => category,
+            GroupBy::Region => region,
+            GroupBy::Agency => agency,
+        }
+        .clone()
+        .unwrap_or_default()
+    };
+    let pair = |(a, b): (GroupBy, GroupBy)| (pair_name(a, b), format!("{}|{}", id(a), id(b)));
     [
-        ("category", category.clone().unwrap_or_default()),
-        ("region", region.clone().unwrap_or_default()),
-        ("agency", agency.clone().unwrap_or_default()),
+        ("category", id(GroupBy::Category)),
+        ("region", id(GroupBy::Region)),
+        ("agency", id(GroupBy::Agency)),
+        pair(PAIRS[0]),
+        pair(PAIRS[1]),
+        pair(PAIRS[2]),
     ]
 }
 
-fn dims_of(t: &Ticket) -> [(&'static str, String); 3] {
+/// The counters a trend reads: those of its grouping alone, or of the pair of its grouping and
+/// the dimension it is filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    name: &'static str,
+    /// Where the grouping's id is in a key: alone, first or second of a pair.
+    group_at: Option<usize>,
+}
+
+impl Dims {
+    pub fn of(group_by: GroupBy, within: Option<GroupBy>) -> Dims {
+        match within.filter(|w| *w != group_by) {
+            None => Dims {
+                name: group_by.as_str(),
+                group_at: None,
+            },
+            Some(w) => {
+                let (first, second) = PAIRS
+                    .into_iter()
+                    .find(|(a, b)| (*a, *b) == (group_by, w) || (*a, *b) == (w, group_by))
+                    .unwrap_or(PAIRS[0]);
+                Dims {
+                    name: pair_name(first, second),
+                    group_at: Some(usize::from(first != group_by)),
+                }
+            }
+        }
+    }
+
+    /// A counter's key as (the grouping's id, the filter's id); the same id twice when the
+    /// counter has one dimension.
+    pub fn split<'a>(&self, key: &'a str) -> (&'a str, &'a str) {
+        match (self.group_at, key.split_once('|')) {
+            (Some(0), Some((a, b))) => (a, b),
+            (Some(_), Some((a, b))) => (b, a),
+            _ => (key, key),
+        }
+    }
+}
+
+fn dims_of(t: &Ticket) -> [(&'static str, String); 6] {
     dims(&t.category_id, &t.region_id, &t.agency_id)
 }
 
@@ -182,29 +253,37 @@ impl Totals {
     }
 }
 
-/// The counts of `metric` by local day and `group_by` key (category, region or agency id; ''
-/// for none) over the local days `[from, to]`, summed over stripes; zero sums left out.
+/// The counts of `metric` by local day and key of `dims` (see `Dims::split`) over the local
+/// days `[from, to]`, summed over stripes; zero sums left out.
 pub fn day_counts(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     metric: Metric,
-    group_by: GroupBy,
+    dims: Dims,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
-    rollup::day_counts(
-        conn,
-        jurisdiction_id,
-        metric.as_str(),
-        group_by.as_str(),
-        from,
-        to,
-    )
+    rollup::day_counts(conn, jurisdiction_id, metric.as_str(), dims.name, from, to)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_key_splits_into_group_and_filter() {
+        let d = Dims::of(GroupBy::Category, Some(GroupBy::Region));
+        assert_eq!(d.name, "category+region");
+        assert_eq!(d.split("cat|reg"), ("cat", "reg"));
+        let d = Dims::of(GroupBy::Agency, Some(GroupBy::Region));
+        assert_eq!(d.name, "region+agency");
+        assert_eq!(d.split("reg|ag"), ("ag", "reg"));
+        assert_eq!(d.split("|ag"), ("ag", ""));
+        let d = Dims::of(GroupBy::Region, Some(GroupBy::Region));
+        assert_eq!(d.name, "region");
+        assert_eq!(d.split("reg"), ("reg", "reg"));
+        assert_eq!(Dims::of(GroupBy::Agency, None).split("ag"), ("ag", "ag"));
+    }
 
     #[test]
     fn stripes_come_from_the_last_hex_digit() {

@@ -1,76 +1,13 @@
-//! The one way an analytics answer is sent: JSON (the whole view), or its rows as CSV or XLSX
-//! with stable column names.
+//! The one way an analytics answer is sent: JSON (the whole view), or its rows as a CSV or
+//! XLSX download (`service::analytics::table`).
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
 use crate::api::ApiError;
-use crate::error::ServiceError;
-
-/// A row that has a CSV form.
-pub trait Tabular {
-    const COLUMNS: &'static [&'static str];
-    fn cells(&self) -> Vec<String>;
-}
-
-/// How an answer is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Csv,
-    Xlsx,
-}
-
-/// `json` (default), `csv` or `xlsx`.
-pub fn format_of(format: Option<&str>) -> Result<Format, ServiceError> {
-    match format.map(str::trim) {
-        None | Some("") | Some("json") => Ok(Format::Json),
-        Some("csv") => Ok(Format::Csv),
-        Some("xlsx") => Ok(Format::Xlsx),
-        Some(_) => Err(ServiceError::bad_request(
-            "invalid_query",
-            "format must be json, csv or xlsx",
-        )),
-    }
-}
-
-/// The rows as an XLSX workbook of one sheet: the header, then one row per row; numbers as
-/// numbers.
-pub fn xlsx<R: Tabular>(sheet: &str, rows: &[R]) -> Result<Vec<u8>, ServiceError> {
-    let fail = |e: rust_xlsxwriter::XlsxError| ServiceError::internal(anyhow::anyhow!("xlsx: {e}"));
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(sheet.chars().take(31).collect::<String>())
-        .map_err(fail)?;
-    for (c, name) in R::COLUMNS.iter().enumerate() {
-        ws.write_string(0, c as u16, *name).map_err(fail)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.cells().iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match v.parse::<f64>() {
-                Ok(n) if n.is_finite() => ws.write_number(r, c, n).map(|_| ()),
-                _ => ws.write_string(r, c, v).map(|_| ()),
-            }
-            .map_err(fail)?;
-        }
-    }
-    book.save_to_buffer().map_err(fail)
-}
-
-/// A CSV cell a spreadsheet will not run as a formula (OWASP "CSV injection"): text that
-/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe.
-/// Numbers, negative ones included, stay numbers.
-pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let number = cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.starts_with('+');
-    if risky && !number {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
+use crate::service::analytics::table::{download, Download};
+pub use crate::service::analytics::table::{format_of, Format, Tabular};
 
 pub fn respond<V: Serialize, R: Tabular>(
     format: Format,
@@ -78,78 +15,19 @@ pub fn respond<V: Serialize, R: Tabular>(
     view: &V,
     rows: &[R],
 ) -> Result<HttpResponse, ApiError> {
-    match format {
-        Format::Json => return Ok(HttpResponse::Ok().json(view)),
-        Format::Xlsx => {
-            let sheet = filename.split('-').next().unwrap_or("data");
-            return Ok(HttpResponse::Ok()
-                .insert_header((
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ))
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{filename}.xlsx\""),
-                ))
-                .body(xlsx(sheet, rows)?));
-        }
-        Format::Csv => {}
-    }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(R::COLUMNS).map_err(ServiceError::internal)?;
-    for r in rows {
-        let cells = r.cells();
-        w.write_record(cells.iter().map(|c| inert(c).into_owned()))
-            .map_err(ServiceError::internal)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ServiceError::internal(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+    Ok(match download(format, filename, rows)? {
+        None => HttpResponse::Ok().json(view),
+        Some(file) => attachment(file),
+    })
+}
+
+/// A file sent to be saved under its name.
+pub fn attachment(file: Download) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, file.content_type))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}.csv\""),
+            format!("attachment; filename=\"{}\"", file.filename),
         ))
-        .body(bytes))
-}
-
-/// An optional text cell.
-pub fn cell(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
-}
-
-pub use crate::domain::analytics::Period;
-
-/// The period of local days `[from, to]` a query asks for (default: the year up to today).
-pub fn period(
-    tz: chrono_tz::Tz,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-) -> Result<Period, ServiceError> {
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-    Period::of(tz, from, to, today).map_err(|m| ServiceError::bad_request("invalid_query", m))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert;
-
-    #[test]
-    fn formulas_are_neutralised_and_numbers_kept() {
-        for risky in [
-            "=1+1",
-            "+62812",
-            "-cmd|' /C calc'!A0",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-            "-",
-        ] {
-            assert_eq!(inert(risky), format!("'{risky}"), "{risky:?}");
-        }
-        for kept in ["-3.5", "0", "12", "jalan", "a=b", ""] {
-            assert_eq!(inert(kept), kept);
-        }
-    }
+        .body(file.bytes)
 }

@@ -8,7 +8,8 @@ mod routing;
 mod sla;
 mod trends;
 
-pub use trends::{TrendRow, TrendsQuery, TrendsView};
+pub use crate::service::analytics::trends::{TrendRow, TrendsView};
+pub use trends::TrendsQuery;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(trends::trends)

@@ -1,72 +1,15 @@
-use std::collections::{BTreeMap, HashMap};
-
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::export::{cell, format_of, period, respond, Period, Tabular};
+use super::export::{format_of, respond};
 use super::sla::PeriodQuery;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
-use crate::db::models::analytics;
 use crate::domain::policy::Permission;
 use crate::error::ServiceError;
+use crate::service::analytics::period;
+use crate::service::analytics::routing::{self as moves, RoutingView};
 use crate::state::AppState;
-
-/// Tickets that went from one agency to another in the period: returned by `from_agency`
-/// (bukan kewenangan) and then routed to `to_agency`, or routed on directly. Columns:
-/// `from_agency, to_agency, returns, reroutes`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RoutingRow {
-    pub from_agency: Option<String>,
-    /// Null for returns not (yet) routed elsewhere.
-    pub to_agency: Option<String>,
-    /// Returns by `from_agency` counted in this pair.
-    pub returns: i64,
-    /// Routings to `to_agency` of tickets that `from_agency` had.
-    pub reroutes: i64,
-    /// Both directions of this pair happened in the period (ping-pong).
-    pub ping_pong: bool,
-}
-
-impl Tabular for RoutingRow {
-    const COLUMNS: &'static [&'static str] = &[
-        "from_agency",
-        "to_agency",
-        "returns",
-        "reroutes",
-        "ping_pong",
-    ];
-    fn cells(&self) -> Vec<String> {
-        vec![
-            cell(&self.from_agency),
-            cell(&self.to_agency),
-            self.returns.to_string(),
-            self.reroutes.to_string(),
-            self.ping_pong.to_string(),
-        ]
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RoutingView {
-    #[schema(value_type = String, format = Date)]
-    pub from: NaiveDate,
-    #[schema(value_type = String, format = Date)]
-    pub to: NaiveDate,
-    /// Most re-routes first.
-    pub rows: Vec<RoutingRow>,
-}
-
-fn agency_of(data: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(data)
-        .ok()?
-        .get("agency_id")?
-        .as_str()
-        .map(str::to_string)
-}
 
 /// Returns and re-routes between agencies in the period (who sends tickets back and forth).
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(PeriodQuery), responses(
@@ -83,76 +26,16 @@ pub async fn routing(
     caller.require(Permission::ReadAnalytics)?;
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
-    let Period {
-        from,
-        to,
-        start,
-        end,
-    } = period(caller.timezone(), q.from, q.to)?;
+    let p = period(caller.timezone(), q.from, q.to)?;
     let jur = caller.jurisdiction_id.clone();
-    let (events, names) = state
+    let view = state
         .db
-        .read(move |c| {
-            Ok::<_, ServiceError>((
-                analytics::routing_events(c, &jur, end)?,
-                analytics::agency_names(c, &jur)?,
-            ))
-        })
+        .read(move |c| moves::routing(c, &jur, &p).map_err(ServiceError::from))
         .await?;
-    let code = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|i| names.get(i).map(|(c, _)| c.clone()))
-    };
-    // (from, to) → (returns, reroutes)
-    let mut pairs: BTreeMap<(Option<String>, Option<String>), (i64, i64)> = BTreeMap::new();
-    // Per ticket: the agency it was last routed to, and whether that agency returned it
-    // within the period (and the return is not yet paired with a routing).
-    let mut last: HashMap<String, (Option<String>, bool)> = HashMap::new();
-    for (ticket, action, at, data) in events {
-        let in_period = at >= start;
-        let agency = agency_of(&data);
-        let state = last.entry(ticket).or_insert((None, false));
-        match action.as_str() {
-            "return" => {
-                if in_period {
-                    pairs.entry((code(&agency), None)).or_default().0 += 1;
-                    state.1 = true;
-                }
-            }
-            _ => {
-                let before = state.0.clone();
-                if in_period && before.is_some() && before != agency {
-                    let (f, t) = (code(&before), code(&agency));
-                    if state.1 {
-                        // The return is now paired with where the ticket went.
-                        if let Some(e) = pairs.get_mut(&(f.clone(), None)) {
-                            e.0 -= 1;
-                        }
-                        pairs.entry((f.clone(), t.clone())).or_default().0 += 1;
-                    }
-                    pairs.entry((f, t)).or_default().1 += 1;
-                }
-                *state = (agency, false);
-            }
-        }
-    }
-    let keys: Vec<(Option<String>, Option<String>)> = pairs
-        .iter()
-        .filter(|(_, (r, m))| *r > 0 || *m > 0)
-        .map(|(k, _)| k.clone())
-        .collect();
-    let mut rows: Vec<RoutingRow> = pairs
-        .into_iter()
-        .filter(|(_, (r, m))| *r > 0 || *m > 0)
-        .map(|((f, t), (returns, reroutes))| RoutingRow {
-            ping_pong: t.is_some() && keys.contains(&(t.clone(), f.clone())),
-            from_agency: f,
-            to_agency: t,
-            returns,
-            reroutes,
-        })
-        .collect();
-    rows.sort_by_key(|a| std::cmp::Reverse(a.reroutes));
-    let view = RoutingView { from, to, rows };
-    respond(fmt, &format!("routing-{from}-{to}"), &view, &view.rows)
+    respond(
+        fmt,
+        &format!("routing-{}-{}", p.from, p.to),
+        &view,
+        &view.rows,
+    )
 }

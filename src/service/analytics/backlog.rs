@@ -1,0 +1,76 @@
+//! The backlog: open tickets now, by the agency that holds them and how long ago they were
+//! filed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::table::{cell, Tabular};
+use super::{by_code, code_of};
+use crate::db::models::analytics;
+use crate::db::DbConnection;
+use crate::domain::analytics::{age_band, AGE_BANDS};
+
+/// Open tickets of one agency (null: not routed yet) in one age band. Columns:
+/// `agency, agency_name, age_band, count`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BacklogRow {
+    pub agency: Option<String>,
+    pub agency_name: Option<String>,
+    /// Whole days since filing: `0-3`, `4-7`, `8-14`, `15-30`, `31-60`, `61+`.
+    #[schema(example = "4-7")]
+    pub age_band: String,
+    pub count: i64,
+}
+
+impl Tabular for BacklogRow {
+    const COLUMNS: &'static [&'static str] = &["agency", "agency_name", "age_band", "count"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(&self.agency),
+            cell(&self.agency_name),
+            self.age_band.clone(),
+            self.count.to_string(),
+        ]
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BacklogView {
+    pub as_of: DateTime<Utc>,
+    /// By agency code (unrouted first), then age band from youngest.
+    pub rows: Vec<BacklogRow>,
+}
+
+/// The jurisdiction's backlog at `now`.
+pub fn backlog(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<BacklogView> {
+    let open = analytics::open_tickets(conn, jurisdiction_id)?;
+    let names = analytics::agency_names(conn, jurisdiction_id)?;
+    let band_order = |b: &str| AGE_BANDS.iter().position(|(n, _)| *n == b).unwrap_or(99);
+    let mut cells: BTreeMap<(Option<String>, usize), i64> = BTreeMap::new();
+    for (created, agency) in open {
+        let days = (now.naive_utc() - created).num_days().max(0);
+        let code = code_of(&names, agency.as_deref());
+        *cells.entry((code, band_order(age_band(days)))).or_default() += 1;
+    }
+    let by_code = by_code(&names);
+    let rows = cells
+        .into_iter()
+        .map(|((agency, band), count)| BacklogRow {
+            agency_name: agency
+                .as_deref()
+                .and_then(|a| by_code.get(a).map(|n| n.to_string())),
+            agency,
+            age_band: AGE_BANDS[band.min(AGE_BANDS.len() - 1)].0.to_string(),
+            count,
+        })
+        .collect();
+    Ok(BacklogView { as_of: now, rows })
+}
