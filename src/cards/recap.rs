@@ -66,7 +66,7 @@ pub struct RecapCard {
 
 /// A score as Indonesians write it: "87,5".
 pub fn score(v: f64) -> String {
-    format!("{:.1}", (v * 10.0).round() / 10.0).replace('.', ",")
+    crate::pages::format::decimal(v)
 }
 
 fn board_title(b: Board) -> &'static str {

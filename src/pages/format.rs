@@ -129,6 +129,11 @@ fn working_days_between(from: DateTime<Utc>, to: DateTime<Utc>, cal: &Calendar) 
         .count() as u32
 }
 
+/// A number with one decimal as Indonesians write it: "87,5".
+pub fn decimal(v: f64) -> String {
+    format!("{:.1}", (v * 10.0).round() / 10.0).replace('.', ",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

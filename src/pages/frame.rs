@@ -25,6 +25,7 @@ pub enum Section {
     File,
     Duties,
     Recap,
+    Analytics,
     Users,
 }
 
@@ -51,6 +52,12 @@ impl Frame {
                 "rekap",
                 "Rekap",
                 may(role, Permission::ReadRecaps),
+            ),
+            (
+                Section::Analytics,
+                "analitik",
+                "Analitik",
+                may(role, Permission::ReadAnalytics),
             ),
             (
                 Section::Users,

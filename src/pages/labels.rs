@@ -48,3 +48,44 @@ pub fn reason(r: Reason) -> &'static str {
         Reason::Work => "Kunjungi lapangan dan selesaikan",
     }
 }
+
+/// A deadline as the console names it.
+pub fn clock(c: crate::domain::sla::Clock) -> &'static str {
+    use crate::domain::sla::Clock;
+    match c {
+        Clock::FirstResponse => "Balasan pertama",
+        Clock::Verify => "Verifikasi",
+        Clock::FollowUp => "Tindak lanjut",
+        Clock::Resolve => "Penyelesaian",
+    }
+}
+
+/// What a trend is split by.
+pub fn group_by(g: crate::domain::analytics::GroupBy) -> &'static str {
+    use crate::domain::analytics::GroupBy;
+    match g {
+        GroupBy::Category => "Kategori",
+        GroupBy::Region => "Kecamatan",
+        GroupBy::Agency => "Perangkat daerah",
+    }
+}
+
+/// What a trend counts.
+pub fn metric(m: crate::domain::analytics::Metric) -> &'static str {
+    use crate::domain::analytics::Metric;
+    match m {
+        Metric::Filed => "Aduan masuk",
+        Metric::Resolved => "Diselesaikan",
+        Metric::Closed => "Ditutup dengan balasan",
+    }
+}
+
+/// The width of a trend's buckets.
+pub fn bucket(b: crate::domain::analytics::Bucket) -> &'static str {
+    use crate::domain::analytics::Bucket;
+    match b {
+        Bucket::Day => "Per hari",
+        Bucket::Week => "Per minggu",
+        Bucket::Month => "Per bulan",
+    }
+}

@@ -106,6 +106,13 @@ pub fn field(name: &str) -> &str {
         "attachment_ids" | "foto" => "Foto",
         "summary" => "Ringkasan penyelesaian",
         "no_visit_reason" => "Alasan tanpa kunjungan lapangan",
+        "dari" => "Tanggal awal",
+        "sampai" => "Tanggal akhir",
+        "kelompok" => "Kelompok",
+        "ukuran" => "Ukuran",
+        "satuan" => "Satuan waktu",
+        "penyaring" => "Penyaring (pilih satu saja: kategori, kecamatan atau perangkat daerah)",
+        "tahun" => "Tahun",
         other => other,
     }
 }

@@ -5,6 +5,8 @@
 //! The words of each page live in its template; failures are worded in [`messages`].
 
 pub mod assets;
+mod charts;
+mod dashboard;
 mod duties;
 mod evidence;
 mod files;
@@ -70,6 +72,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/rekap/{id}/rincian/{key}",
                     web::get().to(recap::frozen_drill),
                 )
+                .route("/analitik", web::get().to(dashboard::show))
+                .route(
+                    "/analitik/perencanaan",
+                    web::get().to(dashboard::planning_table),
+                )
+                .route("/analitik/unduh/{file}", web::get().to(dashboard::download))
                 .route("/pengguna", web::get().to(users::show))
                 .route("/pengguna", web::post().to(users::add))
                 .route("/pengguna/{id}", web::get().to(users::edit))

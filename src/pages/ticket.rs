@@ -21,7 +21,7 @@ use super::timeline::{describe, Names};
 use crate::db::models::{agency, category, division, event, field_visit, hold, region, user};
 use crate::domain::lifecycle::{Action, Status};
 use crate::domain::policy::Permission;
-use crate::domain::sla::{Clock, ClockState};
+use crate::domain::sla::ClockState;
 use crate::domain::source::Channel;
 use crate::error::ServiceError;
 use crate::ids::{AgencyId, DivisionId};
@@ -165,15 +165,6 @@ async fn load(state: &AppState, s: &Signed, code: String) -> Result<Loaded, Serv
         .await
 }
 
-fn clock_name(c: Clock) -> &'static str {
-    match c {
-        Clock::FirstResponse => "Balasan pertama",
-        Clock::Verify => "Verifikasi",
-        Clock::FollowUp => "Tindak lanjut",
-        Clock::Resolve => "Penyelesaian",
-    }
-}
-
 fn clock_state(s: ClockState) -> &'static str {
     match s {
         ClockState::Running => "berjalan",
@@ -201,7 +192,7 @@ fn view(state: &AppState, s: &Signed, l: Loaded, said: Said) -> TicketPage {
         .clock_runs()
         .into_iter()
         .map(|r| ClockView {
-            name: clock_name(r.clock),
+            name: super::labels::clock(r.clock),
             due_at: format::date_time(r.due_at, tz),
             badge: r
                 .is_counting()

@@ -4,6 +4,7 @@
 mod backlog;
 pub mod export;
 mod hotspots;
+mod planning;
 mod routing;
 mod sla;
 mod trends;
@@ -16,5 +17,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(backlog::backlog)
         .service(sla::sla)
         .service(hotspots::hotspots)
-        .service(routing::routing);
+        .service(routing::routing)
+        .service(planning::planning);
 }

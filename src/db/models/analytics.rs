@@ -198,3 +198,59 @@ pub fn routing_events(
         ))
         .load(conn)
 }
+
+/// A ticket of the planning table: `(id, status, category_id, region_id, lat, lng,
+/// created_at)`.
+pub type PlanningTicket = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    NaiveDateTime,
+);
+
+/// A resolve event: `(ticket_id, at)`.
+pub type Fix = (String, NaiveDateTime);
+
+/// Tickets now with agency `agency_id`, filed in `[from, to)` (UTC), and the times of their
+/// `resolve` events: `(ticket_id, at)`, in order.
+pub fn planning_tickets(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    agency_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<(Vec<PlanningTicket>, Vec<Fix>)> {
+    let (floor, ceiling) = (
+        crate::db::id_floor(from.and_utc()),
+        crate::db::id_floor(to.and_utc()),
+    );
+    let rows = tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::agency_id.eq(agency_id))
+        .filter(tickets::id.ge(&floor))
+        .filter(tickets::id.lt(&ceiling))
+        .select((
+            tickets::id,
+            tickets::status,
+            tickets::category_id,
+            tickets::region_id,
+            tickets::lat,
+            tickets::lng,
+            tickets::created_at,
+        ))
+        .load(conn)?;
+    let fixes = ticket_events::table
+        .inner_join(tickets::table)
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::agency_id.eq(agency_id))
+        .filter(tickets::id.ge(&floor))
+        .filter(tickets::id.lt(&ceiling))
+        .filter(ticket_events::action.eq("resolve"))
+        .order((ticket_events::ticket_id.asc(), ticket_events::seq.asc()))
+        .select((ticket_events::ticket_id, ticket_events::at))
+        .load(conn)?;
+    Ok((rows, fixes))
+}

@@ -4,6 +4,7 @@
 
 pub mod backlog;
 pub mod hotspots;
+pub mod planning;
 pub mod routing;
 pub mod sla;
 pub mod table;
