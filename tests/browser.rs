@@ -41,6 +41,9 @@ fn story_on(kind: Kind) {
         "03-complaint-new",
         "05-complaint-visited",
         "06-complaint-closed",
+        "13-dashboard-phone",
+        "13-dashboard-desktop",
+        "14-planning-table",
     ] {
         assert!(shots.join(format!("{shot}.png")).exists(), "{shot}.png");
     }

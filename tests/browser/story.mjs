@@ -5,8 +5,9 @@
 // field visit with a photo and resolves it, the PIC closes it with the reply link; the timeline
 // shows every step, the proof card with the published visit photo; anyone follows it on the
 // public tracking page and finds it on /bukti; the recap is frozen, its winners marked and
-// published, and its public page shows the card. Every page is checked with axe-core (no serious or critical violation) and
-// photographed under target/browser/.
+// published, and its public page shows the card; the dashboard is read at phone and desktop
+// width and DPUPR's planning table downloaded. Every page is checked with axe-core (no serious
+// or critical violation) and photographed under target/browser/.
 //
 // node story.mjs <base-url> <admin-password> <screenshot-dir>
 import { chromium } from "playwright-core";
@@ -263,6 +264,31 @@ try {
     await look(visitor, name);
     await context.close();
   }
+
+  // The planners' dashboard at phone and desktop width: charts drawn by the server, a second
+  // grouping, and the planning table of DPUPR's year with its download.
+  await admin.goto(base + "/app/");
+  await admin.getByRole("link", { name: "Analitik" }).click();
+  check(await admin.getByRole("heading", { name: "Tren: Aduan masuk per kategori" }).isVisible(), "the dashboard shows the trend");
+  check(await admin.locator("svg.chart rect").count() > 0, "the trend chart has columns");
+  await look(admin, "13-dashboard-phone");
+  await admin.getByLabel("Kelompokkan per").selectOption({ label: "Perangkat daerah" });
+  await admin.getByRole("button", { name: "Tampilkan" }).click();
+  await admin.getByRole("heading", { name: "Tren: Aduan masuk per perangkat daerah" }).waitFor();
+  check(await admin.locator("svg.chart title", { hasText: "Dinas Pekerjaan Umum dan Penataan Ruang" }).count() > 0, "the trend by agency names DPUPR");
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await look(admin, "13-dashboard-desktop");
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.locator("#rencana-pd").selectOption({ label: "Dinas Pekerjaan Umum dan Penataan Ruang" });
+  await admin.getByRole("button", { name: "Lihat tabel" }).click();
+  await admin.getByRole("heading", { name: /Dinas Pekerjaan Umum dan Penataan Ruang · \d{4}/ }).waitFor();
+  check(await admin.locator("table tbody tr").count() > 0, "the planning table has rows");
+  const [download] = await Promise.all([
+    admin.waitForEvent("download"),
+    admin.getByRole("link", { name: "XLSX" }).click(),
+  ]);
+  check(/^perencanaan-dpupr-\d{4}\.xlsx$/.test(download.suggestedFilename()), "the planning table downloads as XLSX");
+  await look(admin, "14-planning-table");
 
   // The other pages.
   await pic.getByRole("link", { name: "Aduan", exact: true }).click();
