@@ -6,7 +6,12 @@
 //! local port and times over HTTP, each beside the plain SQL that answers the same question on
 //! the raw tables (run on the same database, results discarded) and the ratio:
 //! 1. one year of trends, month × category, filed (and month × agency, resolved);
-//! 2. the recap preview of the last complete two-week period.
+//! 2. the recap preview of the last complete two-week period;
+//! 3. the planners' dashboard (issue 16): each of its questions over the API — a year's trend
+//!    within one kecamatan, the backlog, SLA compliance, hotspots, routing, DPUPR's planning
+//!    table — and the page `/app/analitik` itself (all of them, drawn), beside the plain SQL of
+//!    each (all of them for the page);
+//! 4. the public pages: `/bukti`, a complaint's `/lacak/{code}`.
 //!
 //! The filled databases are kept between runs (filling a million tickets takes minutes) and
 //! shared with the console bench (`scale/`).
@@ -19,27 +24,46 @@ mod scale;
 
 use std::time::Instant;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 
 use aduan::state::AppState;
 use scale::{count, env, p, prepare, token, Scaled};
 
+/// How a request is signed: an API bearer token, the console's session cookie (the same
+/// token), or not at all (a public page).
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Api(&'a str),
+    Page(&'a str),
+    Public,
+}
+
+impl Auth<'_> {
+    fn on(&self, req: awc::ClientRequest) -> awc::ClientRequest {
+        match self {
+            Auth::Api(t) => req.bearer_auth(t),
+            Auth::Page(t) => req.insert_header(("Cookie", format!("aduan_sesi={t}"))),
+            Auth::Public => req,
+        }
+    }
+}
+
 /// p50 and p99 of `runs` GETs of `path`, in ms, and the body size of the last.
-async fn time_get(client: &awc::Client, url: &str, token: &str, runs: usize) -> (f64, f64, usize) {
+async fn time_get(
+    client: &awc::Client,
+    url: &str,
+    auth: Auth<'_>,
+    runs: usize,
+) -> (f64, f64, usize) {
     let mut lat = Vec::with_capacity(runs);
     let mut size = 0;
     for _ in 0..runs {
         let t = Instant::now();
         // A kept-alive connection the server closed while the counts ran: ask again once.
-        let mut r = match client.get(url).bearer_auth(token).send().await {
+        let mut r = match auth.on(client.get(url)).send().await {
             Ok(r) => r,
-            Err(_) => client
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("get"),
+            Err(_) => auth.on(client.get(url)).send().await.expect("get"),
         };
         let body = r.body().limit(256 << 20).await.expect("body");
         lat.push(t.elapsed());
@@ -104,6 +128,78 @@ impl Sql {
              WHERE e.jurisdiction_id = '{j}' AND e.action = 'resolve' \
              AND e.at >= '{start}' AND e.at < '{end}' GROUP BY 1, 2",
             m = self.local("e.at", "YYYY-MM", "%Y-%m"),
+            j = self.jur
+        )]
+    }
+    /// Filed per month and category within one kecamatan (its desa included).
+    fn trends_within(&self, start: &str, end: &str, kecamatan: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT {m} AS month, t.category_id, COUNT(*) FROM tickets t \
+             JOIN regions r ON r.id = t.region_id \
+             WHERE t.jurisdiction_id = '{j}' AND t.created_at >= '{start}' AND t.created_at < '{end}' \
+             AND (r.code = '{kecamatan}' OR r.parent_id = (SELECT id FROM regions WHERE code = '{kecamatan}' AND jurisdiction_id = '{j}')) \
+             GROUP BY 1, 2",
+            m = self.local("t.created_at", "YYYY-MM", "%Y-%m"),
+            j = self.jur
+        )]
+    }
+    /// Open tickets per agency and age band.
+    fn backlog(&self, now: &str) -> Vec<String> {
+        let age = if self.pg {
+            format!("EXTRACT(DAY FROM TIMESTAMP '{now}' - created_at)")
+        } else {
+            format!("CAST(julianday('{now}') - julianday(created_at) AS INTEGER)")
+        };
+        vec![format!(
+            "SELECT agency_id, CASE WHEN {age} <= 3 THEN 0 WHEN {age} <= 7 THEN 1 WHEN {age} <= 14 THEN 2 \
+             WHEN {age} <= 30 THEN 3 WHEN {age} <= 60 THEN 4 ELSE 5 END AS band, COUNT(*) FROM tickets \
+             WHERE jurisdiction_id = '{j}' AND status IN ('new', 'returned', 'routed', 'assigned', 'in_progress', 'resolved') \
+             GROUP BY 1, 2",
+            j = self.jur
+        )]
+    }
+    /// Clocks started in the period by clock, state, agency and category.
+    fn sla(&self, start: &str, end: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT c.clock, c.state, t.agency_id, t.category_id, COUNT(*) FROM ticket_clocks c \
+             JOIN tickets t ON t.id = c.ticket_id WHERE c.jurisdiction_id = '{j}' \
+             AND c.started_at >= '{start}' AND c.started_at < '{end}' GROUP BY 1, 2, 3, 4",
+            j = self.jur
+        )]
+    }
+    /// Filed per region and category, and places with two or more of one category.
+    fn hotspots(&self, start: &str, end: &str) -> Vec<String> {
+        let j = &self.jur;
+        vec![
+            format!(
+                "SELECT region_id, category_id, COUNT(*) FROM tickets WHERE jurisdiction_id = '{j}' \
+                 AND created_at >= '{start}' AND created_at < '{end}' GROUP BY 1, 2"
+            ),
+            format!(
+                "SELECT category_id, ROUND(lat * 1000), ROUND(lng * 1000), COUNT(*) FROM tickets \
+                 WHERE jurisdiction_id = '{j}' AND created_at >= '{start}' AND created_at < '{end}' \
+                 AND lat IS NOT NULL GROUP BY 1, 2, 3 HAVING COUNT(*) >= 2 ORDER BY 4 DESC LIMIT 20"
+            ),
+        ]
+    }
+    /// Each route to another agency in the period with the agency before it.
+    fn routing(&self, start: &str, end: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT prev, agency, COUNT(*) FROM (SELECT e.at, e.action, {a} AS agency, \
+             LAG({a}) OVER (PARTITION BY e.ticket_id ORDER BY e.seq) AS prev FROM ticket_events e \
+             WHERE e.jurisdiction_id = '{j}' AND e.action IN ('route', 'return') AND e.at < '{end}') m \
+             WHERE m.at >= '{start}' GROUP BY 1, 2",
+            a = self.agency_in("e.data"),
+            j = self.jur
+        )]
+    }
+    /// An agency's complaints of a year by kecamatan and category, fixed or not.
+    fn planning(&self, start: &str, end: &str, agency: &str) -> Vec<String> {
+        vec![format!(
+            "SELECT t.region_id, t.category_id, t.status, COUNT(*), MAX(e.at) FROM tickets t \
+             LEFT JOIN ticket_events e ON e.ticket_id = t.id AND e.action = 'resolve' \
+             WHERE t.jurisdiction_id = '{j}' AND t.agency_id = (SELECT id FROM agencies WHERE code = '{agency}' AND jurisdiction_id = '{j}') \
+             AND t.created_at >= '{start}' AND t.created_at < '{end}' GROUP BY 1, 2, 3",
             j = self.jur
         )]
     }
@@ -193,6 +289,24 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
     let anchor = state.settings.recap_anchor;
     let (rf, rt) = aduan::domain::recap::period_of(anchor, today - Days::new(14));
     let (rs, re) = bounds(rf, rt);
+    let (ts, te) = bounds(
+        NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("new year"),
+        NaiveDate::from_ymd_opt(today.year(), 12, 31).expect("new year's eve"),
+    );
+    let now = Utc::now()
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let code = {
+        use aduan::db::schema::tickets;
+        use diesel::prelude::*;
+        let mut c = state.db.conn().expect("connection");
+        tickets::table
+            .order(tickets::id.desc())
+            .select(tickets::code)
+            .first::<String>(&mut *c)
+            .expect("a ticket")
+    };
     let n = count(&state, "SELECT COUNT(*) AS n FROM tickets");
     let events = count(&state, "SELECT COUNT(*) AS n FROM ticket_events");
     let in_year = count(
@@ -210,34 +324,101 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
     println!(
         "  {backend:<8} {n} tickets, {events} events; {in_year} filed in the year timed, {in_recap} in the recap's fortnight {rf}..{rt}"
     );
-    let cases: Vec<(&str, String, &str, Vec<String>)> = vec![
+    let cases: Vec<(&str, String, Auth, Vec<String>)> = vec![
         (
             "trends year month×category filed",
             format!("/api/v1/analytics/trends?from={year_from}&to={today}&bucket=month&group_by=category&metric=filed"),
-            planner.as_str(),
+            Auth::Api(&planner),
             sql.trends_filed(&ys, &ye),
         ),
         (
             "trends year month×agency resolved",
             format!("/api/v1/analytics/trends?from={year_from}&to={today}&bucket=month&group_by=agency&metric=resolved"),
-            planner.as_str(),
+            Auth::Api(&planner),
             sql.trends_resolved(&ys, &ye),
         ),
         (
             "recap preview two weeks",
             format!("/api/v1/recaps/preview?from={rf}&to={rt}"),
-            leader.as_str(),
+            Auth::Api(&leader),
             sql.recap(&rs, &re, rf, rt),
+        ),
+        (
+            "trends year within a kecamatan",
+            format!("/api/v1/analytics/trends?from={year_from}&to={today}&group_by=category&region=jalancagak"),
+            Auth::Api(&planner),
+            sql.trends_within(&ys, &ye, "jalancagak"),
+        ),
+        (
+            "backlog",
+            "/api/v1/analytics/backlog".into(),
+            Auth::Api(&planner),
+            sql.backlog(&now),
+        ),
+        (
+            "sla year",
+            format!("/api/v1/analytics/sla?from={year_from}&to={today}"),
+            Auth::Api(&planner),
+            sql.sla(&ys, &ye),
+        ),
+        (
+            "hotspots year",
+            format!("/api/v1/analytics/hotspots?from={year_from}&to={today}"),
+            Auth::Api(&planner),
+            sql.hotspots(&ys, &ye),
+        ),
+        (
+            "routing year",
+            format!("/api/v1/analytics/routing?from={year_from}&to={today}"),
+            Auth::Api(&planner),
+            sql.routing(&ys, &ye),
+        ),
+        (
+            "planning table DPUPR this year",
+            format!("/api/v1/analytics/planning?agency=dpupr&year={}", today.year()),
+            Auth::Api(&planner),
+            sql.planning(&ts, &te, "dpupr"),
+        ),
+        (
+            "dashboard page /app/analitik",
+            format!("/app/analitik?dari={year_from}&sampai={today}"),
+            Auth::Page(&planner),
+            [
+                sql.trends_filed(&ys, &ye),
+                sql.backlog(&now),
+                sql.sla(&ys, &ye),
+                sql.hotspots(&ys, &ye),
+                sql.routing(&ys, &ye),
+            ]
+            .concat(),
+        ),
+        (
+            "public /bukti",
+            "/bukti".into(),
+            Auth::Public,
+            vec![],
+        ),
+        (
+            "public /lacak/{code}",
+            format!("/lacak/{code}"),
+            Auth::Public,
+            vec![],
         ),
     ];
     let only = env("ADUAN_BENCH_ONLY", "");
-    for (name, path, token, raw) in cases {
+    for (name, path, auth, raw) in cases {
         if !name.contains(only.as_str()) {
             continue;
         }
         // One warm-up each, so both sides start from a warm cache.
-        let _ = time_get(&client, &format!("{base}{path}"), token, 1).await;
-        let (p50, p99, size) = time_get(&client, &format!("{base}{path}"), token, runs).await;
+        let _ = time_get(&client, &format!("{base}{path}"), auth, 1).await;
+        let (p50, p99, size) = time_get(&client, &format!("{base}{path}"), auth, runs).await;
+        if raw.is_empty() {
+            println!(
+                "  {backend:<8} {name:<36} aduan p50 {p50:>8.2} ms  p99 {p99:>8.2} ms ({size} bytes)  (one indexed read; no raw anchor)"
+            );
+            continue;
+        }
         let s = state.clone();
         let raw_p50 = tokio::task::spawn_blocking(move || {
             time_sql(&s, &raw, 1);

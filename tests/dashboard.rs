@@ -17,22 +17,12 @@ async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Visitor<'a> {
 /// Three complaints about roads in Jalancagak (two at one spot), one about rubbish elsewhere;
 /// one road complaint routed to DPUPR and fixed. Gives the fixed complaint's id.
 async fn complaints(app: &TestApp, admin: &str) -> String {
-    let (_, pic) = app.person(admin, "pic.a", "pic", Some("dpupr"), None).await;
-    let (_, koord) = app
-        .person(admin, "koord.a", "coordinator", Some("diskominfo"), None)
-        .await;
-    let (_, kadis) = app
-        .person(admin, "kadis.a", "agency_head", Some("dpupr"), None)
-        .await;
-    let (_, kabid) = app
-        .person(
-            admin,
-            "kabid.a",
-            "division_head",
-            None,
-            Some(("dpupr", "dpupr.bina-marga")),
-        )
-        .await;
+    let common::console::Crew {
+        pic,
+        koord,
+        kadis,
+        kabid,
+    } = app.crew(admin).await;
     let mut ids = Vec::new();
     for (n, category, region, spot) in [
         ("1", "jalan", "jalancagak.bunihayu", (-6.6583, 107.6772)),

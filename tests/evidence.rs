@@ -184,22 +184,12 @@ async fn refused_forms_keep_their_photos(app: TestApp) {
 
 /// A complaint of Dinas PUPR in progress with Bidang Bina Marga: its code.
 async fn in_progress(app: &TestApp, admin: &str) -> (String, String) {
-    let (_, pic) = app.person(admin, "pic.a", "pic", Some("dpupr"), None).await;
-    let (_, koord) = app
-        .person(admin, "koord.a", "coordinator", Some("diskominfo"), None)
-        .await;
-    let (_, kadis) = app
-        .person(admin, "kadis.a", "agency_head", Some("dpupr"), None)
-        .await;
-    let (_, kabid) = app
-        .person(
-            admin,
-            "kabid.a",
-            "division_head",
-            None,
-            Some(("dpupr", "dpupr.bina-marga")),
-        )
-        .await;
+    let common::console::Crew {
+        pic,
+        koord,
+        kadis,
+        kabid,
+    } = app.crew(admin).await;
     let r = app
         .post(
             "/api/v1/tickets",

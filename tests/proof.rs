@@ -20,22 +20,12 @@ fn get(path: &str) -> actix_web::test::TestRequest {
 /// A complaint of Dinas PUPR fixed after a field visit: the photo it was filed with ("before"),
 /// the visit's photo ("after"); its id and code and the two attachment ids.
 async fn fixed(app: &TestApp, admin: &str, anonymous: bool) -> (String, String, String, String) {
-    let (_, pic) = app.person(admin, "pic.a", "pic", Some("dpupr"), None).await;
-    let (_, koord) = app
-        .person(admin, "koord.a", "coordinator", Some("diskominfo"), None)
-        .await;
-    let (_, kadis) = app
-        .person(admin, "kadis.a", "agency_head", Some("dpupr"), None)
-        .await;
-    let (_, kabid) = app
-        .person(
-            admin,
-            "kabid.a",
-            "division_head",
-            None,
-            Some(("dpupr", "dpupr.bina-marga")),
-        )
-        .await;
+    let common::console::Crew {
+        pic,
+        koord,
+        kadis,
+        kabid,
+    } = app.crew(admin).await;
     let before = app.upload(&pic, "sebelum.jpg", PHOTO).await.id();
     let r = app
         .post(

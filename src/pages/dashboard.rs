@@ -18,7 +18,6 @@ use super::labels;
 use super::render::{page, PageError};
 use super::session::{Signed, ROOT};
 use crate::api::analytics::export::attachment;
-use crate::db::models::analytics as names;
 use crate::db::DbConnection;
 use crate::domain::analytics::{bucket_label, bucket_of_day, Bucket, GroupBy, Metric, AGE_BANDS};
 use crate::domain::policy::Permission;
@@ -266,9 +265,9 @@ fn read_all(
         sla: sla::sla(c, jur, &a.period)?,
         hotspots: hotspots::hotspots(c, jur, &a.period, HOTSPOTS)?,
         routing: routing::routing(c, jur, &a.period)?,
-        categories: names::category_names(c, jur)?,
-        kecamatan: names::kecamatan_names(c, jur)?,
-        agencies: names::agency_names(c, jur)?,
+        categories: trends::names(c, jur, GroupBy::Category)?,
+        kecamatan: trends::names(c, jur, GroupBy::Region)?,
+        agencies: trends::names(c, jur, GroupBy::Agency)?,
     })
 }
 
@@ -697,7 +696,7 @@ pub async fn planning_table(
     let (agencies, view) = state
         .db
         .read(move |c| {
-            let agencies = names::agency_names(c, &jur)?;
+            let agencies = trends::names(c, &jur, GroupBy::Agency)?;
             let view = match agency.as_str() {
                 "" => None,
                 a => Some(planning::planning(c, &jur, tz, a, year)?),

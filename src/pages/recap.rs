@@ -16,8 +16,8 @@ use super::frame::{Frame, Section};
 use super::render::{page_with, refused, see_other, PageError};
 use super::session::{Signed, ROOT};
 use crate::api::extract::PublicBase;
-use crate::api::recaps::cards::{address_of, draw, png, text};
-use crate::cards::recap::{caption as live_caption, frozen_caption, RecapCard};
+use crate::api::recaps::cards::{address_of, draw, png, preview, text, Preview};
+use crate::cards::recap::{frozen_caption, RecapCard};
 use crate::db::models::recap as snapshots;
 use crate::domain::policy::Permission;
 use crate::domain::recap::Board;
@@ -488,14 +488,7 @@ pub async fn live_card(
     q: web::Query<Day>,
 ) -> Result<HttpResponse, PageError> {
     let p = live_period(&state, &s, q.tanggal)?;
-    let user = s.user.clone();
-    let (jur, boards) = state.db.read(move |c| recap::live(c, &user, &p)).await?;
-    let bytes = draw(RecapCard::preview(&jur, p.from, p.to, &boards)).await?;
-    Ok(png(
-        bytes,
-        &format!("rekap-{}-{}-pratinjau", p.from, p.to),
-        false,
-    ))
+    Ok(preview(&state, s.user.clone(), p, Preview::Card).await?)
 }
 
 /// `GET /app/rekap/keterangan.txt?tanggal=`.
@@ -505,10 +498,7 @@ pub async fn live_caption_text(
     q: web::Query<Day>,
 ) -> Result<HttpResponse, PageError> {
     let p = live_period(&state, &s, q.tanggal)?;
-    let user = s.user.clone();
-    let (jur, boards) = state.db.read(move |c| recap::live(c, &user, &p)).await?;
-    let body = live_caption(&jur, (p.from, p.to), &boards, |_| None, None);
-    Ok(text(body, &format!("rekap-{}-{}-pratinjau", p.from, p.to)))
+    Ok(preview(&state, s.user.clone(), p, Preview::Caption).await?)
 }
 
 /// One figure of a drill-down, in words.

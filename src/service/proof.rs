@@ -181,19 +181,19 @@ pub fn proof(c: &mut DbConnection, t: &Ticket) -> Result<Proof, ServiceError> {
         fixed_at.with_timezone(&tz).date_naive(),
     );
     let published = photos::of_ticket(c, &t.id)?;
-    let first = |role: &str| {
-        published
-            .iter()
-            .filter(|p| p.role == role)
-            .map(|p| p.preview_sha256.clone())
-            .collect::<Vec<_>>()
-    };
+    let of_role = |role: &'static str| move |p: &&PublishedPhoto| p.role == role;
     Ok(Proof {
         place,
         fixed_on: to,
         working_days: cal.working_days_between(from, to),
-        before: first("before").into_iter().next(),
-        after: first("after").into_iter().last(),
+        before: published
+            .iter()
+            .find(of_role("before"))
+            .map(|p| p.preview_sha256.clone()),
+        after: published
+            .iter()
+            .rfind(of_role("after"))
+            .map(|p| p.preview_sha256.clone()),
         public,
     })
 }

@@ -187,4 +187,42 @@ impl TestApp {
         assert_eq!(r.status, 201, "{}", r.text);
         (r.id(), self.token(username, PASSWORD).await)
     }
+
+    /// The people who carry a complaint of Dinas PUPR through its life, each signing in with
+    /// [`PASSWORD`]: `pic.a` (PIC of DPUPR), `koord.a` (coordinator at Diskominfo), `kadis.a`
+    /// (head of DPUPR) and `kabid.a` (head of Bidang Bina Marga).
+    pub async fn crew(&self, admin: &str) -> Crew {
+        let (_, pic) = self
+            .person(admin, "pic.a", "pic", Some("dpupr"), None)
+            .await;
+        let (_, koord) = self
+            .person(admin, "koord.a", "coordinator", Some("diskominfo"), None)
+            .await;
+        let (_, kadis) = self
+            .person(admin, "kadis.a", "agency_head", Some("dpupr"), None)
+            .await;
+        let (_, kabid) = self
+            .person(
+                admin,
+                "kabid.a",
+                "division_head",
+                None,
+                Some(("dpupr", "dpupr.bina-marga")),
+            )
+            .await;
+        Crew {
+            pic,
+            koord,
+            kadis,
+            kabid,
+        }
+    }
+}
+
+/// The tokens of [`TestApp::crew`].
+pub struct Crew {
+    pub pic: String,
+    pub koord: String,
+    pub kadis: String,
+    pub kabid: String,
 }

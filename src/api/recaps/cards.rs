@@ -121,22 +121,44 @@ pub async fn caption(
     ))
 }
 
-async fn live(
+/// What a preview of period `p` answers: its card or its caption.
+#[derive(Debug, Clone, Copy)]
+pub enum Preview {
+    Card,
+    Caption,
+}
+
+/// The card or caption of period `p` as it stands now, marked as a preview (no winners, no
+/// address), as `user` may see it. The JSON API and the console both answer with it.
+pub async fn preview(
     state: &AppState,
-    caller: AuthUser,
+    user: AuthUser,
+    p: recap::Period,
+    what: Preview,
+) -> Result<HttpResponse, ServiceError> {
+    user.require(Permission::ReadRecaps)?;
+    let (jurisdiction, boards) = state.db.read(move |c| recap::live(c, &user, &p)).await?;
+    let name = format!("rekap-{}-{}-pratinjau", p.from, p.to);
+    Ok(match what {
+        Preview::Card => png(
+            draw(RecapCard::preview(&jurisdiction, p.from, p.to, &boards)).await?,
+            &name,
+            false,
+        ),
+        Preview::Caption => text(
+            live_caption(&jurisdiction, (p.from, p.to), &boards, |_| None, None),
+            &name,
+        ),
+    })
+}
+
+async fn period_of(
+    state: &AppState,
+    caller: &AuthUser,
     q: CardPeriod,
-) -> Result<
-    (
-        crate::service::recap::Period,
-        String,
-        Vec<recap::Leaderboard>,
-    ),
-    ServiceError,
-> {
+) -> Result<recap::Period, ServiceError> {
     caller.require(Permission::ReadRecaps)?;
-    let p = recap::period(&caller, state.settings.recap_anchor, q.from, q.to)?;
-    let (name, boards) = state.db.read(move |c| recap::live(c, &caller, &p)).await?;
-    Ok((p, name, boards))
+    recap::period(caller, state.settings.recap_anchor, q.from, q.to)
 }
 
 /// The card of the fortnight as it stands now, marked as a preview (no winners, no address).
@@ -151,13 +173,8 @@ pub async fn preview_card(
     caller: AuthUser,
     q: web::Query<CardPeriod>,
 ) -> Result<HttpResponse, ApiError> {
-    let (p, jurisdiction, boards) = live(&state, caller, q.into_inner()).await?;
-    let bytes = draw(RecapCard::preview(&jurisdiction, p.from, p.to, &boards)).await?;
-    Ok(png(
-        bytes,
-        &format!("rekap-{}-{}-pratinjau", p.from, p.to),
-        false,
-    ))
+    let p = period_of(&state, &caller, q.into_inner()).await?;
+    Ok(preview(&state, caller, p, Preview::Card).await?)
 }
 
 /// The caption of the fortnight as it stands now.
@@ -172,7 +189,6 @@ pub async fn preview_caption(
     caller: AuthUser,
     q: web::Query<CardPeriod>,
 ) -> Result<HttpResponse, ApiError> {
-    let (p, jurisdiction, boards) = live(&state, caller, q.into_inner()).await?;
-    let body = live_caption(&jurisdiction, (p.from, p.to), &boards, |_| None, None);
-    Ok(text(body, &format!("rekap-{}-{}-pratinjau", p.from, p.to)))
+    let p = period_of(&state, &caller, q.into_inner()).await?;
+    Ok(preview(&state, caller, p, Preview::Caption).await?)
 }
