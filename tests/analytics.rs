@@ -468,12 +468,53 @@ async fn breakdowns(app: TestApp) {
             ..Default::default()
         },
     );
+    // At the edges of the bands (an hour inside each): 3 days 23 hours is 0-3, 60 days 23
+    // hours is 31-60, 61 days and an hour is 61+.
+    let dlh = app.agency_id(&admin, "dlh").await;
+    let hours = |n: i64| now - chrono::Duration::hours(n);
+    for at in [hours(4 * 24 - 1), hours(61 * 24 - 1), hours(61 * 24 + 1)] {
+        ticket_with(
+            &app,
+            at,
+            Spot {
+                agency: Some(&dlh),
+                ..Default::default()
+            },
+        );
+    }
     let r = app.get("/api/v1/analytics/backlog", &planner).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         table(&r.body, "rows", &["agency", "age_band", "count"]),
-        vec!["- 0-3 1", "dinkes 4-7 1", "dpupr 8-14 1", "dpupr 61+ 1"]
+        vec![
+            "- 0-3 1",
+            "dinkes 4-7 1",
+            "dlh 0-3 1",
+            "dlh 31-60 1",
+            "dlh 61+ 1",
+            "dpupr 8-14 1",
+            "dpupr 61+ 1"
+        ]
     );
+    // They were for the backlog only: taken away with their projections.
+    {
+        let mut conn = app.state.db.conn().unwrap();
+        use aduan::db::schema::{recap_facts, tickets};
+        use diesel::prelude::*;
+        let ids = tickets::table
+            .filter(tickets::agency_id.eq(&dlh))
+            .select(tickets::id);
+        diesel::delete(recap_facts::table.filter(recap_facts::ticket_id.eq_any(ids)))
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::delete(tickets::table.filter(tickets::agency_id.eq(&dlh)))
+            .execute(&mut *conn)
+            .unwrap();
+        let jur = aduan::db::models::jurisdiction::first(&mut conn)
+            .unwrap()
+            .unwrap();
+        aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
+    }
 
     // Hotspots: three road complaints within ~100 m of each other in Jalancagak, one rubbish.
     for (lat, lng) in [

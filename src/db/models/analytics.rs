@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use crate::db::schema::{agencies, categories, regions, ticket_events, tickets};
 use crate::db::DbConnection;
@@ -19,9 +20,6 @@ pub type Fact = (
 
 /// A clock: `(clock, state, agency_id, category_id)`.
 pub type ClockFact = (String, String, Option<String>, Option<String>);
-
-/// A filed ticket's place: `(category_id, region_id, lat, lng)`.
-pub type PlaceFact = (Option<String>, Option<String>, Option<f64>, Option<f64>);
 
 /// The facts of `metric` in `[from, to)` (UTC).
 pub fn facts(
@@ -121,60 +119,123 @@ pub fn kecamatan_names(
         .collect())
 }
 
-/// Open tickets: `(created_at, agency_id)`.
-pub fn open_tickets(
+/// Open tickets counted by agency and age: `(agency_id, band, count)`, where band `i` holds
+/// the tickets filed after `after[i]` and not after `after[i - 1]`, and band `after.len()` the
+/// rest (`after` from the latest).
+pub fn open_by_age(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
-) -> QueryResult<Vec<(NaiveDateTime, Option<String>)>> {
-    let open: Vec<&str> = crate::domain::lifecycle::Status::OPEN
+    after: &[NaiveDateTime],
+) -> QueryResult<Vec<(Option<String>, i32, i64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Nullable<Text>)]
+        agency_id: Option<String>,
+        #[diesel(sql_type = Integer)]
+        band: i32,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let open: Vec<String> = crate::domain::lifecycle::Status::OPEN
         .iter()
-        .map(|s| s.as_str())
+        .map(|s| format!("'{}'", s.as_str()))
         .collect();
-    tickets::table
-        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
-        .filter(tickets::status.eq_any(open))
-        .select((tickets::created_at, tickets::agency_id))
-        .load(conn)
+    // Parameters are numbered in the order they appear (SQLite numbers `$n` so): the bounds
+    // $1…$n, then the jurisdiction. Statuses are the lifecycle's own words, not input.
+    let n = after.len();
+    let cases: String = (0..n)
+        .map(|i| format!("WHEN created_at > ${} THEN {i} ", i + 1))
+        .collect();
+    let sql = format!(
+        "SELECT agency_id, CASE {cases}ELSE {n} END AS band, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM tickets WHERE jurisdiction_id = ${} AND status IN ({}) GROUP BY 1, 2",
+        n + 1,
+        open.join(", ")
+    );
+    let mut q =
+        diesel::sql_query(sql).into_boxed::<'_, <DbConnection as diesel::Connection>::Backend>();
+    for t in after {
+        q = q.bind::<Timestamp, _>(*t);
+    }
+    let q = q.bind::<Text, _>(jurisdiction_id);
+    let rows: Vec<Row> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.agency_id, r.band, r.n))
+        .collect())
 }
 
-/// Clocks started in `[from, to)`: `(clock, state, agency_id, category_id)` of their tickets.
+/// Clocks started in `[from, to)` counted by `(clock, state, agency_id, category_id)` of their
+/// tickets.
 pub fn clocks_started(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<ClockFact>> {
-    use crate::db::schema::ticket_clocks;
-    ticket_clocks::table
-        .inner_join(tickets::table.on(tickets::id.eq(ticket_clocks::ticket_id)))
-        .filter(ticket_clocks::jurisdiction_id.eq(jurisdiction_id))
-        .filter(ticket_clocks::started_at.ge(from))
-        .filter(ticket_clocks::started_at.lt(to))
-        .select((
-            ticket_clocks::clock,
-            ticket_clocks::state,
-            tickets::agency_id,
-            tickets::category_id,
-        ))
-        .load(conn)
+) -> QueryResult<Vec<(ClockFact, i64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        clock: String,
+        #[diesel(sql_type = Text)]
+        state: String,
+        #[diesel(sql_type = Nullable<Text>)]
+        agency_id: Option<String>,
+        #[diesel(sql_type = Nullable<Text>)]
+        category_id: Option<String>,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT c.clock, c.state, t.agency_id, t.category_id, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id \
+         WHERE c.jurisdiction_id = $1 AND c.started_at >= $2 AND c.started_at < $3 \
+         GROUP BY c.clock, c.state, t.agency_id, t.category_id",
+    )
+    .bind::<Text, _>(jurisdiction_id)
+    .bind::<Timestamp, _>(from)
+    .bind::<Timestamp, _>(to)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ((r.clock, r.state, r.agency_id, r.category_id), r.n))
+        .collect())
 }
 
-/// Where tickets filed in `[from, to)` are: `(category_id, region_id, lat, lng)`.
-pub fn filed_places(
+/// Tickets filed in `[from, to)` counted by `(category_id, region_id)`.
+pub fn filed_areas(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<PlaceFact>> {
+) -> QueryResult<Vec<((Option<String>, Option<String>), i64)>> {
+    use diesel::dsl::count_star;
     tickets::table
         .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
         .filter(tickets::id.ge(crate::db::id_floor(from.and_utc())))
         .filter(tickets::id.lt(crate::db::id_floor(to.and_utc())))
+        .group_by((tickets::category_id, tickets::region_id))
+        .select(((tickets::category_id, tickets::region_id), count_star()))
+        .load(conn)
+}
+
+/// Where tickets filed in `[from, to)` with a place are: `(category_id, lat, lng)`.
+pub fn filed_spots(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Option<String>, f64, f64)>> {
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.ge(crate::db::id_floor(from.and_utc())))
+        .filter(tickets::id.lt(crate::db::id_floor(to.and_utc())))
+        .filter(tickets::lat.is_not_null())
+        .filter(tickets::lng.is_not_null())
         .select((
             tickets::category_id,
-            tickets::region_id,
-            tickets::lat,
-            tickets::lng,
+            tickets::lat.assume_not_null(),
+            tickets::lng.assume_not_null(),
         ))
         .load(conn)
 }

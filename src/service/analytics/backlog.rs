@@ -12,7 +12,7 @@ use super::table::{cell, Tabular};
 use super::{by_code, code_of};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
-use crate::domain::analytics::{age_band, AGE_BANDS};
+use crate::domain::analytics::AGE_BANDS;
 
 /// Open tickets of one agency (null: not routed yet) in one age band. Columns:
 /// `agency, agency_name, age_band, count`.
@@ -51,14 +51,19 @@ pub fn backlog(
     jurisdiction_id: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<BacklogView> {
-    let open = analytics::open_tickets(conn, jurisdiction_id)?;
+    // A ticket `days` whole days old is in the first band whose bound is at least `days`: it
+    // was filed after `now - (bound + 1) days`.
+    let after: Vec<_> = AGE_BANDS
+        .iter()
+        .take(AGE_BANDS.len() - 1)
+        .map(|(_, bound)| now.naive_utc() - chrono::Duration::days(bound + 1))
+        .collect();
+    let counts = analytics::open_by_age(conn, jurisdiction_id, &after)?;
     let names = analytics::agency_names(conn, jurisdiction_id)?;
-    let band_order = |b: &str| AGE_BANDS.iter().position(|(n, _)| *n == b).unwrap_or(99);
     let mut cells: BTreeMap<(Option<String>, usize), i64> = BTreeMap::new();
-    for (created, agency) in open {
-        let days = (now.naive_utc() - created).num_days().max(0);
+    for (agency, band, n) in counts {
         let code = code_of(&names, agency.as_deref());
-        *cells.entry((code, band_order(age_band(days)))).or_default() += 1;
+        *cells.entry((code, band.max(0) as usize)).or_default() += n;
     }
     let by_code = by_code(&names);
     let rows = cells

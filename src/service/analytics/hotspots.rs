@@ -88,24 +88,22 @@ pub fn hotspots(
     p: &Period,
     limit: usize,
 ) -> QueryResult<HotspotsView> {
-    let places = analytics::filed_places(conn, jurisdiction_id, p.start, p.end)?;
     let regions = analytics::kecamatan_names(conn, jurisdiction_id)?;
     let categories = analytics::category_names(conn, jurisdiction_id)?;
     let code = |m: &HashMap<String, (String, String)>, id: &Option<String>| {
         id.as_ref().and_then(|i| m.get(i).cloned())
     };
+    // Counted by the database per category and region; desa summed into their kecamatan here.
     let mut areas: BTreeMap<(Option<Named>, Option<Named>), i64> = BTreeMap::new();
-    let mut spots: BTreeMap<(Option<String>, (i64, i64)), i64> = BTreeMap::new();
-    for (category, region, lat, lng) in &places {
-        let cat = code(&categories, category);
+    for ((category, region), n) in analytics::filed_areas(conn, jurisdiction_id, p.start, p.end)? {
         *areas
-            .entry((code(&regions, region), cat.clone()))
-            .or_default() += 1;
-        if let (Some(lat), Some(lng)) = (lat, lng) {
-            *spots
-                .entry((cat.map(|c| c.0), place_key(*lat, *lng)))
-                .or_default() += 1;
-        }
+            .entry((code(&regions, &region), code(&categories, &category)))
+            .or_default() += n;
+    }
+    let mut spots: BTreeMap<(Option<String>, (i64, i64)), i64> = BTreeMap::new();
+    for (category, lat, lng) in analytics::filed_spots(conn, jurisdiction_id, p.start, p.end)? {
+        let cat = code(&categories, &category).map(|c| c.0);
+        *spots.entry((cat, place_key(lat, lng))).or_default() += 1;
     }
     let mut areas: Vec<AreaRow> = areas
         .into_iter()

@@ -70,7 +70,7 @@ pub fn sla(conn: &mut DbConnection, jurisdiction_id: &str, p: &Period) -> QueryR
     let categories = analytics::category_names(conn, jurisdiction_id)?;
     let order = |c: &str| Clock::ALL.iter().position(|k| k.as_str() == c).unwrap_or(9);
     let mut cells: BTreeMap<(usize, Option<String>, Option<String>), SlaRow> = BTreeMap::new();
-    for (clock, st, agency, category) in clocks {
+    for ((clock, st, agency, category), n) in clocks {
         let agency = code_of(&agencies, agency.as_deref());
         let category = code_of(&categories, category.as_deref());
         let row = cells
@@ -82,10 +82,10 @@ pub fn sla(conn: &mut DbConnection, jurisdiction_id: &str, p: &Period) -> QueryR
                 ..Default::default()
             });
         match st.as_str() {
-            "met" => row.met += 1,
-            "breached" => row.breached += 1,
-            "paused" => row.paused += 1,
-            _ => row.running += 1,
+            "met" => row.met += n,
+            "breached" => row.breached += n,
+            "paused" => row.paused += n,
+            _ => row.running += n,
         }
     }
     Ok(SlaView {
