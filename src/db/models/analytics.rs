@@ -202,13 +202,16 @@ pub fn clocks_started(
         .collect())
 }
 
+/// A category id and a region id, either missing.
+pub type Area = (Option<String>, Option<String>);
+
 /// Tickets filed in `[from, to)` counted by `(category_id, region_id)`.
 pub fn filed_areas(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<((Option<String>, Option<String>), i64)>> {
+) -> QueryResult<Vec<(Area, i64)>> {
     use diesel::dsl::count_star;
     tickets::table
         .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
