@@ -98,17 +98,7 @@ pub async fn trends(
     let jur = caller.jurisdiction_id.clone();
     let view = state
         .db
-        .read(move |c| {
-            if let Some(w) = &question.within {
-                if !trend_cells::known(c, &jur, w.dim, &w.code)? {
-                    return Err(ServiceError::bad_request(
-                        "invalid_query",
-                        format!("no {} has the code {}", w.dim.as_str(), w.code),
-                    ));
-                }
-            }
-            Ok(trend_cells::trends(c, &jur, tz, &question)?)
-        })
+        .read(move |c| trend_cells::trends(c, &jur, tz, &question))
         .await?;
     respond(fmt, &view.file_name(), &view, &view.rows)
 }

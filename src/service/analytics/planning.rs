@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
-use super::{code_of, period};
+use super::{by_code, code_of, period};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::place_key;
@@ -140,9 +140,11 @@ pub fn planning(
             *t.places.entry(place_key(*lat, *lng)).or_default() += 1;
         }
     }
-    let name = |names: &super::Names, code: &Option<String>| {
+    let (kecamatan, categories) = (by_code(&kecamatan), by_code(&categories));
+    let name = |names: &HashMap<&str, &str>, code: &Option<String>| {
         code.as_deref()
-            .and_then(|c| names.values().find(|(k, _)| k == c).map(|(_, n)| n.clone()))
+            .and_then(|c| names.get(c))
+            .map(|n| n.to_string())
     };
     let mut rows: Vec<PlanningRow> = tallies
         .into_iter()

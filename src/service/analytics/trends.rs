@@ -19,6 +19,7 @@ use crate::db::DbConnection;
 use crate::domain::analytics::{
     bucket_label, bucket_of_day, bucket_start, Bucket, GroupBy, Metric, Period,
 };
+use crate::error::ServiceError;
 use crate::service::{projections, rollups};
 
 /// Where the counts come from.
@@ -143,12 +144,22 @@ impl TrendsView {
 }
 
 /// The trend `q` as rows with names.
+/// Fails with `invalid_query` when the question is filtered by a code the jurisdiction does
+/// not have.
 pub fn trends(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     tz: Tz,
     q: &Question,
-) -> QueryResult<TrendsView> {
+) -> Result<TrendsView, ServiceError> {
+    if let Some(w) = &q.within {
+        if !known(conn, jurisdiction_id, w.dim, &w.code)? {
+            return Err(ServiceError::bad_request(
+                "invalid_query",
+                format!("no {} has the code {}", w.dim.as_str(), w.code),
+            ));
+        }
+    }
     let (cells, names) = trend(conn, jurisdiction_id, tz, q)?;
     let by_code = by_code(&names);
     let rows = cells
@@ -178,7 +189,7 @@ pub fn trends(
 }
 
 /// Whether `code` is a value of `dim` in the jurisdiction.
-pub fn known(
+fn known(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     dim: GroupBy,
