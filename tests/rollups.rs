@@ -1,4 +1,4 @@
-//! The trend rollups stay exactly equal to the raw tables: random synthetic history (rebuilt),
+//! The trend rollups and SLA counters stay exactly equal to the raw tables: random synthetic history (rebuilt),
 //! then random actions through the API (maintained in each action's transaction), compared for
 //! every metric and grouping, day by day, on both backends.
 
@@ -123,6 +123,40 @@ fn recap_json(
     v
 }
 
+/// The SLA report from `source` over the whole span and over each of its last days, as text.
+fn sla_everything(
+    app: &TestApp,
+    source: aduan::service::analytics::sla::Source,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<String> {
+    use aduan::service::analytics::{sla, Period};
+    let jur = jurisdiction(app);
+    let mut conn = app.state.db.conn().unwrap();
+    let mut spans = vec![(from, to), (to - Duration::days(13), to)];
+    spans.extend((0..30).map(|d| (to - Duration::days(d), to - Duration::days(d))));
+    let mut out = Vec::new();
+    for (a, b) in spans {
+        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
+        let v = sla::sla_from(&mut conn, &jur.id, &p, source).unwrap();
+        for r in v.rows {
+            out.push(format!(
+                "{a}..{b} {} {:?} {:?} met {} breached {} running {} paused {}",
+                r.clock, r.agency, r.category, r.met, r.breached, r.running, r.paused
+            ));
+        }
+    }
+    out
+}
+
+/// The SLA counters answer as the raw clocks do.
+fn sla_agrees(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    use aduan::service::analytics::sla::Source;
+    let raw = sla_everything(app, Source::Raw, from, to);
+    assert_eq!(sla_everything(app, Source::Counters, from, to), raw);
+    raw
+}
+
 /// The recap from the facts equals the recap from the raw tables, with and without the ids.
 fn recaps_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) {
     use aduan::service::recap::Source;
@@ -172,6 +206,14 @@ async fn rollups_equal_raw(app: TestApp) {
         );
     }
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    let sla_raw = sla_agrees(&app, from, today);
+    assert!(sla_raw.len() > 20, "{} SLA cells", sla_raw.len());
+    for state in ["met 0", "breached 0", "running 0"] {
+        assert!(
+            sla_raw.iter().any(|l| !l.contains(state)),
+            "none but {state}"
+        );
+    }
     let quarter = today - Duration::days(89);
     recaps_agree(&app, quarter, today);
     recaps_agree(&app, today - Duration::days(20), today - Duration::days(7));
@@ -273,6 +315,7 @@ async fn rollups_equal_raw(app: TestApp) {
     let raw = everything(&app, Source::Raw, from, today);
     assert_eq!(everything(&app, Source::Rollups, from, today), raw);
     recaps_agree(&app, quarter, today);
+    assert_ne!(sla_agrees(&app, from, today), sla_raw);
     // A clock breached by the escalation task counts too.
     {
         use diesel::connection::SimpleConnection;
@@ -293,6 +336,7 @@ async fn rollups_equal_raw(app: TestApp) {
     let after = recap_json(&app, aduan::service::recap::Source::Raw, quarter, today);
     assert_ne!(before, after);
     recaps_agree(&app, quarter, today);
+    let sla_raw = sla_agrees(&app, from, today);
     {
         let mut conn = app.state.db.conn().unwrap();
         aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
@@ -321,6 +365,7 @@ async fn rollups_equal_raw(app: TestApp) {
             dinkes.clone()
         });
         after.region_id = None;
+        after.category_id = None;
         conn.transaction::<_, diesel::result::Error, _>(|c| {
             aduan::service::rollups::on_write(
                 c,
@@ -330,12 +375,25 @@ async fn rollups_equal_raw(app: TestApp) {
                 aduan::domain::lifecycle::Action::Route,
                 aduan::db::now(),
             )?;
-            diesel::update(tickets::table.filter(tickets::id.eq(&id)))
-                .set((
-                    tickets::agency_id.eq(&after.agency_id),
-                    tickets::region_id.eq(&after.region_id),
-                ))
-                .execute(c)
+            use aduan::service::sla_counts::{around, Owner};
+            let owner =
+                |t: &aduan::db::models::ticket::Ticket| Owner::of(&t.agency_id, &t.category_id);
+            around(
+                c,
+                jur.tz(),
+                &jur.id,
+                &id,
+                (&owner(&before), &owner(&after)),
+                |c| {
+                    diesel::update(tickets::table.filter(tickets::id.eq(&id)))
+                        .set((
+                            tickets::agency_id.eq(&after.agency_id),
+                            tickets::region_id.eq(&after.region_id),
+                            tickets::category_id.eq(&after.category_id),
+                        ))
+                        .execute(c)
+                },
+            )
         })
         .unwrap();
     }
@@ -343,12 +401,14 @@ async fn rollups_equal_raw(app: TestApp) {
     assert_ne!(moved, raw);
     assert_eq!(everything(&app, Source::Rollups, from, today), moved);
     let raw = moved;
+    assert_ne!(sla_agrees(&app, from, today), sla_raw);
     // Facts made afresh for everything agree as well.
     {
         let mut conn = app.state.db.conn().unwrap();
         aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
     recaps_agree(&app, quarter, today);
+    sla_agrees(&app, from, today);
 
     // The endpoint answers from the rollups, month by category, the same as the raw count.
     let (_, planner) = app.user_in(&admin, "planner", "bp4d", None).await;

@@ -399,6 +399,18 @@ diesel::joinable!(published_photos -> tickets (ticket_id));
 diesel::joinable!(published_photos -> attachments (attachment_id));
 
 diesel::table! {
+    sla_counts (jurisdiction_id, day, clock, state, agency_id, category_id) {
+        jurisdiction_id -> Text,
+        day -> Date,
+        clock -> Text,
+        state -> Text,
+        agency_id -> Text,
+        category_id -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe) {
         jurisdiction_id -> Text,
         metric -> Text,
@@ -521,6 +533,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recaps,
     recap_decisions,
     published_photos,
+    sla_counts,
     ticket_rollups,
     rollup_state,
     recap_facts,

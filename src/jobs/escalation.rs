@@ -20,6 +20,7 @@ use crate::db::models::{clock, hold};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::{self, Action, Status};
 use crate::error::ServiceError;
+use crate::service::sla_counts;
 use crate::service::tickets::{self, Change};
 use crate::state::AppState;
 
@@ -117,7 +118,9 @@ fn breach_batch(
         let on_hold = hold::find(conn, &t.id)?.is_some();
         if lifecycle::system_transition(Action::SlaBreached, &t.facts(on_hold)).is_none() {
             // A clock left running on an ended ticket: stop it without an event.
-            clock::mark_breached(conn, ticket_id, clock_name, Some(now))?;
+            counted(conn, &jur, &t, |c| {
+                clock::mark_breached(c, ticket_id, clock_name, Some(now))
+            })?;
             crate::service::recap_facts::refresh(conn, jur.tz(), ticket_id)?;
             continue;
         }
@@ -129,7 +132,9 @@ fn breach_batch(
         if !system_event(conn, &jur, &t, Action::SlaBreached, status, now, data)? {
             continue;
         }
-        let n = clock::mark_breached(conn, ticket_id, clock_name, None)?;
+        let n = counted(conn, &jur, &t, |c| {
+            clock::mark_breached(c, ticket_id, clock_name, None)
+        })?;
         if n != 1 {
             // Claimed while running, so this cannot happen inside the transaction; refuse to
             // leave an event without its breach.
@@ -142,6 +147,24 @@ fn breach_batch(
         marked += 1;
     }
     Ok((marked, claimed.len()))
+}
+
+/// Runs `write` on ticket `t`'s clocks, keeping the SLA counters.
+fn counted<T>(
+    conn: &mut DbConnection,
+    jur: &Jurisdiction,
+    t: &Ticket,
+    write: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<T>,
+) -> Result<T, ServiceError> {
+    let owner = sla_counts::Owner::of(&t.agency_id, &t.category_id);
+    Ok(sla_counts::around(
+        conn,
+        jur.tz(),
+        &jur.id,
+        &t.id,
+        (&owner, &owner),
+        write,
+    )?)
 }
 
 /// Withdraws up to [`BATCH`] tickets per jurisdiction held past its limit; gives (withdrawn,

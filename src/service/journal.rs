@@ -12,6 +12,7 @@ use crate::db::models::webhook::{self, Delivery};
 use crate::db::{new_id_at, DbConnection};
 use crate::domain::lifecycle::Action;
 use crate::error::ServiceError;
+use crate::service::sla_counts::{self, Owner};
 use crate::service::{clocks, recap_facts, rollups};
 
 /// The webhook event name of an action (what `X-Aduan-Event` says).
@@ -51,8 +52,8 @@ pub fn events() -> Vec<&'static str> {
 
 /// Appends `event` for `ticket` (as it is after the action; `before` is it before, none for a
 /// filing) with the clocks of `plan` (made by `clocks::plan` before the ticket was written, so
-/// that its `next_due_at` is in the ticket already), the trend rollups it changes, the
-/// ticket's recap facts, and the deliveries of the webhooks that want it.
+/// that its `next_due_at` is in the ticket already), the trend rollups and SLA counters it changes,
+/// the ticket's recap facts, and the deliveries of the webhooks that want it.
 pub fn record(
     conn: &mut DbConnection,
     jur: &Jurisdiction,
@@ -64,7 +65,11 @@ pub fn record(
 ) -> Result<(), ServiceError> {
     rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
     event::insert(conn, e)?;
-    clocks::write(conn, ticket, action, plan)?;
+    let owner = |t: &Ticket| Owner::of(&t.agency_id, &t.category_id);
+    let owners = (&owner(before.unwrap_or(ticket)), &owner(ticket));
+    sla_counts::around(conn, jur.tz(), &jur.id, &ticket.id, owners, |c| {
+        clocks::write(c, ticket, action, plan)
+    })?;
     if before.is_none() {
         // A filing: its event and clocks are at hand.
         let rows: Vec<_> = plan

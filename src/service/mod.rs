@@ -16,6 +16,7 @@ pub mod recap;
 pub mod recap_facts;
 pub mod rollups;
 pub mod seed;
+pub mod sla_counts;
 pub mod tickets;
 pub mod uploads;
 pub mod users;

@@ -1,5 +1,5 @@
-//! The projections of the ticket tables: the daily trend rollups (`rollups`) and the recap's
-//! facts (`recap_facts`). Both are kept in every ticket write's transaction (the journal calls
+//! The projections of the ticket tables: the daily trend rollups (`rollups`), the SLA counters
+//! (`sla_counts`) and the recap's facts (`recap_facts`). All are kept in every ticket write's transaction (the journal calls
 //! them) and can be rebuilt from the tables here (`rebuild`, at start for a jurisdiction whose
 //! projections were never built or were built in another time zone, and after bulk loads).
 //! Readers use them only when `ready` says they are complete.
@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use diesel::{Connection, QueryResult};
 
-use super::{recap_facts, rollups};
+use super::{recap_facts, rollups, sla_counts};
+use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::event::{self, EventFacts};
 use crate::db::models::jurisdiction;
 use crate::db::models::ticket;
@@ -19,7 +20,7 @@ use crate::db::DbConnection;
 /// Tickets read per query while rebuilding.
 const PAGE: i64 = 20_000;
 
-/// Replaces a jurisdiction's rollups and recap facts by what its tickets and their events and
+/// Replaces a jurisdiction's rollups, SLA counters and recap facts by what its tickets and their events and
 /// clocks give, and marks them complete for `tz`, in one transaction. Gives the rollup rows
 /// written.
 pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<usize> {
@@ -28,6 +29,7 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
         rollup::clear_for_rebuild(c, jurisdiction_id)?;
         recap_fact::clear(c, jurisdiction_id)?;
         let mut totals = rollups::Totals::default();
+        let mut sla = sla_counts::Totals::default();
         let mut after = String::new();
         loop {
             let page = ticket::stubs_after(c, jurisdiction_id, &after, PAGE)?;
@@ -42,11 +44,17 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
             for (t, e) in events {
                 by_ticket.entry(t).or_default().push(e);
             }
-            recap_facts::build_page(c, tz, &page, &by_ticket)?;
+            let mut clocks: HashMap<String, Vec<ClockRow>> = HashMap::new();
+            for k in clock::in_ticket_range(c, &first.id, &last.id)? {
+                clocks.entry(k.ticket_id.clone()).or_default().push(k);
+            }
+            sla.count_page(tz, &page, &clocks);
+            recap_facts::build_page(c, tz, &page, &by_ticket, &clocks)?;
             after = last.id.clone();
         }
         let rows = totals.rows(jurisdiction_id);
         rollup::insert_all(c, &rows)?;
+        sla_counts::replace(c, jurisdiction_id, sla)?;
         rollup::mark_built(c, jurisdiction_id, tz.name(), crate::db::now())?;
         Ok(rows.len())
     })

@@ -161,31 +161,26 @@ fn clock_facts(c: &ClockRow) -> ClockFacts {
     (c.clock.clone(), c.state.clone(), c.due_at, c.stopped_at)
 }
 
-/// Makes the facts of one page of a rebuild: `tickets` in id order, with their events (read
-/// once by the rebuild, which counts the same events for the trend rollups).
+/// Makes the facts of one page of a rebuild: `tickets` in id order, with their events and
+/// clocks (read once by the rebuild, which counts the same for the rollups and SLA counters).
 pub fn build_page(
     conn: &mut DbConnection,
     tz: Tz,
     tickets: &[TicketStub],
     events: &HashMap<String, Vec<EventFacts>>,
+    clocks: &HashMap<String, Vec<ClockRow>>,
 ) -> QueryResult<usize> {
-    let (Some(first), Some(last)) = (tickets.first(), tickets.last()) else {
-        return Ok(0);
-    };
-    let mut clocks: HashMap<String, Vec<ClockFacts>> = HashMap::new();
-    for c in clock::in_ticket_range(conn, &first.id, &last.id)? {
-        clocks
-            .entry(c.ticket_id.clone())
-            .or_default()
-            .push(clock_facts(&c));
-    }
     let mut facts = Vec::new();
     for t in tickets {
+        let of_ticket: Vec<ClockFacts> = clocks
+            .get(&t.id)
+            .map(|cs| cs.iter().map(clock_facts).collect())
+            .unwrap_or_default();
         facts.extend(facts_of(
             tz,
             t,
             events.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
-            clocks.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
+            &of_ticket,
         ));
     }
     recap_fact::insert_all(conn, &facts)?;

@@ -43,10 +43,10 @@ pub async fn sla(
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
     let p = period(caller.timezone(), q.from, q.to)?;
-    let jur = caller.jurisdiction_id.clone();
+    let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| compliance::sla(c, &jur, &p).map_err(ServiceError::from))
+        .read(move |c| compliance::sla(c, &jur, tz, &p).map_err(ServiceError::from))
         .await?;
     respond(fmt, &format!("sla-{}-{}", p.from, p.to), &view, &view.rows)
 }

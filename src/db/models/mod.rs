@@ -25,6 +25,7 @@ pub mod recap_source;
 pub mod region;
 pub mod revoked_token;
 pub mod rollup;
+pub mod sla_count;
 pub mod sla_target;
 pub mod ticket;
 pub mod user;

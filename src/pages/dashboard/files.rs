@@ -52,7 +52,7 @@ pub async fn download(
                 "sla" => file_of(
                     format,
                     &format!("sla-{from}-{to}"),
-                    &sla::sla(c, &jur, &p)?.rows,
+                    &sla::sla(c, &jur, tz, &p)?.rows,
                 ),
                 "titik-rawan" | "berulang" => {
                     let v = hotspots::hotspots(c, &jur, &p, 200)?;

@@ -240,7 +240,7 @@ fn read_all(
     Ok(Read {
         trend: trend_of(c, jur, tz, &a.question)?,
         backlog: backlog::backlog(c, jur, Utc::now())?,
-        sla: sla::sla(c, jur, &a.period)?,
+        sla: sla::sla(c, jur, tz, &a.period)?,
         hotspots: hotspots::hotspots(c, jur, &a.period, HOTSPOTS)?,
         routing: routing::routing(c, jur, &a.period)?,
         categories: trends::names(c, jur, GroupBy::Category)?,

@@ -1,19 +1,22 @@
 //! SLA compliance: the clocks started in a period, by clock, agency and category, counted by
-//! how they stand — met, breached, still running or paused.
+//! how they stand — met, breached, still running or paused. Counted from the SLA counters
+//! (`service::sla_counts`) when they are complete, else from the clocks themselves.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::code_of;
 use super::table::{cell, Tabular};
-use crate::db::models::analytics;
+use crate::db::models::{analytics, sla_count};
 use crate::db::DbConnection;
 use crate::domain::analytics::Period;
 use crate::domain::sla::Clock;
+use crate::service::projections;
 
 /// Clocks started in the period, by clock, the ticket's agency and category, by state now.
 /// Columns: `clock, agency, category, met, breached, running, paused`.
@@ -63,9 +66,42 @@ pub struct SlaView {
     pub rows: Vec<SlaRow>,
 }
 
-/// How the clocks started in `p` stand, by clock (in lifecycle order), agency and category.
-pub fn sla(conn: &mut DbConnection, jurisdiction_id: &str, p: &Period) -> QueryResult<SlaView> {
-    let clocks = analytics::clocks_started(conn, jurisdiction_id, p.start, p.end)?;
+/// Where the SLA report counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The SLA counters kept in every ticket write (`service::sla_counts`).
+    Counters,
+    /// The clocks joined to their tickets.
+    Raw,
+}
+
+/// How the clocks started in `p` (local days of `tz`) stand, by clock (in lifecycle order),
+/// agency and category: from the counters when they are complete for `tz`.
+pub fn sla(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    p: &Period,
+) -> QueryResult<SlaView> {
+    let source = if projections::ready(conn, jurisdiction_id, tz)? {
+        Source::Counters
+    } else {
+        Source::Raw
+    };
+    sla_from(conn, jurisdiction_id, p, source)
+}
+
+/// `sla` from `source`.
+pub fn sla_from(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    p: &Period,
+    source: Source,
+) -> QueryResult<SlaView> {
+    let clocks = match source {
+        Source::Counters => sla_count::started(conn, jurisdiction_id, p.from, p.to)?,
+        Source::Raw => analytics::clocks_started(conn, jurisdiction_id, p.start, p.end)?,
+    };
     let agencies = analytics::agency_names(conn, jurisdiction_id)?;
     let categories = analytics::category_names(conn, jurisdiction_id)?;
     let order = |c: &str| Clock::ALL.iter().position(|k| k.as_str() == c).unwrap_or(9);

@@ -1,0 +1,102 @@
+//! The SLA counters (`sla_counts`): clocks by local start day, clock, state, and the ticket's
+//! agency and category ('' for none). What they mean is the service's (`service::sla_counts`).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+
+use super::analytics::ClockFact;
+use crate::db::schema::sla_counts;
+use crate::db::{insert_batches, DbConnection};
+
+/// One counter row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable)]
+#[diesel(table_name = sla_counts)]
+pub struct SlaCountRow {
+    pub jurisdiction_id: String,
+    pub day: NaiveDate,
+    pub clock: String,
+    pub state: String,
+    pub agency_id: String,
+    pub category_id: String,
+    pub count: i64,
+}
+
+/// Adds `row.count` to its counter (made at that count when it is new).
+pub fn add(conn: &mut DbConnection, row: &SlaCountRow) -> QueryResult<()> {
+    use sla_counts::dsl as s;
+    let target = (
+        s::jurisdiction_id,
+        s::day,
+        s::clock,
+        s::state,
+        s::agency_id,
+        s::category_id,
+    );
+    let n = row.count;
+    // Upserts need the backend's own connection.
+    match conn {
+        DbConnection::Postgres(pg) => diesel::insert_into(s::sla_counts)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(s::count.eq(s::count + n))
+            .execute(pg),
+        DbConnection::Sqlite(lite) => diesel::insert_into(s::sla_counts)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(s::count.eq(s::count + n))
+            .execute(lite),
+    }
+    .map(|_| ())
+}
+
+/// Takes a jurisdiction's counters away before a rebuild (which locked the projections).
+pub fn clear(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<()> {
+    diesel::delete(sla_counts::table.filter(sla_counts::jurisdiction_id.eq(jurisdiction_id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_all(conn: &mut DbConnection, rows: &[SlaCountRow]) -> QueryResult<()> {
+    insert_batches::<_, SlaCountRow>(conn, sla_counts::table, rows, 1000).map(|_| ())
+}
+
+/// The clocks started on the local days `[from, to]`, counted by `(clock, state, agency_id,
+/// category_id)`; zero sums left out.
+pub fn started(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(ClockFact, i64)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        clock: String,
+        #[diesel(sql_type = Text)]
+        state: String,
+        #[diesel(sql_type = Text)]
+        agency_id: String,
+        #[diesel(sql_type = Text)]
+        category_id: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT clock, state, agency_id, category_id, CAST(SUM(count) AS BIGINT) AS n \
+         FROM sla_counts WHERE jurisdiction_id = $1 AND day >= $2 AND day <= $3 \
+         GROUP BY clock, state, agency_id, category_id",
+    )
+    .bind::<Text, _>(jurisdiction_id)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)?;
+    let id = |s: String| Some(s).filter(|s| !s.is_empty());
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.n != 0)
+        .map(|r| ((r.clock, r.state, id(r.agency_id), id(r.category_id)), r.n))
+        .collect())
+}
