@@ -107,7 +107,7 @@ impl Period {
         to: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Result<Period, &'static str> {
-        use chrono::{Days, TimeZone};
+        use chrono::Days;
         let to = crate::domain::calendar::in_range(to.unwrap_or(today))?;
         let from = match from {
             Some(d) => crate::domain::calendar::in_range(d)?,
@@ -120,9 +120,7 @@ impl Period {
             return Err("a period spans at most five years");
         }
         let midnight = |d: NaiveDate| {
-            tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-                .earliest()
-                .map(|t| t.with_timezone(&Utc).naive_utc())
+            crate::domain::calendar::local_midnight(d, tz)
                 .ok_or("a day without a midnight in this time zone")
         };
         Ok(Period {

@@ -171,6 +171,13 @@ pub fn local_day(at: chrono::NaiveDateTime, tz: Tz) -> NaiveDate {
     tz.from_utc_datetime(&at).date_naive()
 }
 
+/// The UTC instant a local day starts (its earliest midnight; none for a day without one).
+pub fn local_midnight(day: NaiveDate, tz: Tz) -> Option<chrono::NaiveDateTime> {
+    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.naive_utc())
+}
+
 /// Parses a holiday CSV with the header `date,kind,name[,source]`. Gives the first bad row with
 /// its line number.
 pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {

@@ -7,8 +7,10 @@
 //! ticket write (`on_write`, called through the journal before the event is appended): a filing
 //! adds one; an action that changes a ticket's category, region or agency moves the ticket's
 //! filing and its past resolve and close events from the old keys to the new ones; a resolve or
-//! close adds one. `Totals` counts them from scratch for a rebuild (`projections`); trends read
-//! them only when the projections are complete.
+//! close adds one. The open tickets are counted as well, by local filing day and agency
+//! (`OPEN`, for the backlog): every write takes the ticket away as it was and adds it as it is,
+//! each only if open. `Totals` counts them from scratch for a rebuild (`projections`); readers
+//! use them only when the projections are complete.
 //!
 //! A row is split into `STRIPES` by ticket id so that concurrent writers of one day and key do
 //! not all wait on one row; deltas are applied in key order, so two writers never deadlock.
@@ -25,7 +27,7 @@ use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
 use crate::domain::analytics::{GroupBy, Metric};
 use crate::domain::calendar::local_day;
-use crate::domain::lifecycle::Action;
+use crate::domain::lifecycle::{Action, Status};
 
 /// Rows per day and key.
 pub const STRIPES: i32 = 8;
@@ -140,6 +142,22 @@ fn add(d: &mut Deltas, metric: Metric, day: NaiveDate, t: &Ticket, n: i64) {
     }
 }
 
+/// The counter of open tickets, by local filing day under dimension `agency` (the backlog's).
+pub const OPEN: &str = "open";
+
+fn is_open(status: &str) -> bool {
+    Status::parse(status).is_some_and(Status::is_open)
+}
+
+fn open_key(tz: Tz, created_at: NaiveDateTime, agency: &Option<String>) -> Key {
+    (
+        OPEN,
+        "agency",
+        local_day(created_at, tz),
+        agency.clone().unwrap_or_default(),
+    )
+}
+
 fn metric_of(action: &str) -> Option<Metric> {
     match action {
         "resolve" => Some(Metric::Resolved),
@@ -184,6 +202,12 @@ pub fn on_write(
     if let Some(m) = metric_of(action.as_str()) {
         add(&mut d, m, local_day(at, tz), after, 1);
     }
+    for (t, n) in before.map(|b| (b, -1)).into_iter().chain([(after, 1)]) {
+        if is_open(&t.status) {
+            *d.entry(open_key(tz, t.created_at, &t.agency_id))
+                .or_default() += n;
+        }
+    }
     let stripe = stripe_of(&after.id);
     for ((metric, dim, day, key), count) in d {
         if count != 0 {
@@ -218,6 +242,10 @@ impl Totals {
             tickets.iter().map(|t| (t.id.as_str(), t)).collect();
         for t in tickets {
             self.count(Metric::Filed, local_day(t.created_at, tz), t);
+            if is_open(&t.status) {
+                let key = open_key(tz, t.created_at, &t.agency_id);
+                *self.0.entry((key, stripe_of(&t.id))).or_default() += 1;
+            }
         }
         for (ticket, (action, _, at, _)) in events {
             if let (Some(m), Some(t)) = (metric_of(action), by_id.get(ticket)) {
@@ -264,6 +292,18 @@ pub fn day_counts(
     to: NaiveDate,
 ) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
     rollup::day_counts(conn, jurisdiction_id, metric.as_str(), dims.name, from, to)
+}
+
+/// The open tickets by local filing day and agency id ('' for none), summed over stripes;
+/// zero sums left out.
+pub fn open_by_day(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
+    // Every day a ticket can be filed on (the days both databases hold).
+    let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+    rollup::day_counts(conn, jurisdiction_id, OPEN, "agency", first, last)
 }
 
 #[cfg(test)]

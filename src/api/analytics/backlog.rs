@@ -33,10 +33,10 @@ pub async fn backlog(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ReadAnalytics)?;
     let fmt = format_of(query.format.as_deref())?;
-    let jur = caller.jurisdiction_id.clone();
+    let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| open_work::backlog(c, &jur, Utc::now()).map_err(ServiceError::from))
+        .read(move |c| open_work::backlog(c, &jur, tz, Utc::now()).map_err(ServiceError::from))
         .await?;
     respond(fmt, "backlog", &view, &view.rows)
 }

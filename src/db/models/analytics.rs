@@ -165,6 +165,30 @@ pub fn open_by_age(
         .collect())
 }
 
+/// The open tickets filed in `[from, to)`: `(agency_id, created_at)`.
+pub fn open_filed_between(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(Option<String>, NaiveDateTime)>> {
+    let open: Vec<&str> = crate::domain::lifecycle::Status::OPEN
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    // Ticket ids are UUIDv7 of the filing time: the id range finds the rows, the times decide.
+    let last = to + chrono::Duration::milliseconds(1);
+    tickets::table
+        .filter(tickets::jurisdiction_id.eq(jurisdiction_id))
+        .filter(tickets::id.ge(crate::db::id_floor(from.and_utc())))
+        .filter(tickets::id.lt(crate::db::id_floor(last.and_utc())))
+        .filter(tickets::created_at.ge(from))
+        .filter(tickets::created_at.lt(to))
+        .filter(tickets::status.eq_any(open))
+        .select((tickets::agency_id, tickets::created_at))
+        .load(conn)
+}
+
 /// Clocks started in `[from, to)` counted by `(clock, state, agency_id, category_id)` of their
 /// tickets.
 pub fn clocks_started(

@@ -46,7 +46,7 @@ pub async fn download(
                     file_of(format, &v.file_name(), &v.rows)
                 }
                 "tunggakan" => {
-                    let v = backlog::backlog(c, &jur, Utc::now())?;
+                    let v = backlog::backlog(c, &jur, tz, Utc::now())?;
                     file_of(format, "backlog", &v.rows)
                 }
                 "sla" => file_of(

@@ -239,7 +239,7 @@ fn read_all(
 ) -> Result<Read, ServiceError> {
     Ok(Read {
         trend: trend_of(c, jur, tz, &a.question)?,
-        backlog: backlog::backlog(c, jur, Utc::now())?,
+        backlog: backlog::backlog(c, jur, tz, Utc::now())?,
         sla: sla::sla(c, jur, tz, &a.period)?,
         hotspots: hotspots::hotspots(c, jur, &a.period, HOTSPOTS)?,
         routing: routing::routing(c, jur, &a.period)?,

@@ -1,9 +1,10 @@
 //! The backlog: open tickets now, by the agency that holds them and how long ago they were
-//! filed.
+//! filed. Counted from the rollups' open tickets by filing day when they are complete.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
 use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -13,6 +14,8 @@ use super::{by_code, code_of};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::AGE_BANDS;
+use crate::domain::calendar::{local_day, local_midnight};
+use crate::service::{projections, rollups};
 
 /// Open tickets of one agency (null: not routed yet) in one age band. Columns:
 /// `agency, agency_name, age_band, count`.
@@ -45,11 +48,39 @@ pub struct BacklogView {
     pub rows: Vec<BacklogRow>,
 }
 
-/// The jurisdiction's backlog at `now`.
+/// Where the backlog counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The open-ticket counters of the rollups, by filing day (exact: the days an age bound
+    /// falls in are read from the tickets).
+    Counters,
+    /// The open tickets themselves.
+    Raw,
+}
+
+/// The jurisdiction's backlog at `now`: from the counters when the projections are complete
+/// for `tz`.
 pub fn backlog(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
+    tz: Tz,
     now: DateTime<Utc>,
+) -> QueryResult<BacklogView> {
+    let source = if projections::ready(conn, jurisdiction_id, tz)? {
+        Source::Counters
+    } else {
+        Source::Raw
+    };
+    backlog_from(conn, jurisdiction_id, tz, now, source)
+}
+
+/// `backlog` from `source`.
+pub fn backlog_from(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+    source: Source,
 ) -> QueryResult<BacklogView> {
     // A ticket `days` whole days old is in the first band whose bound is at least `days`: it
     // was filed after `now - (bound + 1) days`.
@@ -58,7 +89,10 @@ pub fn backlog(
         .take(AGE_BANDS.len() - 1)
         .map(|(_, bound)| now.naive_utc() - chrono::Duration::days(bound + 1))
         .collect();
-    let counts = analytics::open_by_age(conn, jurisdiction_id, &after)?;
+    let counts = match source {
+        Source::Counters => counted(conn, jurisdiction_id, tz, &after)?,
+        Source::Raw => analytics::open_by_age(conn, jurisdiction_id, &after)?,
+    };
     let names = analytics::agency_names(conn, jurisdiction_id)?;
     let mut cells: BTreeMap<(Option<String>, usize), i64> = BTreeMap::new();
     for (agency, band, n) in counts {
@@ -78,4 +112,42 @@ pub fn backlog(
         })
         .collect();
     Ok(BacklogView { as_of: now, rows })
+}
+
+/// The open tickets by agency and band from the counters: a filing day no bound falls in is
+/// in one band whole; the tickets of a day a bound splits are read and banded one by one.
+fn counted(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    after: &[NaiveDateTime],
+) -> QueryResult<Vec<(Option<String>, i32, i64)>> {
+    let band_of =
+        |at: NaiveDateTime| after.iter().position(|b| at > *b).unwrap_or(after.len()) as i32;
+    let agency = |id: String| Some(id).filter(|a| !a.is_empty());
+    let mut out = Vec::new();
+    for (day, agency_id, n) in rollups::open_by_day(conn, jurisdiction_id)? {
+        let start = local_midnight(day, tz);
+        let end = day.succ_opt().and_then(|d| local_midnight(d, tz));
+        let (Some(start), Some(end)) = (start, end) else {
+            continue;
+        };
+        if after.iter().any(|b| start <= *b && *b < end) {
+            continue;
+        }
+        out.push((agency(agency_id), band_of(start), n));
+    }
+    let split: BTreeSet<NaiveDate> = after.iter().map(|b| local_day(*b, tz)).collect();
+    for day in split {
+        let (Some(start), Some(end)) = (
+            local_midnight(day, tz),
+            day.succ_opt().and_then(|d| local_midnight(d, tz)),
+        ) else {
+            continue;
+        };
+        for (agency_id, at) in analytics::open_filed_between(conn, jurisdiction_id, start, end)? {
+            out.push((agency_id, band_of(at), 1));
+        }
+    }
+    Ok(out)
 }

@@ -1,0 +1,29 @@
+-- Two more projections kept in every ticket write like the trend rollups:
+--
+-- The SLA counters: how many clocks started on each local day stand in each state, by clock
+-- and by the ticket's agency and category ('' for none).
+CREATE TABLE sla_counts (
+    jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+    day DATE NOT NULL,
+    clock TEXT NOT NULL,
+    state TEXT NOT NULL,
+    agency_id TEXT NOT NULL,
+    category_id TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (jurisdiction_id, day, clock, state, agency_id, category_id)
+);
+-- The open tickets by local filing day and agency: the rollups gain the metric 'open'.
+DROP TABLE ticket_rollups;
+CREATE TABLE ticket_rollups (
+    jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+    metric TEXT NOT NULL CHECK (metric IN ('filed', 'resolved', 'closed', 'open')),
+    dim TEXT NOT NULL CHECK (dim IN ('category', 'region', 'agency', 'category+region', 'category+agency', 'region+agency')),
+    day DATE NOT NULL,
+    key TEXT NOT NULL,
+    stripe INTEGER NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (jurisdiction_id, metric, dim, day, key, stripe)
+);
+-- rollup_state is cleared so that the server builds them all when it starts; until then the
+-- reports read the raw tables.
+DELETE FROM rollup_state;

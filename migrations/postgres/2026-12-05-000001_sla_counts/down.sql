@@ -1,1 +1,0 @@
-DROP TABLE sla_counts;
