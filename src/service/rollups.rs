@@ -121,6 +121,15 @@ impl Dims {
         }
     }
 
+    /// The `LIKE` pattern of the keys whose filter id is `id` (none for one dimension).
+    fn like(&self, id: &str) -> Option<String> {
+        match self.group_at {
+            Some(0) => Some(format!("%|{id}")),
+            Some(_) => Some(format!("{id}|%")),
+            None => None,
+        }
+    }
+
     /// A counter's key as (the grouping's id, the filter's id); the same id twice when the
     /// counter has one dimension.
     pub fn split<'a>(&self, key: &'a str) -> (&'a str, &'a str) {
@@ -282,16 +291,27 @@ impl Totals {
 }
 
 /// The counts of `metric` by local day and key of `dims` (see `Dims::split`) over the local
-/// days `[from, to]`, summed over stripes; zero sums left out.
+/// days `[from, to]`, summed over stripes; zero sums left out. With `within` (ids of the
+/// filter's dimension), the database leaves out most keys of other ids; the caller still
+/// checks each key.
 pub fn day_counts(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     metric: Metric,
     dims: Dims,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    within: &[String],
 ) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
-    rollup::day_counts(conn, jurisdiction_id, metric.as_str(), dims.name, from, to)
+    let like: Vec<String> = within.iter().filter_map(|id| dims.like(id)).collect();
+    rollup::day_counts(
+        conn,
+        jurisdiction_id,
+        metric.as_str(),
+        dims.name,
+        from,
+        to,
+        &like,
+    )
 }
 
 /// The open tickets by local filing day and agency id ('' for none), summed over stripes;
@@ -303,7 +323,7 @@ pub fn open_by_day(
     // Every day a ticket can be filed on (the days both databases hold).
     let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
     let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
-    rollup::day_counts(conn, jurisdiction_id, OPEN, "agency", first, last)
+    rollup::day_counts(conn, jurisdiction_id, OPEN, "agency", first, last, &[])
 }
 
 #[cfg(test)]
@@ -323,6 +343,15 @@ mod tests {
         assert_eq!(d.name, "region");
         assert_eq!(d.split("reg"), ("reg", "reg"));
         assert_eq!(Dims::of(GroupBy::Agency, None).split("ag"), ("ag", "ag"));
+    }
+
+    #[test]
+    fn a_filter_id_is_matched_on_its_side_of_the_key() {
+        let d = Dims::of(GroupBy::Category, Some(GroupBy::Region));
+        assert_eq!(d.like("reg").as_deref(), Some("%|reg"));
+        let d = Dims::of(GroupBy::Region, Some(GroupBy::Category));
+        assert_eq!(d.like("cat").as_deref(), Some("cat|%"));
+        assert_eq!(Dims::of(GroupBy::Region, None).like("x"), None);
     }
 
     #[test]

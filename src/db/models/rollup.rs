@@ -130,7 +130,8 @@ struct Cell {
 }
 
 /// The counts of `metric` by local day and key of `dim` over the local days `[from, to]`,
-/// summed over stripes; zero sums left out.
+/// summed over stripes; zero sums left out. With `like`, only the keys matching one of those
+/// `LIKE` patterns (a pre-filter: the caller decides exactly).
 pub fn day_counts(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -138,18 +139,33 @@ pub fn day_counts(
     dim: &str,
     from: NaiveDate,
     to: NaiveDate,
+    like: &[String],
 ) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
-    let rows: Vec<Cell> = diesel::sql_query(
+    // Parameters are numbered in the order they appear (SQLite numbers `$n` so).
+    let keys: Vec<String> = (0..like.len())
+        .map(|i| format!("key LIKE ${}", i + 6))
+        .collect();
+    let keys = if keys.is_empty() {
+        String::new()
+    } else {
+        format!(" AND ({})", keys.join(" OR "))
+    };
+    let sql = format!(
         "SELECT day, key, CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
-         WHERE jurisdiction_id = $1 AND metric = $2 AND dim = $3 AND day >= $4 AND day <= $5 \
-         GROUP BY day, key",
-    )
-    .bind::<Text, _>(jurisdiction_id)
-    .bind::<Text, _>(metric)
-    .bind::<Text, _>(dim)
-    .bind::<Date, _>(from)
-    .bind::<Date, _>(to)
-    .load(conn)?;
+         WHERE jurisdiction_id = $1 AND metric = $2 AND dim = $3 AND day >= $4 AND day <= $5{keys} \
+         GROUP BY day, key"
+    );
+    let mut q = diesel::sql_query(sql)
+        .into_boxed::<'_, <DbConnection as diesel::Connection>::Backend>()
+        .bind::<Text, _>(jurisdiction_id)
+        .bind::<Text, _>(metric)
+        .bind::<Text, _>(dim)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to);
+    for pattern in like {
+        q = q.bind::<Text, _>(pattern.clone());
+    }
+    let rows: Vec<Cell> = q.load(conn)?;
     Ok(rows
         .into_iter()
         .filter(|r| r.n != 0)

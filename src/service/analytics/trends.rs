@@ -258,8 +258,17 @@ pub fn cells(
     match source {
         Source::Rollups => {
             let dims = rollups::Dims::of(q.group_by, q.within.as_ref().map(|w| w.dim));
+            let within: Vec<String> = match &filter {
+                Some((w, by_id)) => by_id
+                    .iter()
+                    .filter(|(_, (c, _))| *c == w.code)
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+                None => Vec::new(),
+            };
+            let span = (q.from, q.to);
             for (day, key, n) in
-                rollups::day_counts(conn, jurisdiction_id, q.metric, dims, q.from, q.to)?
+                rollups::day_counts(conn, jurisdiction_id, q.metric, dims, span, &within)?
             {
                 let (group, other) = dims.split(&key);
                 if kept(other) {
