@@ -133,7 +133,16 @@ fn sla_everything(
     use aduan::service::analytics::{sla, Period};
     let jur = jurisdiction(app);
     let mut conn = app.state.db.conn().unwrap();
-    let mut spans = vec![(from, to), (to - Duration::days(13), to)];
+    // Whole months (read from the month counters) and days around them.
+    let month = |d: NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap();
+    let last_month = month(month(to) - Duration::days(1));
+    let mut spans = vec![
+        (from, to),
+        (to - Duration::days(13), to),
+        (last_month, month(to) - Duration::days(1)),
+        (last_month, to),
+        (month(from), to),
+    ];
     spans.extend((0..30).map(|d| (to - Duration::days(d), to - Duration::days(d))));
     let mut out = Vec::new();
     for (a, b) in spans {

@@ -399,8 +399,9 @@ diesel::joinable!(published_photos -> tickets (ticket_id));
 diesel::joinable!(published_photos -> attachments (attachment_id));
 
 diesel::table! {
-    sla_counts (jurisdiction_id, day, clock, state, agency_id, category_id) {
+    sla_counts (jurisdiction_id, span, day, clock, state, agency_id, category_id) {
         jurisdiction_id -> Text,
+        span -> Text,
         day -> Date,
         clock -> Text,
         state -> Text,

@@ -1,4 +1,4 @@
-//! The SLA counters: per local day a clock started, how many clocks of each kind stand in each
+//! The SLA counters: per local day and per local month a clock started, how many clocks of each kind stand in each
 //! state (met, breached, running, paused), by the ticket's agency and category. They answer a
 //! year of SLA compliance from a few thousand rows instead of joining every clock to its ticket.
 //!
@@ -10,18 +10,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
+use crate::db::models::analytics::ClockFact;
 use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::sla_count::{self, SlaCountRow};
 use crate::db::models::ticket::TicketStub;
 use crate::db::DbConnection;
 use crate::domain::calendar::local_day;
 
-/// `(start day, clock, state, agency_id, category_id)`, '' for none.
-type Key = (NaiveDate, String, String, String, String);
+/// `(span, start day or month, clock, state, agency_id, category_id)`, '' for none.
+type Key = (&'static str, NaiveDate, String, String, String, String);
 
 /// Where a ticket's clocks count: its agency and category.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,24 +42,29 @@ impl Owner {
 
 fn count(tz: Tz, owner: &Owner, clocks: &[ClockRow], n: i64, into: &mut BTreeMap<Key, i64>) {
     for c in clocks {
-        let key = (
-            local_day(c.started_at, tz),
-            c.clock.clone(),
-            c.state.clone(),
-            owner.agency_id.clone().unwrap_or_default(),
-            owner.category_id.clone().unwrap_or_default(),
-        );
-        *into.entry(key).or_default() += n;
+        let day = local_day(c.started_at, tz);
+        for (span, day) in [("day", day), ("month", day.with_day(1).unwrap_or(day))] {
+            let key = (
+                span,
+                day,
+                c.clock.clone(),
+                c.state.clone(),
+                owner.agency_id.clone().unwrap_or_default(),
+                owner.category_id.clone().unwrap_or_default(),
+            );
+            *into.entry(key).or_default() += n;
+        }
     }
 }
 
 fn row(
     jurisdiction_id: &str,
-    (day, clock, state, agency_id, category_id): Key,
+    (span, day, clock, state, agency_id, category_id): Key,
     n: i64,
 ) -> SlaCountRow {
     SlaCountRow {
         jurisdiction_id: jurisdiction_id.to_string(),
+        span,
         day,
         clock,
         state,
@@ -148,4 +154,108 @@ pub fn replace(
     let rows = totals.rows(jurisdiction_id);
     sla_count::insert_all(conn, &rows)?;
     Ok(rows.len())
+}
+
+/// The clocks started on the local days `[from, to]`, counted by `(clock, state, agency_id,
+/// category_id)`: the whole months inside from the month rows, the days around them from
+/// the day rows.
+pub fn started(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(ClockFact, i64)>> {
+    let (days, months) = split_months(from, to);
+    let mut out = Vec::new();
+    if let Some((first, last)) = months {
+        out.extend(sla_count::started(
+            conn,
+            jurisdiction_id,
+            "month",
+            first,
+            last,
+        )?);
+    }
+    for (a, b) in days {
+        out.extend(sla_count::started(conn, jurisdiction_id, "day", a, b)?);
+    }
+    Ok(out)
+}
+
+/// `[from, to]` as the first days of the whole months inside it (none when there is none)
+/// and the spans of days before and after them.
+pub fn split_months(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<(NaiveDate, NaiveDate)>, Option<(NaiveDate, NaiveDate)>) {
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    // The first whole month starts on `from` if it is a first, else the month after.
+    let start = if from.day() == 1 {
+        Some(from)
+    } else {
+        first_of(from).checked_add_months(Months::new(1))
+    };
+    // The month after the last whole one starts the day after `to` if that is a first.
+    let end = to
+        .succ_opt()
+        .map(|next| if next.day() == 1 { next } else { first_of(to) });
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => {
+            let last_month = e.checked_sub_months(Months::new(1)).unwrap_or(s);
+            let mut days = Vec::new();
+            if from < s {
+                days.push((from, s.pred_opt().unwrap_or(s)));
+            }
+            if e <= to {
+                days.push((e, to));
+            }
+            (days, Some((s, last_month)))
+        }
+        _ => (vec![(from, to)], None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_splits_into_whole_months_and_days_around() {
+        assert_eq!(
+            split_months(d("2026-01-15"), d("2026-04-10")),
+            (
+                vec![
+                    (d("2026-01-15"), d("2026-01-31")),
+                    (d("2026-04-01"), d("2026-04-10"))
+                ],
+                Some((d("2026-02-01"), d("2026-03-01")))
+            )
+        );
+        assert_eq!(
+            split_months(d("2026-02-01"), d("2026-02-28")),
+            (vec![], Some((d("2026-02-01"), d("2026-02-01"))))
+        );
+        assert_eq!(
+            split_months(d("2026-02-02"), d("2026-02-27")),
+            (vec![(d("2026-02-02"), d("2026-02-27"))], None)
+        );
+        assert_eq!(
+            split_months(d("2025-12-02"), d("2026-12-01")),
+            (
+                vec![
+                    (d("2025-12-02"), d("2025-12-31")),
+                    (d("2026-12-01"), d("2026-12-01"))
+                ],
+                Some((d("2026-01-01"), d("2026-11-01")))
+            )
+        );
+        assert_eq!(
+            split_months(d("2026-03-01"), d("2026-03-01")),
+            (vec![(d("2026-03-01"), d("2026-03-01"))], None)
+        );
+    }
 }

@@ -1,16 +1,18 @@
 -- Two more projections kept in every ticket write like the trend rollups:
 --
--- The SLA counters: how many clocks started on each local day stand in each state, by clock
--- and by the ticket's agency and category ('' for none).
+-- The SLA counters: how many clocks started on each local day (span 'day') and in each local
+-- month (span 'month', day = the month's first) stand in each state, by clock and by the
+-- ticket's agency and category ('' for none). A long period reads its whole months.
 CREATE TABLE sla_counts (
     jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+    span TEXT NOT NULL CHECK (span IN ('day', 'month')),
     day DATE NOT NULL,
     clock TEXT NOT NULL,
     state TEXT NOT NULL,
     agency_id TEXT NOT NULL,
     category_id TEXT NOT NULL,
     count INTEGER NOT NULL,
-    PRIMARY KEY (jurisdiction_id, day, clock, state, agency_id, category_id)
+    PRIMARY KEY (jurisdiction_id, span, day, clock, state, agency_id, category_id)
 );
 -- The open tickets by local filing day and agency: the rollups gain the metric 'open'.
 DROP TABLE ticket_rollups;

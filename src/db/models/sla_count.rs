@@ -1,4 +1,4 @@
-//! The SLA counters (`sla_counts`): clocks by local start day, clock, state, and the ticket's
+//! The SLA counters (`sla_counts`): clocks by local start day or month, clock, state, and the ticket's
 //! agency and category ('' for none). What they mean is the service's (`service::sla_counts`).
 
 use chrono::NaiveDate;
@@ -14,6 +14,8 @@ use crate::db::{insert_batches, DbConnection};
 #[diesel(table_name = sla_counts)]
 pub struct SlaCountRow {
     pub jurisdiction_id: String,
+    /// `day`, or `month` (with `day` the month's first).
+    pub span: &'static str,
     pub day: NaiveDate,
     pub clock: String,
     pub state: String,
@@ -27,6 +29,7 @@ pub fn add(conn: &mut DbConnection, row: &SlaCountRow) -> QueryResult<()> {
     use sla_counts::dsl as s;
     let target = (
         s::jurisdiction_id,
+        s::span,
         s::day,
         s::clock,
         s::state,
@@ -63,11 +66,13 @@ pub fn insert_all(conn: &mut DbConnection, rows: &[SlaCountRow]) -> QueryResult<
     insert_batches::<_, SlaCountRow>(conn, sla_counts::table, rows, 1000).map(|_| ())
 }
 
-/// The clocks started on the local days `[from, to]`, counted by `(clock, state, agency_id,
-/// category_id)`; zero sums left out.
+/// The clocks started on the local days `[from, to]` of `span` rows (for months: the months
+/// whose first days are in it), counted by `(clock, state, agency_id, category_id)`; zero
+/// sums left out.
 pub fn started(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
+    span: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<(ClockFact, i64)>> {
@@ -86,10 +91,11 @@ pub fn started(
     }
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT clock, state, agency_id, category_id, CAST(SUM(count) AS BIGINT) AS n \
-         FROM sla_counts WHERE jurisdiction_id = $1 AND day >= $2 AND day <= $3 \
+         FROM sla_counts WHERE jurisdiction_id = $1 AND span = $2 AND day >= $3 AND day <= $4 \
          GROUP BY clock, state, agency_id, category_id",
     )
     .bind::<Text, _>(jurisdiction_id)
+    .bind::<Text, _>(span)
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .load(conn)?;

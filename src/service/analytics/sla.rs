@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 
 use super::code_of;
 use super::table::{cell, Tabular};
-use crate::db::models::{analytics, sla_count};
+use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::Period;
 use crate::domain::sla::Clock;
-use crate::service::projections;
+use crate::service::{projections, sla_counts};
 
 /// Clocks started in the period, by clock, the ticket's agency and category, by state now.
 /// Columns: `clock, agency, category, met, breached, running, paused`.
@@ -99,7 +99,7 @@ pub fn sla_from(
     source: Source,
 ) -> QueryResult<SlaView> {
     let clocks = match source {
-        Source::Counters => sla_count::started(conn, jurisdiction_id, p.from, p.to)?,
+        Source::Counters => sla_counts::started(conn, jurisdiction_id, p.from, p.to)?,
         Source::Raw => analytics::clocks_started(conn, jurisdiction_id, p.start, p.end)?,
     };
     let agencies = analytics::agency_names(conn, jurisdiction_id)?;
