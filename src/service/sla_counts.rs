@@ -187,10 +187,7 @@ pub type Span = (NaiveDate, NaiveDate);
 
 /// `[from, to]` as the first days of the whole months inside it (none when there is none)
 /// and the spans of days before and after them.
-pub fn split_months(
-    from: NaiveDate,
-    to: NaiveDate,
-) -> (Vec<Span>, Option<Span>) {
+pub fn split_months(from: NaiveDate, to: NaiveDate) -> (Vec<Span>, Option<Span>) {
     let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
     // The first whole month starts on `from` if it is a first, else the month after.
     let start = if from.day() == 1 {
