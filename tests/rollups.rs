@@ -53,12 +53,15 @@ fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> 
     }
     let mut out = Vec::new();
     for metric in [Metric::Filed, Metric::Resolved, Metric::Closed] {
-        for group_by in dims {
+        for (group_by, bucket) in dims
+            .into_iter()
+            .flat_map(|d| [(d, Bucket::Day), (d, Bucket::Month)])
+        {
             for within in &filters {
                 let q = Question {
                     metric,
                     group_by,
-                    bucket: Bucket::Day,
+                    bucket,
                     from,
                     to,
                     start: midnight(from),
@@ -74,7 +77,7 @@ fn everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> 
                     trends::cells(&mut conn, &jur.id, tz, &q, &names, source).unwrap()
                 {
                     out.push(format!(
-                        "{} {} {filter} {day} {} {n}",
+                        "{} {} {filter} {bucket:?} {day} {} {n}",
                         metric.as_str(),
                         group_by.as_str(),
                         group.unwrap_or_else(|| "-".into())
@@ -123,17 +126,9 @@ fn recap_json(
     v
 }
 
-/// The SLA report from `source` over the whole span and over each of its last days, as text.
-fn sla_everything(
-    app: &TestApp,
-    source: aduan::service::analytics::sla::Source,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<String> {
-    use aduan::service::analytics::{sla, Period};
-    let jur = jurisdiction(app);
-    let mut conn = app.state.db.conn().unwrap();
-    // Whole months (read from the month counters) and days around them.
+/// Periods over `[from, to]`: whole months (read from month counters), days around them, and
+/// single days.
+fn spans(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     let month = |d: NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap();
     let last_month = month(month(to) - Duration::days(1));
     let mut spans = vec![
@@ -144,8 +139,45 @@ fn sla_everything(
         (month(from), to),
     ];
     spans.extend((0..30).map(|d| (to - Duration::days(d), to - Duration::days(d))));
+    spans
+}
+
+/// The hotspots' areas from `source` over the spans of `[from, to]`, as text.
+fn hotspots_everything(
+    app: &TestApp,
+    source: Source,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<String> {
+    use aduan::service::analytics::{hotspots, Period};
+    let jur = jurisdiction(app);
+    let mut conn = app.state.db.conn().unwrap();
     let mut out = Vec::new();
-    for (a, b) in spans {
+    for (a, b) in spans(from, to) {
+        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
+        let v = hotspots::hotspots_from(&mut conn, &jur.id, &p, 200, source).unwrap();
+        for r in v.areas {
+            out.push(format!(
+                "{a}..{b} {:?} {:?} {}",
+                r.region, r.category, r.count
+            ));
+        }
+    }
+    out
+}
+
+/// The SLA report from `source` over the whole span and over each of its last days, as text.
+fn sla_everything(
+    app: &TestApp,
+    source: aduan::service::analytics::sla::Source,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<String> {
+    use aduan::service::analytics::{sla, Period};
+    let jur = jurisdiction(app);
+    let mut conn = app.state.db.conn().unwrap();
+    let mut out = Vec::new();
+    for (a, b) in spans(from, to) {
         let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
         let v = sla::sla_from(&mut conn, &jur.id, &p, source).unwrap();
         for r in v.rows {
@@ -191,6 +223,10 @@ fn counters_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<String> 
     assert!(open.len() > 10, "{open:?}");
     assert_eq!(backlog_everything(app, backlog::Source::Counters), open);
     raw.extend(open);
+    let areas = hotspots_everything(app, Source::Raw, from, to);
+    assert!(areas.len() > 20, "{areas:?}");
+    assert_eq!(hotspots_everything(app, Source::Rollups, from, to), areas);
+    raw.extend(areas);
     raw
 }
 
@@ -464,7 +500,7 @@ async fn rollups_equal_raw(app: TestApp) {
         .sum();
     let raw_total: i64 = raw
         .iter()
-        .filter(|l| l.starts_with("resolved agency all "))
+        .filter(|l| l.starts_with("resolved agency all Day "))
         .map(|l| l.rsplit(' ').next().unwrap().parse::<i64>().unwrap())
         .sum();
     assert_eq!(total, raw_total);

@@ -178,6 +178,43 @@ pub fn local_midnight(day: NaiveDate, tz: Tz) -> Option<chrono::NaiveDateTime> {
         .map(|t| t.naive_utc())
 }
 
+/// Local days `[first, last]`.
+pub type Span = (NaiveDate, NaiveDate);
+
+/// `[from, to]` as the first days of the whole months inside it (none when there is none)
+/// and the spans of days before and after them.
+pub fn split_months(from: NaiveDate, to: NaiveDate) -> (Vec<Span>, Option<Span>) {
+    let first_of = |d: NaiveDate| chrono::Datelike::with_day(&d, 1).unwrap_or(d);
+    // The first whole month starts on `from` if it is a first, else the month after.
+    let start = if chrono::Datelike::day(&from) == 1 {
+        Some(from)
+    } else {
+        first_of(from).checked_add_months(chrono::Months::new(1))
+    };
+    // The month after the last whole one starts the day after `to` if that is a first.
+    let end = to.succ_opt().map(|next| {
+        if chrono::Datelike::day(&next) == 1 {
+            next
+        } else {
+            first_of(to)
+        }
+    });
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => {
+            let last_month = e.checked_sub_months(chrono::Months::new(1)).unwrap_or(s);
+            let mut days = Vec::new();
+            if from < s {
+                days.push((from, s.pred_opt().unwrap_or(s)));
+            }
+            if e <= to {
+                days.push((e, to));
+            }
+            (days, Some((s, last_month)))
+        }
+        _ => (vec![(from, to)], None),
+    }
+}
+
 /// Parses a holiday CSV with the header `date,kind,name[,source]`. Gives the first bad row with
 /// its line number.
 pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, String> {
@@ -284,6 +321,51 @@ pub fn parse_ical(text: &str, tz: Tz, kind: HolidayKind) -> Result<Vec<Holiday>,
 
 #[cfg(test)]
 mod tests {
+    mod months {
+        use super::super::split_months;
+        use chrono::NaiveDate;
+
+        fn d(s: &str) -> NaiveDate {
+            s.parse().unwrap()
+        }
+
+        #[test]
+        fn a_period_splits_into_whole_months_and_days_around() {
+            assert_eq!(
+                split_months(d("2026-01-15"), d("2026-04-10")),
+                (
+                    vec![
+                        (d("2026-01-15"), d("2026-01-31")),
+                        (d("2026-04-01"), d("2026-04-10"))
+                    ],
+                    Some((d("2026-02-01"), d("2026-03-01")))
+                )
+            );
+            assert_eq!(
+                split_months(d("2026-02-01"), d("2026-02-28")),
+                (vec![], Some((d("2026-02-01"), d("2026-02-01"))))
+            );
+            assert_eq!(
+                split_months(d("2026-02-02"), d("2026-02-27")),
+                (vec![(d("2026-02-02"), d("2026-02-27"))], None)
+            );
+            assert_eq!(
+                split_months(d("2025-12-02"), d("2026-12-01")),
+                (
+                    vec![
+                        (d("2025-12-02"), d("2025-12-31")),
+                        (d("2026-12-01"), d("2026-12-01"))
+                    ],
+                    Some((d("2026-01-01"), d("2026-11-01")))
+                )
+            );
+            assert_eq!(
+                split_months(d("2026-03-01"), d("2026-03-01")),
+                (vec![(d("2026-03-01"), d("2026-03-01"))], None)
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -12,12 +12,14 @@
 //! each only if open. `Totals` counts them from scratch for a rebuild (`projections`); readers
 //! use them only when the projections are complete.
 //!
+//! The pairs are counted by month too (`month_counts`), for periods summed by month or whole.
+//!
 //! A row is split into `STRIPES` by ticket id so that concurrent writers of one day and key do
 //! not all wait on one row; deltas are applied in key order, so two writers never deadlock.
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
@@ -26,7 +28,7 @@ use crate::db::models::rollup::{self, RollupRow};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
 use crate::domain::analytics::{GroupBy, Metric};
-use crate::domain::calendar::local_day;
+use crate::domain::calendar::{local_day, split_months};
 use crate::domain::lifecycle::{Action, Status};
 
 /// Rows per day and key.
@@ -147,8 +149,28 @@ fn dims_of(t: &Ticket) -> [(&'static str, String); 6] {
 
 fn add(d: &mut Deltas, metric: Metric, day: NaiveDate, t: &Ticket, n: i64) {
     for (dim, key) in dims_of(t) {
-        *d.entry((metric.as_str(), dim, day, key)).or_default() += n;
+        for (dim, day) in spans(dim, day) {
+            *d.entry((metric.as_str(), dim, day, key.clone()))
+                .or_default() += n;
+        }
     }
+}
+
+/// The counters of a pair also count by month (dim `…@month`, day the month's first), so that
+/// a long period reads its whole months from a twelfth of the rows.
+fn month_of(dim: &'static str) -> Option<&'static str> {
+    match dim {
+        "category+region" => Some("category+region@month"),
+        "category+agency" => Some("category+agency@month"),
+        "region+agency" => Some("region+agency@month"),
+        _ => None,
+    }
+}
+
+/// Where a count of `dim` on `day` goes: the day, and its month for a pair.
+fn spans(dim: &'static str, day: NaiveDate) -> impl Iterator<Item = (&'static str, NaiveDate)> {
+    let month = month_of(dim).map(|m| (m, day.with_day(1).unwrap_or(day)));
+    std::iter::once((dim, day)).chain(month)
 }
 
 /// The counter of open tickets, by local filing day under dimension `agency` (the backlog's).
@@ -266,10 +288,12 @@ impl Totals {
     fn count(&mut self, metric: Metric, day: NaiveDate, t: &TicketStub) {
         let stripe = stripe_of(&t.id);
         for (dim, key) in dims(&t.category_id, &t.region_id, &t.agency_id) {
-            *self
-                .0
-                .entry(((metric.as_str(), dim, day, key), stripe))
-                .or_default() += 1;
+            for (dim, day) in spans(dim, day) {
+                *self
+                    .0
+                    .entry(((metric.as_str(), dim, day, key.clone()), stripe))
+                    .or_default() += 1;
+            }
         }
     }
 
@@ -312,6 +336,49 @@ pub fn day_counts(
         to,
         &like,
     )
+}
+
+/// `day_counts` over `[from, to]` with the whole months inside read from the month counters
+/// of a pair (each month's count on its first day) and the days around them from the day
+/// counters: for counts summed by month or over the whole period.
+pub fn month_counts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    metric: Metric,
+    dims: Dims,
+    (from, to): (NaiveDate, NaiveDate),
+    within: &[String],
+) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
+    let Some(by_month) = month_of(dims.name) else {
+        return day_counts(conn, jurisdiction_id, metric, dims, (from, to), within);
+    };
+    let (days, months) = split_months(from, to);
+    let mut out = Vec::new();
+    if let Some(span) = months {
+        let monthly = Dims {
+            name: by_month,
+            ..dims
+        };
+        out.extend(day_counts(
+            conn,
+            jurisdiction_id,
+            metric,
+            monthly,
+            span,
+            within,
+        )?);
+    }
+    for span in days {
+        out.extend(day_counts(
+            conn,
+            jurisdiction_id,
+            metric,
+            dims,
+            span,
+            within,
+        )?);
+    }
+    Ok(out)
 }
 
 /// The open tickets by local filing day and agency id ('' for none), summed over stripes;

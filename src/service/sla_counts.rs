@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
@@ -19,7 +19,7 @@ use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::sla_count::{self, SlaCountRow};
 use crate::db::models::ticket::TicketStub;
 use crate::db::DbConnection;
-use crate::domain::calendar::local_day;
+use crate::domain::calendar::{local_day, split_months};
 
 /// `(span, start day or month, clock, state, agency_id, category_id)`, '' for none.
 type Key = (&'static str, NaiveDate, String, String, String, String);
@@ -180,82 +180,4 @@ pub fn started(
         out.extend(sla_count::started(conn, jurisdiction_id, "day", a, b)?);
     }
     Ok(out)
-}
-
-/// Local days `[first, last]`.
-pub type Span = (NaiveDate, NaiveDate);
-
-/// `[from, to]` as the first days of the whole months inside it (none when there is none)
-/// and the spans of days before and after them.
-pub fn split_months(from: NaiveDate, to: NaiveDate) -> (Vec<Span>, Option<Span>) {
-    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
-    // The first whole month starts on `from` if it is a first, else the month after.
-    let start = if from.day() == 1 {
-        Some(from)
-    } else {
-        first_of(from).checked_add_months(Months::new(1))
-    };
-    // The month after the last whole one starts the day after `to` if that is a first.
-    let end = to
-        .succ_opt()
-        .map(|next| if next.day() == 1 { next } else { first_of(to) });
-    match (start, end) {
-        (Some(s), Some(e)) if s < e => {
-            let last_month = e.checked_sub_months(Months::new(1)).unwrap_or(s);
-            let mut days = Vec::new();
-            if from < s {
-                days.push((from, s.pred_opt().unwrap_or(s)));
-            }
-            if e <= to {
-                days.push((e, to));
-            }
-            (days, Some((s, last_month)))
-        }
-        _ => (vec![(from, to)], None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn a_period_splits_into_whole_months_and_days_around() {
-        assert_eq!(
-            split_months(d("2026-01-15"), d("2026-04-10")),
-            (
-                vec![
-                    (d("2026-01-15"), d("2026-01-31")),
-                    (d("2026-04-01"), d("2026-04-10"))
-                ],
-                Some((d("2026-02-01"), d("2026-03-01")))
-            )
-        );
-        assert_eq!(
-            split_months(d("2026-02-01"), d("2026-02-28")),
-            (vec![], Some((d("2026-02-01"), d("2026-02-01"))))
-        );
-        assert_eq!(
-            split_months(d("2026-02-02"), d("2026-02-27")),
-            (vec![(d("2026-02-02"), d("2026-02-27"))], None)
-        );
-        assert_eq!(
-            split_months(d("2025-12-02"), d("2026-12-01")),
-            (
-                vec![
-                    (d("2025-12-02"), d("2025-12-31")),
-                    (d("2026-12-01"), d("2026-12-01"))
-                ],
-                Some((d("2026-01-01"), d("2026-11-01")))
-            )
-        );
-        assert_eq!(
-            split_months(d("2026-03-01"), d("2026-03-01")),
-            (vec![(d("2026-03-01"), d("2026-03-01"))], None)
-        );
-    }
 }

@@ -14,12 +14,13 @@ CREATE TABLE sla_counts (
     count INTEGER NOT NULL,
     PRIMARY KEY (jurisdiction_id, span, day, clock, state, agency_id, category_id)
 );
--- The open tickets by local filing day and agency: the rollups gain the metric 'open'.
+-- The open tickets by local filing day and agency: the rollups gain the metric 'open'; and the
+-- pairs are counted by month as well (dims '…@month', day = the month's first).
 DROP TABLE ticket_rollups;
 CREATE TABLE ticket_rollups (
     jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
     metric TEXT NOT NULL CHECK (metric IN ('filed', 'resolved', 'closed', 'open')),
-    dim TEXT NOT NULL CHECK (dim IN ('category', 'region', 'agency', 'category+region', 'category+agency', 'region+agency')),
+    dim TEXT NOT NULL CHECK (dim IN ('category', 'region', 'agency', 'category+region', 'category+agency', 'region+agency', 'category+region@month', 'category+agency@month', 'region+agency@month')),
     day DATE NOT NULL,
     key TEXT NOT NULL,
     stripe INTEGER NOT NULL,

@@ -61,10 +61,10 @@ pub async fn hotspots(
         );
     }
     let p = period(caller.timezone(), q.from, q.to)?;
-    let jur = caller.jurisdiction_id.clone();
+    let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| gather::hotspots(c, &jur, &p, limit).map_err(ServiceError::from))
+        .read(move |c| gather::hotspots(c, &jur, tz, &p, limit).map_err(ServiceError::from))
         .await?;
     let (from, to) = (p.from, p.to);
     if repeated_table {

@@ -55,7 +55,7 @@ pub async fn download(
                     &sla::sla(c, &jur, tz, &p)?.rows,
                 ),
                 "titik-rawan" | "berulang" => {
-                    let v = hotspots::hotspots(c, &jur, &p, 200)?;
+                    let v = hotspots::hotspots(c, &jur, tz, &p, 200)?;
                     if table == "berulang" {
                         file_of(
                             format,

@@ -241,7 +241,7 @@ fn read_all(
         trend: trend_of(c, jur, tz, &a.question)?,
         backlog: backlog::backlog(c, jur, tz, Utc::now())?,
         sla: sla::sla(c, jur, tz, &a.period)?,
-        hotspots: hotspots::hotspots(c, jur, &a.period, HOTSPOTS)?,
+        hotspots: hotspots::hotspots(c, jur, tz, &a.period, HOTSPOTS)?,
         routing: routing::routing(c, jur, &a.period)?,
         categories: trends::names(c, jur, GroupBy::Category)?,
         kecamatan: trends::names(c, jur, GroupBy::Region)?,

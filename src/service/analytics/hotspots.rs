@@ -1,17 +1,22 @@
 //! Hotspots: where complaints gather — the kecamatan × category pairs with the most, and places
-//! (about 100 m) with repeated complaints of one category.
+//! (about 100 m) with repeated complaints of one category. The areas are counted from the
+//! pair rollups (by month, and by day around the months) when they are complete; the places
+//! from the tickets.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
+use super::trends::{self, Source};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
-use crate::domain::analytics::{place_key, Period};
+use crate::domain::analytics::{place_key, GroupBy, Metric, Period};
+use crate::service::rollups;
 
 /// A code and its name.
 type Named = (String, String);
@@ -81,12 +86,57 @@ pub struct HotspotsView {
     pub repeated: Vec<RepeatRow>,
 }
 
-/// The `limit` biggest hotspots of complaints filed in `p`.
+/// The `limit` biggest hotspots of complaints filed in `p` (local days of `tz`): the areas
+/// from the rollups when they are complete for `tz`.
 pub fn hotspots(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    p: &Period,
+    limit: usize,
+) -> QueryResult<HotspotsView> {
+    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    hotspots_from(conn, jurisdiction_id, p, limit, source)
+}
+
+/// The filings of `p` by `(category_id, region_id)`, from `source`.
+fn filed_areas(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    p: &Period,
+    source: Source,
+) -> QueryResult<Vec<(analytics::Area, i64)>> {
+    match source {
+        Source::Raw => analytics::filed_areas(conn, jurisdiction_id, p.start, p.end),
+        Source::Rollups => {
+            let dims = rollups::Dims::of(GroupBy::Category, Some(GroupBy::Region));
+            let id = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+            let counts = rollups::month_counts(
+                conn,
+                jurisdiction_id,
+                Metric::Filed,
+                dims,
+                (p.from, p.to),
+                &[],
+            )?;
+            Ok(counts
+                .into_iter()
+                .map(|(_, key, n)| {
+                    let (category, region) = dims.split(&key);
+                    ((id(category), id(region)), n)
+                })
+                .collect())
+        }
+    }
+}
+
+/// `hotspots` with the areas from `source`.
+pub fn hotspots_from(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     p: &Period,
     limit: usize,
+    source: Source,
 ) -> QueryResult<HotspotsView> {
     let regions = analytics::kecamatan_names(conn, jurisdiction_id)?;
     let categories = analytics::category_names(conn, jurisdiction_id)?;
@@ -95,7 +145,7 @@ pub fn hotspots(
     };
     // Counted by the database per category and region; desa summed into their kecamatan here.
     let mut areas: BTreeMap<(Option<Named>, Option<Named>), i64> = BTreeMap::new();
-    for ((category, region), n) in analytics::filed_areas(conn, jurisdiction_id, p.start, p.end)? {
+    for ((category, region), n) in filed_areas(conn, jurisdiction_id, p, source)? {
         *areas
             .entry((code(&regions, &region), code(&categories, &category)))
             .or_default() += n;

@@ -267,9 +267,12 @@ pub fn cells(
                 None => Vec::new(),
             };
             let span = (q.from, q.to);
-            for (day, key, n) in
+            let counts = if q.bucket == Bucket::Month {
+                rollups::month_counts(conn, jurisdiction_id, q.metric, dims, span, &within)?
+            } else {
                 rollups::day_counts(conn, jurisdiction_id, q.metric, dims, span, &within)?
-            {
+            };
+            for (day, key, n) in counts {
                 let (group, other) = dims.split(&key);
                 if kept(other) {
                     *cells
