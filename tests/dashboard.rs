@@ -303,6 +303,66 @@ async fn the_planning_table(app: TestApp) {
         assert_eq!(r.status, status, "{q}: {}", r.text);
         assert!(r.text.contains(words), "{q}: {}", r.text);
     }
+
+    // The desa of the first complaint moves to kecamatan Subang: the table follows at once (from
+    // the raw tables) and after the projections are rebuilt in the background.
+    let desa = {
+        let mut conn = app.state.db.conn().unwrap();
+        let jur = aduan::db::models::jurisdiction::first(&mut conn)
+            .unwrap()
+            .unwrap();
+        aduan::db::models::region::find_by_code(&mut conn, &jur.id, "jalancagak.bunihayu")
+            .unwrap()
+            .unwrap()
+    };
+    let r = app
+        .patch(
+            &format!("/api/v1/regions/{}", desa.id),
+            &admin,
+            json!({"parent_code": "subang"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let table = |body: &serde_json::Value| -> Vec<String> {
+        body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {} {}",
+                    r["kecamatan"],
+                    r["category"],
+                    r["complaints"],
+                    r["fixed"],
+                    r["repeated_places"]
+                )
+            })
+            .collect()
+    };
+    let moved = vec![
+        "\"jalancagak\" \"jalan\" 2 0 0".to_string(),
+        "\"subang\" \"jalan\" 1 1 0".to_string(),
+    ];
+    let planning = format!("/api/v1/analytics/planning?agency=dpupr&year={year}");
+    let r = app.get(&planning, &planner_token).await;
+    assert_eq!(table(&r.body), moved);
+    let ready = || {
+        let mut conn = app.state.db.conn().unwrap();
+        let jur = aduan::db::models::jurisdiction::first(&mut conn)
+            .unwrap()
+            .unwrap();
+        aduan::service::projections::ready(&mut conn, &jur.id, jur.tz()).unwrap()
+    };
+    for _ in 0..100 {
+        if ready() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready(), "the projections were not rebuilt");
+    let r = app.get(&planning, &planner_token).await;
+    assert_eq!(table(&r.body), moved);
 }
 
 on_both_backends!(the_dashboard, the_planning_table);

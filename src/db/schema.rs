@@ -504,6 +504,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_places (ticket_id) {
+        ticket_id -> Text,
+        jurisdiction_id -> Text,
+        category_id -> Text,
+        cell -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    place_totals (jurisdiction_id, category_id, cell) {
+        jurisdiction_id -> Text,
+        category_id -> Text,
+        cell -> Text,
+        count -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     revoked_tokens,
@@ -538,6 +557,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_rollups,
     rollup_state,
     recap_facts,
+    ticket_places,
+    place_totals,
     api_keys,
     open311_requests,
 );

@@ -12,6 +12,7 @@ use crate::db::models::webhook::{self, Delivery};
 use crate::db::{new_id_at, DbConnection};
 use crate::domain::lifecycle::Action;
 use crate::error::ServiceError;
+use crate::service::places;
 use crate::service::sla_counts::{self, Owner};
 use crate::service::{clocks, recap_facts, rollups};
 
@@ -63,7 +64,8 @@ pub fn record(
     e: &Event,
     plan: &clocks::Plan,
 ) -> Result<(), ServiceError> {
-    rollups::on_write(conn, jur.tz(), before, ticket, action, e.at)?;
+    rollups::on_write(conn, jur.tz(), before, ticket, e)?;
+    places::on_write(conn, before, ticket)?;
     event::insert(conn, e)?;
     let owner = |t: &Ticket| Owner::of(&t.agency_id, &t.category_id);
     let owners = (&owner(before.unwrap_or(ticket)), &owner(ticket));

@@ -9,6 +9,7 @@ pub mod clocks;
 pub mod duties;
 pub mod inbox;
 pub mod journal;
+pub mod places;
 pub mod projections;
 pub mod proof;
 pub mod public;

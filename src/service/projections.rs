@@ -1,6 +1,7 @@
-//! The projections of the ticket tables: the daily trend rollups (`rollups`), the SLA counters
-//! (`sla_counts`) and the recap's facts (`recap_facts`). All are kept in every ticket write's transaction (the journal calls
-//! them) and can be rebuilt from the tables here (`rebuild`, at start for a jurisdiction whose
+//! The projections of the ticket tables: the rollups (`rollups`: trends, open tickets, routing
+//! and planning), the SLA counters (`sla_counts`), the places of the hotspots (`places`) and the
+//! recap's facts (`recap_facts`). All are kept in every ticket write's transaction (the journal
+//! calls them) and can be rebuilt from the tables here (`rebuild`, at start for a jurisdiction whose
 //! projections were never built or were built in another time zone, and after bulk loads).
 //! Readers use them only when `ready` says they are complete.
 
@@ -9,18 +10,18 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use diesel::{Connection, QueryResult};
 
-use super::{recap_facts, rollups, sla_counts};
+use super::{places, recap_facts, rollups, sla_counts};
 use crate::db::models::clock::{self, ClockRow};
 use crate::db::models::event::{self, EventFacts};
 use crate::db::models::jurisdiction;
 use crate::db::models::ticket;
-use crate::db::models::{recap_fact, rollup};
+use crate::db::models::{place, recap_fact, rollup};
 use crate::db::DbConnection;
 
 /// Tickets read per query while rebuilding.
 const PAGE: i64 = 20_000;
 
-/// Replaces a jurisdiction's rollups, SLA counters and recap facts by what its tickets and their events and
+/// Replaces a jurisdiction's rollups, SLA counters, places and recap facts by what its tickets and their events and
 /// clocks give, and marks them complete for `tz`, in one transaction. Gives the rollup rows
 /// written.
 pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<usize> {
@@ -28,7 +29,9 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
         crate::db::lift_statement_timeout(c)?;
         rollup::clear_for_rebuild(c, jurisdiction_id)?;
         recap_fact::clear(c, jurisdiction_id)?;
-        let mut totals = rollups::Totals::default();
+        place::clear(c, jurisdiction_id)?;
+        let mut totals = rollups::Totals::of(c, jurisdiction_id)?;
+        let mut spots = places::Totals::default();
         let mut sla = sla_counts::Totals::default();
         let mut after = String::new();
         loop {
@@ -49,12 +52,14 @@ pub fn rebuild(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryR
                 clocks.entry(k.ticket_id.clone()).or_default().push(k);
             }
             sla.count_page(tz, &page, &clocks);
+            spots.write_page(c, &page)?;
             recap_facts::build_page(c, tz, &page, &by_ticket, &clocks)?;
             after = last.id.clone();
         }
         let rows = totals.rows(jurisdiction_id);
         rollup::insert_all(c, &rows)?;
         sla_counts::replace(c, jurisdiction_id, sla)?;
+        spots.write(c, jurisdiction_id)?;
         rollup::mark_built(c, jurisdiction_id, tz.name(), crate::db::now())?;
         Ok(rows.len())
     })
@@ -75,6 +80,22 @@ pub fn ready(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryRes
 /// transaction.
 pub fn tidy(conn: &mut DbConnection) -> QueryResult<()> {
     rollup::analyse(conn)
+}
+
+/// Rebuilds, in the background, the projections that are not complete (after a change of
+/// reference data they count by, such as the kecamatan of a desa). Readers use the raw tables
+/// meanwhile.
+pub fn rebuild_soon(state: std::sync::Arc<crate::state::AppState>) {
+    actix_web::rt::spawn(async move {
+        let built = state
+            .db
+            .write(|c| ensure_built(c).map_err(crate::error::ServiceError::from))
+            .await;
+        match built {
+            Ok(ids) => tracing::info!(jurisdictions = ids.len(), "projections rebuilt"),
+            Err(e) => tracing::error!(error = %e, "projections not rebuilt"),
+        }
+    });
 }
 
 /// Builds the projections of every jurisdiction that has none (or has them in another time

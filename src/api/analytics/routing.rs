@@ -27,10 +27,10 @@ pub async fn routing(
     let q = query.into_inner();
     let fmt = format_of(q.format.as_deref())?;
     let p = period(caller.timezone(), q.from, q.to)?;
-    let jur = caller.jurisdiction_id.clone();
+    let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| moves::routing(c, &jur, &p).map_err(ServiceError::from))
+        .read(move |c| moves::routing(c, &jur, tz, &p).map_err(ServiceError::from))
         .await?;
     respond(
         fmt,

@@ -14,6 +14,7 @@ use crate::domain::reference::{check_code, check_name, RegionLevel};
 use crate::error::Checks;
 use crate::error::ServiceError;
 use crate::ids::RegionId;
+use crate::service::projections;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -97,13 +98,25 @@ pub async fn update_region(
                 parent_id,
                 updated_at: Some(crate::db::now()),
             };
+            let moved = changes
+                .parent_id
+                .as_ref()
+                .is_some_and(|p| *p != current.parent_id);
             region::update(c, &jur, &id, &changes).map_err(|e| {
                 ServiceError::duplicate_code(e, input.code.as_deref().unwrap_or_default())
             })?;
+            if moved {
+                // The projections count complaints by kecamatan: read the raw tables until
+                // they are rebuilt.
+                projections::invalidate(c, &jur)?;
+            }
             let row = region::find(c, &jur, &id)?
                 .ok_or_else(|| ServiceError::not_found("no region with this id"))?;
-            Ok::<_, ServiceError>(views(c, vec![row])?.remove(0))
+            Ok::<_, ServiceError>((views(c, vec![row])?.remove(0), moved))
         })
         .await?;
-    Ok(Json(view))
+    if view.1 {
+        projections::rebuild_soon(state.into_inner());
+    }
+    Ok(Json(view.0))
 }

@@ -87,6 +87,23 @@ pub fn facts_of_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<
         .load(conn)
 }
 
+/// The `(action, at, data)` of a ticket's route and return events, in order.
+pub fn routing_of(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime, String)>> {
+    ticket_events::table
+        .filter(ticket_events::ticket_id.eq(ticket_id))
+        .filter(ticket_events::action.eq_any(["route", "return"]))
+        .order(ticket_events::seq.asc())
+        .select((
+            ticket_events::action,
+            ticket_events::at,
+            ticket_events::data,
+        ))
+        .load(conn)
+}
+
 /// The `(action, at)` of a ticket's resolve and close events.
 pub fn resolutions_of(
     conn: &mut DbConnection,
@@ -100,7 +117,7 @@ pub fn resolutions_of(
 }
 
 /// Every event of the tickets whose ids are in `[first, last]` (a page of a rebuild), with
-/// its ticket's id.
+/// its ticket's id, in order.
 pub fn in_ticket_range(
     conn: &mut DbConnection,
     first: &str,
@@ -109,6 +126,7 @@ pub fn in_ticket_range(
     ticket_events::table
         .filter(ticket_events::ticket_id.ge(first))
         .filter(ticket_events::ticket_id.le(last))
+        .order((ticket_events::ticket_id.asc(), ticket_events::seq.asc()))
         .select((
             ticket_events::ticket_id,
             (

@@ -18,6 +18,7 @@ pub mod holiday;
 pub mod jurisdiction;
 pub mod open311_request;
 pub mod patrol;
+pub mod place;
 pub mod published_photo;
 pub mod recap;
 pub mod recap_fact;

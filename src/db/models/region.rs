@@ -156,3 +156,31 @@ pub fn all(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Vec<Re
         .select(Region::as_select())
         .load(conn)
 }
+
+/// The kecamatan of region `id`: its parent, or itself when it has none.
+pub fn kecamatan_of(conn: &mut DbConnection, id: &str) -> QueryResult<Option<String>> {
+    let parent: Option<Option<String>> = regions::table
+        .filter(regions::id.eq(id))
+        .select(regions::parent_id)
+        .first(conn)
+        .optional()?;
+    Ok(parent.map(|p| p.unwrap_or_else(|| id.to_string())))
+}
+
+/// The kecamatan of every region of a jurisdiction (a kecamatan's own id for itself).
+pub fn kecamatan_ids(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+) -> QueryResult<HashMap<String, String>> {
+    let rows: Vec<(String, Option<String>)> = regions::table
+        .filter(regions::jurisdiction_id.eq(jurisdiction_id))
+        .select((regions::id, regions::parent_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, parent)| {
+            let kecamatan = parent.unwrap_or_else(|| id.clone());
+            (id, kecamatan)
+        })
+        .collect())
+}

@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Text};
+use diesel::sql_types::{BigInt, Date, Integer, Text};
 
 use crate::db::schema::{rollup_state, ticket_rollups};
 use crate::db::{insert_batches, DbConnection};
@@ -52,6 +52,31 @@ pub fn add(conn: &mut DbConnection, row: &RollupRow) -> QueryResult<()> {
             .execute(lite),
     }
     .map(|_| ())
+}
+
+/// Adds `row.count` to its counter like `add` and gives the counter's new count: for a
+/// counter kept in one row (stripe 0), where a writer must see every count it steps over.
+pub fn add_and_read(conn: &mut DbConnection, row: &RollupRow) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let sql = "INSERT INTO ticket_rollups (jurisdiction_id, metric, dim, day, key, stripe, count) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7) \
+               ON CONFLICT (jurisdiction_id, metric, dim, day, key, stripe) \
+               DO UPDATE SET count = ticket_rollups.count + excluded.count \
+               RETURNING CAST(count AS BIGINT) AS count";
+    let row: Count = diesel::sql_query(sql)
+        .bind::<Text, _>(&row.jurisdiction_id)
+        .bind::<Text, _>(row.metric)
+        .bind::<Text, _>(row.dim)
+        .bind::<Date, _>(row.day)
+        .bind::<Text, _>(&row.key)
+        .bind::<Integer, _>(row.stripe)
+        .bind::<BigInt, _>(row.count)
+        .get_result(conn)?;
+    Ok(row.count)
 }
 
 /// Takes a jurisdiction's counters away before a rebuild writes them anew with `insert_all`,
@@ -111,10 +136,12 @@ pub fn built_for(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<
 pub fn analyse(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Postgres(pg) => {
-            pg.batch_execute("VACUUM ANALYZE ticket_rollups, recap_facts")
+            pg.batch_execute("VACUUM ANALYZE ticket_rollups, recap_facts, ticket_places, place_totals")
         }
         DbConnection::Sqlite(lite) => {
-            lite.batch_execute("ANALYZE ticket_rollups; ANALYZE recap_facts")
+            lite.batch_execute(
+                "ANALYZE ticket_rollups; ANALYZE recap_facts; ANALYZE ticket_places; ANALYZE place_totals",
+            )
         }
     }
 }

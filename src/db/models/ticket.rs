@@ -79,6 +79,8 @@ pub struct TicketStub {
     pub category_id: Option<String>,
     pub region_id: Option<String>,
     pub agency_id: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
 }
 
 impl From<&Ticket> for TicketStub {
@@ -92,6 +94,8 @@ impl From<&Ticket> for TicketStub {
             category_id: t.category_id.clone(),
             region_id: t.region_id.clone(),
             agency_id: t.agency_id.clone(),
+            lat: t.lat,
+            lng: t.lng,
         }
     }
 }

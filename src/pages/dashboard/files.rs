@@ -67,7 +67,7 @@ pub async fn download(
                     }
                 }
                 "rute" => {
-                    let v = routing::routing(c, &jur, &p)?;
+                    let v = routing::routing(c, &jur, tz, &p)?;
                     file_of(format, &format!("routing-{from}-{to}"), &v.rows)
                 }
                 "perencanaan" => {

@@ -242,7 +242,7 @@ fn read_all(
         backlog: backlog::backlog(c, jur, tz, Utc::now())?,
         sla: sla::sla(c, jur, tz, &a.period)?,
         hotspots: hotspots::hotspots(c, jur, tz, &a.period, HOTSPOTS)?,
-        routing: routing::routing(c, jur, &a.period)?,
+        routing: routing::routing(c, jur, tz, &a.period)?,
         categories: trends::names(c, jur, GroupBy::Category)?,
         kecamatan: trends::names(c, jur, GroupBy::Region)?,
         agencies: trends::names(c, jur, GroupBy::Agency)?,

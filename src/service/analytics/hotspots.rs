@@ -1,7 +1,8 @@
 //! Hotspots: where complaints gather — the kecamatan × category pairs with the most, and places
 //! (about 100 m) with repeated complaints of one category. The areas are counted from the
 //! pair rollups (by month, and by day around the months) when they are complete; the places
-//! from the tickets.
+//! of a period with many complaints from the place totals (`service::places`), of a short one
+//! from its tickets.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,7 +17,7 @@ use super::trends::{self, Source};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::{place_key, GroupBy, Metric, Period};
-use crate::service::rollups;
+use crate::service::{places, rollups};
 
 /// A code and its name.
 type Named = (String, String);
@@ -130,7 +131,53 @@ fn filed_areas(
     }
 }
 
-/// `hotspots` with the areas from `source`.
+/// Below this many complaints filed in a period, its places are counted from its tickets;
+/// above, from the top of the place totals (`places::repeated`).
+const FEW: i64 = 50_000;
+
+/// The `limit` places with the most complaints of one category filed in `p`, two or more
+/// each, most first (ties in category code and place order): counted from the tickets, or
+/// with `walk` found from the place totals.
+pub fn repeated_places(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    p: &Period,
+    limit: usize,
+    walk: bool,
+) -> QueryResult<Vec<RepeatRow>> {
+    let spots = if walk {
+        places::repeated(conn, jurisdiction_id, p, limit)?
+    } else {
+        let mut spots = places::Spots::new();
+        for (category, lat, lng) in analytics::filed_spots(conn, jurisdiction_id, p.start, p.end)? {
+            *spots.entry((category, place_key(lat, lng))).or_default() += 1;
+        }
+        spots
+    };
+    let categories = analytics::category_names(conn, jurisdiction_id)?;
+    let mut by_code: BTreeMap<(Option<String>, (i64, i64)), i64> = BTreeMap::new();
+    for ((category, place), n) in spots {
+        let code = category.and_then(|c| categories.get(&c).map(|(code, _)| code.clone()));
+        *by_code.entry((code, place)).or_default() += n;
+    }
+    let mut repeated: Vec<RepeatRow> = by_code
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|((category, (la, lo)), count)| RepeatRow {
+            category,
+            lat: la as f64 / 1000.0,
+            long: lo as f64 / 1000.0,
+            count,
+        })
+        .collect();
+    // Most first; ties in code order (the map's order, kept by a stable sort).
+    repeated.sort_by_key(|a| std::cmp::Reverse(a.count));
+    repeated.truncate(limit);
+    Ok(repeated)
+}
+
+/// `hotspots` with the areas from `source`; from the rollups, the places of a period with many
+/// complaints are found from the place totals.
 pub fn hotspots_from(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -145,16 +192,15 @@ pub fn hotspots_from(
     };
     // Counted by the database per category and region; desa summed into their kecamatan here.
     let mut areas: BTreeMap<(Option<Named>, Option<Named>), i64> = BTreeMap::new();
+    let mut filed = 0;
     for ((category, region), n) in filed_areas(conn, jurisdiction_id, p, source)? {
+        filed += n;
         *areas
             .entry((code(&regions, &region), code(&categories, &category)))
             .or_default() += n;
     }
-    let mut spots: BTreeMap<(Option<String>, (i64, i64)), i64> = BTreeMap::new();
-    for (category, lat, lng) in analytics::filed_spots(conn, jurisdiction_id, p.start, p.end)? {
-        let cat = code(&categories, &category).map(|c| c.0);
-        *spots.entry((cat, place_key(lat, lng))).or_default() += 1;
-    }
+    let walk = source == Source::Rollups && filed > FEW;
+    let repeated = repeated_places(conn, jurisdiction_id, p, limit, walk)?;
     let mut areas: Vec<AreaRow> = areas
         .into_iter()
         .map(|((region, category), count)| AreaRow {
@@ -168,18 +214,6 @@ pub fn hotspots_from(
     // Most first; ties in code order (the map's order, kept by a stable sort).
     areas.sort_by_key(|a| std::cmp::Reverse(a.count));
     areas.truncate(limit);
-    let mut repeated: Vec<RepeatRow> = spots
-        .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|((category, (la, lo)), count)| RepeatRow {
-            category,
-            lat: la as f64 / 1000.0,
-            long: lo as f64 / 1000.0,
-            count,
-        })
-        .collect();
-    repeated.sort_by_key(|a| std::cmp::Reverse(a.count));
-    repeated.truncate(limit);
     Ok(HotspotsView {
         from: p.from,
         to: p.to,

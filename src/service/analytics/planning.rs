@@ -6,16 +6,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
+use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
+use super::trends::{self, Source};
 use super::{by_code, code_of, period};
-use crate::db::models::analytics;
+use crate::db::models::{analytics, region};
 use crate::db::DbConnection;
-use crate::domain::analytics::place_key;
-use crate::domain::lifecycle::Status;
+use crate::domain::analytics::{place_key, Period};
+use crate::domain::planning::{is_fixed, tenths_to_fix, Tally};
 use crate::error::ServiceError;
+use crate::service::rollups;
 
 /// One kecamatan × category of an agency's year. Columns: `kecamatan, nama_kecamatan,
 /// kategori, nama_kategori, aduan, selesai, persen_selesai, median_hari_selesai,
@@ -34,7 +37,8 @@ pub struct PlanningRow {
     pub fixed: i64,
     /// `fixed / complaints` in percent, one decimal.
     pub fixed_percent: f64,
-    /// Median days from complaint to its (last) fix, one decimal; null when none was fixed.
+    /// Median days from complaint to its (last) fix, one decimal (each complaint's days counted
+    /// in tenths); null when none was fixed.
     pub median_days_to_fix: Option<f64>,
     /// Places (about 100 m) with two or more of these complaints.
     pub repeated_places: i64,
@@ -86,21 +90,77 @@ impl PlanningView {
     }
 }
 
-/// What one kecamatan × category gathers.
-#[derive(Default)]
-struct Tally {
-    complaints: i64,
-    days_to_fix: Vec<f64>,
-    places: HashMap<(i64, i64), i64>,
-}
+/// Tallies by `(kecamatan id, category_id)` ('' for none).
+type Tallies = BTreeMap<(String, String), Tally>;
 
-/// The planning table of agency `agency` (its code) for `year`, in the jurisdiction's zone.
+/// The planning table of agency `agency` (its code) for `year`, in the jurisdiction's zone: from
+/// the planning counters when the projections are complete for `tz`.
 pub fn planning(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     tz: Tz,
     agency: &str,
     year: i32,
+) -> Result<PlanningView, ServiceError> {
+    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    planning_from(conn, jurisdiction_id, tz, agency, year, source)
+}
+
+/// The raw tallies of an agency's complaints filed in `p`.
+fn raw_tallies(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    agency_id: &str,
+    p: &Period,
+) -> QueryResult<Tallies> {
+    let (tickets, fixes) =
+        analytics::planning_tickets(conn, jurisdiction_id, agency_id, p.start, p.end)?;
+    let mut last_fix: HashMap<&str, NaiveDateTime> = HashMap::new();
+    for (t, at) in &fixes {
+        let last = last_fix.entry(t.as_str()).or_insert(*at);
+        *last = (*last).max(*at);
+    }
+    let kecamatan_of = region::kecamatan_ids(conn, jurisdiction_id)?;
+    let mut tallies = Tallies::new();
+    let mut places: HashMap<(String, String, (i64, i64)), i64> = HashMap::new();
+    let id = |s: &Option<String>| s.clone().unwrap_or_default();
+    for (ticket, status, category, region, lat, lng, created) in &tickets {
+        let kecamatan = region
+            .as_ref()
+            .and_then(|r| kecamatan_of.get(r))
+            .cloned()
+            .unwrap_or_default();
+        let t = tallies
+            .entry((kecamatan.clone(), id(category)))
+            .or_default();
+        t.complaints += 1;
+        if let Some(at) = last_fix.get(ticket.as_str()).filter(|_| is_fixed(status)) {
+            *t.fixes.entry(tenths_to_fix(*created, *at)).or_default() += 1;
+        }
+        if let (Some(lat), Some(lng)) = (lat, lng) {
+            let place = (kecamatan, id(category), place_key(*lat, *lng));
+            *places.entry(place).or_default() += 1;
+        }
+    }
+    for ((kecamatan, category, _), n) in places {
+        if n >= 2 {
+            tallies
+                .entry((kecamatan, category))
+                .or_default()
+                .repeated_places += 1;
+        }
+    }
+    Ok(tallies)
+}
+
+/// `planning` with the tallies from `source`.
+pub fn planning_from(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    agency: &str,
+    year: i32,
+    source: Source,
 ) -> Result<PlanningView, ServiceError> {
     let agencies = analytics::agency_names(conn, jurisdiction_id)?;
     let Some((agency_id, (_, agency_name))) = agencies.iter().find(|(_, (c, _))| c == agency)
@@ -115,30 +175,19 @@ pub fn planning(
         return Err(ServiceError::bad_request("invalid_query", "no such year"));
     };
     let p = period(tz, Some(first), Some(last))?;
-    let (tickets, fixes) =
-        analytics::planning_tickets(conn, jurisdiction_id, agency_id, p.start, p.end)?;
+    let tallies = match source {
+        Source::Rollups => rollups::planning::tallies(conn, jurisdiction_id, agency_id, first)?,
+        Source::Raw => raw_tallies(conn, jurisdiction_id, agency_id, &p)?,
+    };
     let kecamatan = analytics::kecamatan_names(conn, jurisdiction_id)?;
     let categories = analytics::category_names(conn, jurisdiction_id)?;
-    let last_fix: HashMap<&str, NaiveDateTime> =
-        fixes.iter().map(|(t, at)| (t.as_str(), *at)).collect();
-    let fixed_states = [Status::Resolved.as_str(), Status::Closed.as_str()];
-    let mut tallies: BTreeMap<(Option<String>, Option<String>), Tally> = BTreeMap::new();
-    for (id, status, category, region, lat, lng, created) in &tickets {
+    let mut groups: BTreeMap<(Option<String>, Option<String>), Tally> = BTreeMap::new();
+    for ((kecamatan_id, category), t) in tallies {
         let key = (
-            code_of(&kecamatan, region.as_deref()),
-            code_of(&categories, category.as_deref()),
+            code_of(&kecamatan, Some(kecamatan_id.as_str())),
+            code_of(&categories, Some(category.as_str())),
         );
-        let t = tallies.entry(key).or_default();
-        t.complaints += 1;
-        if let Some(at) = last_fix.get(id.as_str()) {
-            if fixed_states.contains(&status.as_str()) {
-                t.days_to_fix
-                    .push((*at - *created).num_minutes().max(0) as f64 / 1440.0);
-            }
-        }
-        if let (Some(lat), Some(lng)) = (lat, lng) {
-            *t.places.entry(place_key(*lat, *lng)).or_default() += 1;
-        }
+        groups.entry(key).or_default().merge(t);
     }
     let (kecamatan, categories) = (by_code(&kecamatan), by_code(&categories));
     let name = |names: &HashMap<&str, &str>, code: &Option<String>| {
@@ -146,7 +195,7 @@ pub fn planning(
             .and_then(|c| names.get(c))
             .map(|n| n.to_string())
     };
-    let mut rows: Vec<PlanningRow> = tallies
+    let mut rows: Vec<PlanningRow> = groups
         .into_iter()
         .map(|((kec, cat), t)| PlanningRow {
             kecamatan_name: name(&kecamatan, &kec),
@@ -154,10 +203,10 @@ pub fn planning(
             kecamatan: kec,
             category: cat,
             complaints: t.complaints,
-            fixed: t.days_to_fix.len() as i64,
-            fixed_percent: one_decimal(100.0 * t.days_to_fix.len() as f64 / t.complaints as f64),
-            median_days_to_fix: median(t.days_to_fix).map(one_decimal),
-            repeated_places: t.places.values().filter(|n| **n >= 2).count() as i64,
+            fixed: t.fixed(),
+            fixed_percent: one_decimal(100.0 * t.fixed() as f64 / t.complaints.max(1) as f64),
+            median_days_to_fix: t.median_days().map(one_decimal),
+            repeated_places: t.repeated_places,
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -182,27 +231,4 @@ pub fn planning(
 
 fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-/// The median (the mean of the middle two for an even count).
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(v[n / 2]),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::median;
-
-    #[test]
-    fn medians_of_odd_and_even_counts() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
-    }
 }

@@ -1,17 +1,24 @@
 //! Routing between agencies: who returns tickets as not theirs (bukan kewenangan), where they
-//! go next, and which pairs send tickets back and forth (ping-pong).
+//! go next, and which pairs send tickets back and forth (ping-pong). The moves are read from
+//! the routing counters (`rollups::routing`) when the projections are complete, else replayed
+//! from the route and return events; both count them the same way (`domain::routing`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
+use super::trends::{self, Source};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::Period;
+use crate::domain::calendar::local_day;
+use crate::domain::routing::{agency_of, Move, Pairs, Replay};
+use crate::service::rollups;
 
 /// Tickets that went from one agency to another in the period: returned by `from_agency`
 /// (bukan kewenangan) and then routed to `to_agency`, or routed on directly. Columns:
@@ -58,74 +65,73 @@ pub struct RoutingView {
     pub rows: Vec<RoutingRow>,
 }
 
-fn agency_of(data: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(data)
-        .ok()?
-        .get("agency_id")?
-        .as_str()
-        .map(str::to_string)
-}
-
-/// The returns and re-routes between agencies in `p`, most re-routes first.
+/// The returns and re-routes between agencies in `p`, most re-routes first: from the routing
+/// counters when the projections are complete for `tz`.
 pub fn routing(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
+    tz: Tz,
     p: &Period,
 ) -> QueryResult<RoutingView> {
-    let (start, end) = (p.start, p.end);
-    let events = analytics::routing_events(conn, jurisdiction_id, end)?;
-    let names = analytics::agency_names(conn, jurisdiction_id)?;
-    let code = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|i| names.get(i).map(|(c, _)| c.clone()))
-    };
-    // (from, to) → (returns, reroutes)
-    let mut pairs: BTreeMap<(Option<String>, Option<String>), (i64, i64)> = BTreeMap::new();
-    // Per ticket: the agency it was last routed to, and whether that agency returned it
-    // within the period (and the return is not yet paired with a routing).
-    let mut last: HashMap<String, (Option<String>, bool)> = HashMap::new();
-    for (ticket, action, at, data) in events {
-        let in_period = at >= start;
-        let agency = agency_of(&data);
-        let state = last.entry(ticket).or_insert((None, false));
-        match action.as_str() {
-            "return" => {
-                if in_period {
-                    pairs.entry((code(&agency), None)).or_default().0 += 1;
-                    state.1 = true;
-                }
-            }
-            _ => {
-                let before = state.0.clone();
-                if in_period && before.is_some() && before != agency {
-                    let (f, t) = (code(&before), code(&agency));
-                    if state.1 {
-                        // The return is now paired with where the ticket went.
-                        if let Some(e) = pairs.get_mut(&(f.clone(), None)) {
-                            e.0 -= 1;
-                        }
-                        pairs.entry((f.clone(), t.clone())).or_default().0 += 1;
-                    }
-                    pairs.entry((f, t)).or_default().1 += 1;
-                }
-                *state = (agency, false);
-            }
-        }
+    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    routing_from(conn, jurisdiction_id, tz, p, source)
+}
+
+/// The moves made in `p` with how many times, from `source`.
+fn moves(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    p: &Period,
+    source: Source,
+) -> QueryResult<Vec<(Move, i64)>> {
+    if source == Source::Rollups {
+        return rollups::routing::moves(conn, jurisdiction_id, (p.from, p.to));
     }
-    let keys: Vec<(Option<String>, Option<String>)> = pairs
-        .iter()
-        .filter(|(_, (r, m))| *r > 0 || *m > 0)
-        .map(|(k, _)| k.clone())
-        .collect();
-    let mut rows: Vec<RoutingRow> = pairs
-        .into_iter()
-        .filter(|(_, (r, m))| *r > 0 || *m > 0)
-        .map(|((f, t), (returns, reroutes))| RoutingRow {
-            ping_pong: t.is_some() && keys.contains(&(t.clone(), f.clone())),
-            from_agency: f,
-            to_agency: t,
-            returns,
-            reroutes,
+    let mut replays: HashMap<String, Replay> = HashMap::new();
+    let mut moves = Vec::new();
+    for (ticket, action, at, data) in analytics::routing_events(conn, jurisdiction_id, p.end)? {
+        let day = local_day(at, tz);
+        let m = replays
+            .entry(ticket)
+            .or_default()
+            .step(&action, day, agency_of(&data));
+        moves.extend(m.filter(|_| day >= p.from).map(|m| (m, 1)));
+    }
+    Ok(moves)
+}
+
+/// `routing` with the moves from `source`.
+pub fn routing_from(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    tz: Tz,
+    p: &Period,
+    source: Source,
+) -> QueryResult<RoutingView> {
+    let mut pairs = Pairs::since(p.from);
+    for (m, n) in moves(conn, jurisdiction_id, tz, p, source)? {
+        pairs.add(&m, n);
+    }
+    let names = analytics::agency_names(conn, jurisdiction_id)?;
+    let code = |id: Option<String>| id.and_then(|i| names.get(&i).map(|(c, _)| c.clone()));
+    let mut by_code: BTreeMap<(Option<String>, Option<String>), (i64, i64)> = BTreeMap::new();
+    for ((f, t), (r, m)) in pairs.counts() {
+        let e = by_code.entry((code(f), code(t))).or_default();
+        (e.0, e.1) = (e.0 + r, e.1 + m);
+    }
+    by_code.retain(|_, (r, m)| *r > 0 || *m > 0);
+    let mut rows: Vec<RoutingRow> = by_code
+        .keys()
+        .map(|(f, t)| {
+            let (returns, reroutes) = by_code[&(f.clone(), t.clone())];
+            RoutingRow {
+                ping_pong: t.is_some() && by_code.contains_key(&(t.clone(), f.clone())),
+                from_agency: f.clone(),
+                to_agency: t.clone(),
+                returns,
+                reroutes,
+            }
         })
         .collect();
     rows.sort_by_key(|a| std::cmp::Reverse(a.reroutes));

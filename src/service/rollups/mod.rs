@@ -23,13 +23,16 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
-use crate::db::models::event::{self, EventFacts};
+pub mod planning;
+pub mod routing;
+
+use crate::db::models::event::{self, Event, EventFacts};
 use crate::db::models::rollup::{self, RollupRow};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
 use crate::domain::analytics::{GroupBy, Metric};
 use crate::domain::calendar::{local_day, split_months};
-use crate::domain::lifecycle::{Action, Status};
+use crate::domain::lifecycle::Status;
 
 /// Rows per day and key.
 pub const STRIPES: i32 = 8;
@@ -198,16 +201,16 @@ fn metric_of(action: &str) -> Option<Metric> {
 }
 
 /// Keeps the rollups equal to the tables for one ticket write: `before` is the ticket before
-/// the action (none for a filing), `after` as written, `action` the event being appended at
-/// `at`. Must run before that event is inserted.
+/// the action (none for a filing), `after` as written, `e` the event being appended. Must run
+/// before that event is inserted.
 pub fn on_write(
     conn: &mut DbConnection,
     tz: Tz,
     before: Option<&Ticket>,
     after: &Ticket,
-    action: Action,
-    at: NaiveDateTime,
+    e: &Event,
 ) -> QueryResult<()> {
+    let (action, at) = (e.action.as_str(), e.at);
     let mut d = Deltas::new();
     match before {
         None => add(
@@ -230,9 +233,13 @@ pub fn on_write(
         }
         Some(_) => {}
     }
-    if let Some(m) = metric_of(action.as_str()) {
+    if let Some(m) = metric_of(action) {
         add(&mut d, m, local_day(at, tz), after, 1);
     }
+    if let Some(key) = routing::of_event(conn, tz, e)? {
+        *d.entry(key).or_default() += 1;
+    }
+    planning::on_write(conn, tz, before, after, e, &mut d)?;
     for (t, n) in before.map(|b| (b, -1)).into_iter().chain([(after, 1)]) {
         if is_open(&t.status) {
             *d.entry(open_key(tz, t.created_at, &t.agency_id))
@@ -259,15 +266,25 @@ pub fn on_write(
 
 /// The counters of a rebuild, counted page by page.
 #[derive(Default)]
-pub struct Totals(BTreeMap<(Key, i32), i64>);
+pub struct Totals {
+    counts: BTreeMap<(Key, i32), i64>,
+    planning: planning::Totals,
+}
 
 impl Totals {
+    /// Counters of jurisdiction `jurisdiction_id`, none counted yet.
+    pub fn of(conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<Totals> {
+        let mut t = Totals::default();
+        t.planning.kecamatan = crate::db::models::region::kecamatan_ids(conn, jurisdiction_id)?;
+        Ok(t)
+    }
+
     /// Counts a page of tickets with their events (`(ticket_id, event)`).
     pub fn count_page<'a>(
         &mut self,
         tz: Tz,
         tickets: &[TicketStub],
-        events: impl Iterator<Item = (&'a str, &'a EventFacts)>,
+        events: impl Iterator<Item = (&'a str, &'a EventFacts)> + Clone,
     ) {
         let by_id: std::collections::HashMap<&str, &TicketStub> =
             tickets.iter().map(|t| (t.id.as_str(), t)).collect();
@@ -275,13 +292,23 @@ impl Totals {
             self.count(Metric::Filed, local_day(t.created_at, tz), t);
             if is_open(&t.status) {
                 let key = open_key(tz, t.created_at, &t.agency_id);
-                *self.0.entry((key, stripe_of(&t.id))).or_default() += 1;
+                *self.counts.entry((key, stripe_of(&t.id))).or_default() += 1;
             }
         }
-        for (ticket, (action, _, at, _)) in events {
+        let counts = &mut self.counts;
+        self.planning
+            .count_page(tz, tickets, events.clone(), |key, stripe| {
+                *counts.entry((key, stripe)).or_default() += 1;
+            });
+        for (ticket, (action, _, at, _)) in events.clone() {
             if let (Some(m), Some(t)) = (metric_of(action), by_id.get(ticket)) {
                 self.count(m, local_day(*at, tz), t);
             }
+        }
+        let facts =
+            events.map(|(t, (action, _, at, data))| (t, action.as_str(), *at, data.as_str()));
+        for (ticket, key) in routing::of_events(tz, facts) {
+            *self.counts.entry((key, stripe_of(ticket))).or_default() += 1;
         }
     }
 
@@ -290,7 +317,7 @@ impl Totals {
         for (dim, key) in dims(&t.category_id, &t.region_id, &t.agency_id) {
             for (dim, day) in spans(dim, day) {
                 *self
-                    .0
+                    .counts
                     .entry(((metric.as_str(), dim, day, key.clone()), stripe))
                     .or_default() += 1;
             }
@@ -299,8 +326,10 @@ impl Totals {
 
     /// The counter rows of jurisdiction `jurisdiction_id`.
     pub fn rows(self, jurisdiction_id: &str) -> Vec<RollupRow> {
-        self.0
+        let places = self.planning.rows().into_iter().map(|(k, n)| ((k, 0), n));
+        self.counts
             .into_iter()
+            .chain(places)
             .map(|((k, stripe), count)| RollupRow {
                 jurisdiction_id: jurisdiction_id.to_string(),
                 metric: k.0,

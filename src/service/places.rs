@@ -1,0 +1,184 @@
+//! The hotspots' repeated places: places (~100 m cells, `domain::analytics::place_key`) where
+//! two or more complaints of one category were filed in a period, the most first.
+//!
+//! Counting every located ticket of a long period is what a year of hotspots cost; instead, every
+//! ticket write keeps where the ticket was filed (`ticket_places`) and how many tickets each
+//! category × cell has had in all (`place_totals`). A place's count in a period is never more
+//! than its total, so the top places of a period are found by walking the totals from the
+//! largest down, counting each place's tickets in the period from the index, and stopping at the
+//! first total below the smallest count still in the top — exact, with ties broken as the raw
+//! count breaks them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::QueryResult;
+
+use crate::db::models::place::{self, PlaceTotal, TicketPlace};
+use crate::db::models::ticket::{Ticket, TicketStub};
+use crate::db::DbConnection;
+use crate::domain::analytics::{place_key, Period};
+
+/// Totals read per query while walking them.
+const PAGE: i64 = 500;
+
+/// `(category_id or '', cell)` of a located ticket.
+fn place_of(t: &TicketStub) -> Option<(String, String)> {
+    let (la, lo) = place_key(t.lat?, t.lng?);
+    Some((
+        t.category_id.clone().unwrap_or_default(),
+        format!("{la}:{lo}"),
+    ))
+}
+
+/// The cell `la:lo` as a place key.
+fn cell_key(cell: &str) -> Option<(i64, i64)> {
+    let (la, lo) = cell.split_once(':')?;
+    Some((la.parse().ok()?, lo.parse().ok()?))
+}
+
+/// Keeps the places and totals equal to the tickets for one ticket write (`before` none for a
+/// filing).
+pub fn on_write(
+    conn: &mut DbConnection,
+    before: Option<&Ticket>,
+    after: &Ticket,
+) -> QueryResult<()> {
+    let old = before.and_then(|b| place_of(&b.into()));
+    let new = place_of(&after.into());
+    if old == new {
+        return Ok(());
+    }
+    let total = |(category_id, cell): (String, String), count| PlaceTotal {
+        jurisdiction_id: after.jurisdiction_id.clone(),
+        category_id,
+        cell,
+        count,
+    };
+    // Totals in key order, so that two writers never wait on each other crosswise.
+    let mut totals: Vec<PlaceTotal> = old
+        .map(|k| total(k, -1))
+        .into_iter()
+        .chain(new.clone().map(|k| total(k, 1)))
+        .collect();
+    totals.sort_by(|a, b| (&a.category_id, &a.cell).cmp(&(&b.category_id, &b.cell)));
+    for t in &totals {
+        place::add_total(conn, t)?;
+    }
+    if before.is_some() {
+        place::remove(conn, &after.id)?;
+    }
+    if let Some((category_id, cell)) = new {
+        place::insert(
+            conn,
+            &TicketPlace {
+                ticket_id: after.id.clone(),
+                jurisdiction_id: after.jurisdiction_id.clone(),
+                category_id,
+                cell,
+                created_at: after.created_at,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The places and totals of a rebuild, page by page.
+#[derive(Default)]
+pub struct Totals(HashMap<(String, String), i64>);
+
+impl Totals {
+    /// Writes a page's places and counts them.
+    pub fn write_page(
+        &mut self,
+        conn: &mut DbConnection,
+        tickets: &[TicketStub],
+    ) -> QueryResult<()> {
+        let mut rows = Vec::new();
+        for t in tickets {
+            if let Some((category_id, cell)) = place_of(t) {
+                *self
+                    .0
+                    .entry((category_id.clone(), cell.clone()))
+                    .or_default() += 1;
+                rows.push(TicketPlace {
+                    ticket_id: t.id.clone(),
+                    jurisdiction_id: t.jurisdiction_id.clone(),
+                    category_id,
+                    cell,
+                    created_at: t.created_at,
+                });
+            }
+        }
+        place::insert_all(conn, &rows)
+    }
+
+    pub fn write(self, conn: &mut DbConnection, jurisdiction_id: &str) -> QueryResult<()> {
+        let rows: Vec<PlaceTotal> = self
+            .0
+            .into_iter()
+            .map(|((category_id, cell), count)| PlaceTotal {
+                jurisdiction_id: jurisdiction_id.to_string(),
+                category_id,
+                cell,
+                count,
+            })
+            .collect();
+        place::insert_totals(conn, &rows)
+    }
+}
+
+/// `(category_id, place)` → complaints filed there in a period; category none for none.
+pub type Spots = BTreeMap<(Option<String>, (i64, i64)), i64>;
+
+/// The `limit` places with the most complaints of one category filed in `p` (two or more
+/// each), as the totals find them; with the places tied with the last of them, so that the
+/// caller breaks ties as it would over all places.
+pub fn repeated(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    p: &Period,
+    limit: usize,
+) -> QueryResult<Spots> {
+    let mut found = Spots::new();
+    // The counts in the top so far, largest first.
+    let mut top: Vec<i64> = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = place::largest(conn, jurisdiction_id, offset, PAGE)?;
+        let last = page.len() < PAGE as usize;
+        for t in page {
+            if top.len() >= limit && t.count < top[limit - 1] {
+                return Ok(found);
+            }
+            let n = place::filed_in(
+                conn,
+                jurisdiction_id,
+                (&t.category_id, &t.cell),
+                p.start,
+                p.end,
+            )?;
+            let Some(cell) = cell_key(&t.cell).filter(|_| n >= 2) else {
+                continue;
+            };
+            let category = Some(t.category_id).filter(|c| !c.is_empty());
+            found.insert((category, cell), n);
+            let at = top.partition_point(|m| *m >= n);
+            top.insert(at, n);
+        }
+        if last {
+            return Ok(found);
+        }
+        offset += PAGE;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_key;
+
+    #[test]
+    fn a_cell_reads_back() {
+        assert_eq!(cell_key("-6600:107700"), Some((-6600, 107700)));
+        assert_eq!(cell_key("x"), None);
+    }
+}
