@@ -5,7 +5,9 @@
 mod common;
 
 use aduan::domain::analytics::{Bucket, GroupBy, Metric};
-use aduan::service::analytics::trends::{self, Question, Source, Within};
+use aduan::service::analytics::trends::{self, Question, Within};
+use aduan::service::analytics::{hotspots, routing, sla, Period};
+use aduan::service::projections::Source;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::TestApp;
 use serde_json::{json, Value};
@@ -142,6 +144,27 @@ fn spans(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     spans
 }
 
+/// The lines `each` gives for every span of `[from, to]`, each after its span.
+fn over_spans(
+    app: &TestApp,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut each: impl FnMut(&mut aduan::db::DbConnection, &str, &Period) -> Vec<String>,
+) -> Vec<String> {
+    let jur = jurisdiction(app);
+    let mut conn = app.state.db.conn().unwrap();
+    let mut out = Vec::new();
+    for (a, b) in spans(from, to) {
+        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
+        out.extend(
+            each(&mut conn, &jur.id, &p)
+                .into_iter()
+                .map(|l| format!("{a}..{b} {l}")),
+        );
+    }
+    out
+}
+
 /// The hotspots' areas from `source` over the spans of `[from, to]`, as text.
 fn hotspots_everything(
     app: &TestApp,
@@ -149,53 +172,73 @@ fn hotspots_everything(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<String> {
-    use aduan::service::analytics::{hotspots, Period};
-    let jur = jurisdiction(app);
-    let mut conn = app.state.db.conn().unwrap();
-    let mut out = Vec::new();
-    for (a, b) in spans(from, to) {
-        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
-        let v = hotspots::hotspots_from(&mut conn, &jur.id, &p, 200, source).unwrap();
-        for r in v.areas {
-            out.push(format!(
-                "{a}..{b} {:?} {:?} {}",
-                r.region, r.category, r.count
-            ));
-        }
-    }
-    out
+    over_spans(app, from, to, |c, jur, p| {
+        let v = hotspots::hotspots_from(c, jur, p, 200, source).unwrap();
+        v.areas
+            .into_iter()
+            .map(|r| format!("{:?} {:?} {}", r.region, r.category, r.count))
+            .collect()
+    })
 }
 
-/// The SLA report from `source` over the whole span and over each of its last days, as text.
-fn sla_everything(
+/// The hotspots' repeated places over the spans of `[from, to]` at several limits (ties cut at
+/// the last), counted from the tickets or found from the place totals, as text.
+fn repeated_everything(app: &TestApp, walk: bool, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    over_spans(app, from, to, |c, jur, p| {
+        let mut out = Vec::new();
+        for limit in [1, 2, 5, 200] {
+            for r in hotspots::repeated_places(c, jur, p, limit, walk).unwrap() {
+                out.push(format!(
+                    "top {limit} {:?} {} {} {}",
+                    r.category, r.lat, r.long, r.count
+                ));
+            }
+        }
+        out
+    })
+}
+
+/// The SLA report from `source` over the spans of `[from, to]`, as text.
+fn sla_everything(app: &TestApp, source: Source, from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    over_spans(app, from, to, |c, jur, p| {
+        let v = sla::sla_from(c, jur, p, source).unwrap();
+        v.rows
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "{} {:?} {:?} met {} breached {} running {} paused {}",
+                    r.clock, r.agency, r.category, r.met, r.breached, r.running, r.paused
+                )
+            })
+            .collect()
+    })
+}
+
+/// The routing report from `source` over the spans of `[from, to]`, as text.
+fn routing_everything(
     app: &TestApp,
-    source: aduan::service::analytics::sla::Source,
+    source: Source,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<String> {
-    use aduan::service::analytics::{sla, Period};
-    let jur = jurisdiction(app);
-    let mut conn = app.state.db.conn().unwrap();
-    let mut out = Vec::new();
-    for (a, b) in spans(from, to) {
-        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
-        let v = sla::sla_from(&mut conn, &jur.id, &p, source).unwrap();
-        for r in v.rows {
-            out.push(format!(
-                "{a}..{b} {} {:?} {:?} met {} breached {} running {} paused {}",
-                r.clock, r.agency, r.category, r.met, r.breached, r.running, r.paused
-            ));
-        }
-    }
-    out
+    let tz = jurisdiction(app).tz();
+    over_spans(app, from, to, |c, jur, p| {
+        let v = routing::routing_from(c, jur, tz, p, source).unwrap();
+        v.rows
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "{:?}->{:?} returns {} reroutes {} ping-pong {}",
+                    r.from_agency, r.to_agency, r.returns, r.reroutes, r.ping_pong
+                )
+            })
+            .collect()
+    })
 }
 
 /// The backlog from `source` as it stood at instants over the last weeks (each moves the age
 /// bounds to another time of day), as text.
-fn backlog_everything(
-    app: &TestApp,
-    source: aduan::service::analytics::backlog::Source,
-) -> Vec<String> {
+fn backlog_everything(app: &TestApp, source: Source) -> Vec<String> {
     use aduan::service::analytics::backlog;
     let jur = jurisdiction(app);
     let mut conn = app.state.db.conn().unwrap();
@@ -207,51 +250,6 @@ fn backlog_everything(
             out.push(format!(
                 "-{hours}h {:?} {} {}",
                 r.agency, r.age_band, r.count
-            ));
-        }
-    }
-    out
-}
-
-/// The hotspots' repeated places over the spans of `[from, to]` at several limits (ties cut at
-/// the last), counted from the tickets or found from the place totals, as text.
-fn repeated_everything(app: &TestApp, walk: bool, from: NaiveDate, to: NaiveDate) -> Vec<String> {
-    use aduan::service::analytics::{hotspots, Period};
-    let jur = jurisdiction(app);
-    let mut conn = app.state.db.conn().unwrap();
-    let mut out = Vec::new();
-    for (a, b) in spans(from, to) {
-        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
-        for limit in [1, 2, 5, 200] {
-            for r in hotspots::repeated_places(&mut conn, &jur.id, &p, limit, walk).unwrap() {
-                out.push(format!(
-                    "{a}..{b} top {limit} {:?} {} {} {}",
-                    r.category, r.lat, r.long, r.count
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// The routing report from `source` over the spans of `[from, to]`, as text.
-fn routing_everything(
-    app: &TestApp,
-    source: Source,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<String> {
-    use aduan::service::analytics::{routing, Period};
-    let jur = jurisdiction(app);
-    let mut conn = app.state.db.conn().unwrap();
-    let mut out = Vec::new();
-    for (a, b) in spans(from, to) {
-        let p = Period::of(jur.tz(), Some(a), Some(b), to).unwrap();
-        let v = routing::routing_from(&mut conn, &jur.id, jur.tz(), &p, source).unwrap();
-        for r in v.rows {
-            out.push(format!(
-                "{a}..{b} {:?}->{:?} returns {} reroutes {} ping-pong {}",
-                r.from_agency, r.to_agency, r.returns, r.reroutes, r.ping_pong
             ));
         }
     }
@@ -299,16 +297,18 @@ fn planning_everything(
 /// The SLA, open-ticket, routing and planning counters answer as the raw tables do; gives the
 /// raw answers.
 fn counters_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<String> {
-    use aduan::service::analytics::{backlog, sla};
-    let mut raw = sla_everything(app, sla::Source::Raw, from, to);
-    assert_eq!(sla_everything(app, sla::Source::Counters, from, to), raw);
-    let open = backlog_everything(app, backlog::Source::Raw);
+    let mut raw = sla_everything(app, Source::Raw, from, to);
+    assert_eq!(sla_everything(app, Source::Projections, from, to), raw);
+    let open = backlog_everything(app, Source::Raw);
     assert!(open.len() > 10, "{open:?}");
-    assert_eq!(backlog_everything(app, backlog::Source::Counters), open);
+    assert_eq!(backlog_everything(app, Source::Projections), open);
     raw.extend(open);
     let areas = hotspots_everything(app, Source::Raw, from, to);
     assert!(areas.len() > 20, "{areas:?}");
-    assert_eq!(hotspots_everything(app, Source::Rollups, from, to), areas);
+    assert_eq!(
+        hotspots_everything(app, Source::Projections, from, to),
+        areas
+    );
     raw.extend(areas);
     let places = repeated_everything(app, false, from, to);
     assert_eq!(repeated_everything(app, true, from, to), places);
@@ -318,14 +318,20 @@ fn counters_agree(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<String> 
         moves.iter().any(|l| l.contains("returns 1")) && moves.iter().any(|l| l.contains("None")),
         "{moves:?}"
     );
-    assert_eq!(routing_everything(app, Source::Rollups, from, to), moves);
+    assert_eq!(
+        routing_everything(app, Source::Projections, from, to),
+        moves
+    );
     raw.extend(moves);
     let planned = planning_everything(app, Source::Raw, from, to);
     assert!(
         planned.iter().any(|l| !l.contains("median None")),
         "{planned:?}"
     );
-    assert_eq!(planning_everything(app, Source::Rollups, from, to), planned);
+    assert_eq!(
+        planning_everything(app, Source::Projections, from, to),
+        planned
+    );
     raw.extend(planned);
     raw
 }
@@ -378,7 +384,7 @@ async fn rollups_equal_raw(app: TestApp) {
             "no cell with {filter}"
         );
     }
-    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    assert_eq!(everything(&app, Source::Projections, from, today), raw);
     let sla_raw = counters_agree(&app, from, today);
     assert!(sla_raw.len() > 20, "{} SLA cells", sla_raw.len());
     for state in ["met 0", "breached 0", "running 0"] {
@@ -489,7 +495,7 @@ async fn rollups_equal_raw(app: TestApp) {
 
     // Maintained in each transaction: still equal to the raw tables, and to a fresh rebuild.
     let raw = everything(&app, Source::Raw, from, today);
-    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    assert_eq!(everything(&app, Source::Projections, from, today), raw);
     recaps_agree(&app, quarter, today);
     let agreed = counters_agree(&app, from, today);
     assert_ne!(agreed, sla_raw);
@@ -528,7 +534,7 @@ async fn rollups_equal_raw(app: TestApp) {
         let mut conn = app.state.db.conn().unwrap();
         aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
-    assert_eq!(everything(&app, Source::Rollups, from, today), raw);
+    assert_eq!(everything(&app, Source::Projections, from, today), raw);
 
     // No action moves a resolved ticket to another agency today, but the rollups are ready
     // for one: move a resolved and closed ticket to another agency and region the way an action
@@ -591,7 +597,7 @@ async fn rollups_equal_raw(app: TestApp) {
     }
     let moved = everything(&app, Source::Raw, from, today);
     assert_ne!(moved, raw);
-    assert_eq!(everything(&app, Source::Rollups, from, today), moved);
+    assert_eq!(everything(&app, Source::Projections, from, today), moved);
     let raw = moved;
     assert_ne!(counters_agree(&app, from, today), sla_raw);
     // Facts made afresh for everything agree as well.

@@ -85,6 +85,11 @@ pub fn age_band(days: i64) -> &'static str {
         .unwrap_or("61+")
 }
 
+/// An id read back from a counter's key, where '' stands for none.
+pub fn key_id(part: &str) -> Option<String> {
+    Some(part.to_string()).filter(|s| !s.is_empty())
+}
+
 /// A place rounded to about 100 m (three decimals of a degree), for "the same place".
 pub fn place_key(lat: f64, lng: f64) -> (i64, i64) {
     ((lat * 1000.0).round() as i64, (lng * 1000.0).round() as i64)

@@ -178,6 +178,17 @@ pub fn local_midnight(day: NaiveDate, tz: Tz) -> Option<chrono::NaiveDateTime> {
         .map(|t| t.naive_utc())
 }
 
+/// The UTC instants `[start, end)` of local day `day` (none where the zone has no such day).
+pub fn local_day_bounds(
+    day: NaiveDate,
+    tz: Tz,
+) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+    Some((
+        local_midnight(day, tz)?,
+        local_midnight(day.succ_opt()?, tz)?,
+    ))
+}
+
 /// Local days `[first, last]`.
 pub type Span = (NaiveDate, NaiveDate);
 

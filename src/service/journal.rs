@@ -69,9 +69,14 @@ pub fn record(
     event::insert(conn, e)?;
     let owner = |t: &Ticket| Owner::of(&t.agency_id, &t.category_id);
     let owners = (&owner(before.unwrap_or(ticket)), &owner(ticket));
-    sla_counts::around(conn, jur.tz(), &jur.id, &ticket.id, owners, |c| {
-        clocks::write(c, ticket, action, plan)
-    })?;
+    if plan.is_empty() && owners.0 == owners.1 {
+        // No clock changes and none moves: the SLA counters stay as they are.
+        clocks::write(conn, ticket, action, plan)?;
+    } else {
+        sla_counts::around(conn, jur.tz(), &jur.id, &ticket.id, owners, |c| {
+            clocks::write(c, ticket, action, plan)
+        })?;
+    }
     if before.is_none() {
         // A filing: its event and clocks are at hand.
         let rows: Vec<_> = plan

@@ -16,7 +16,7 @@ use diesel::QueryResult;
 use crate::db::models::place::{self, PlaceTotal, TicketPlace};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
-use crate::domain::analytics::{place_key, Period};
+use crate::domain::analytics::{key_id, place_key, Period};
 
 /// Totals read per query while walking them.
 const PAGE: i64 = 500;
@@ -160,7 +160,7 @@ pub fn repeated(
             let Some(cell) = cell_key(&t.cell).filter(|_| n >= 2) else {
                 continue;
             };
-            let category = Some(t.category_id).filter(|c| !c.is_empty());
+            let category = key_id(&t.category_id);
             found.insert((category, cell), n);
             let at = top.partition_point(|m| *m >= n);
             top.insert(at, n);

@@ -18,6 +18,24 @@ use crate::db::models::ticket;
 use crate::db::models::{place, recap_fact, rollup};
 use crate::db::DbConnection;
 
+/// Where a report counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The projections kept in every ticket write.
+    Projections,
+    /// The raw tables.
+    Raw,
+}
+
+/// The projections when they are complete for `tz`, else the raw tables.
+pub fn source(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<Source> {
+    Ok(if ready(conn, jurisdiction_id, tz)? {
+        Source::Projections
+    } else {
+        Source::Raw
+    })
+}
+
 /// Tickets read per query while rebuilding.
 const PAGE: i64 = 20_000;
 

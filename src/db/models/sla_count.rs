@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Date, Text};
 use super::analytics::ClockFact;
 use crate::db::schema::sla_counts;
 use crate::db::{insert_batches, DbConnection};
+use crate::domain::analytics::key_id;
 
 /// One counter row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Insertable)]
@@ -99,10 +100,19 @@ pub fn started(
     .bind::<Date, _>(from)
     .bind::<Date, _>(to)
     .load(conn)?;
-    let id = |s: String| Some(s).filter(|s| !s.is_empty());
     Ok(rows
         .into_iter()
         .filter(|r| r.n != 0)
-        .map(|r| ((r.clock, r.state, id(r.agency_id), id(r.category_id)), r.n))
+        .map(|r| {
+            (
+                (
+                    r.clock,
+                    r.state,
+                    key_id(&r.agency_id),
+                    key_id(&r.category_id),
+                ),
+                r.n,
+            )
+        })
         .collect())
 }

@@ -13,9 +13,10 @@ use super::table::{cell, Tabular};
 use super::{by_code, code_of};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
-use crate::domain::analytics::AGE_BANDS;
-use crate::domain::calendar::{local_day, local_midnight};
-use crate::service::{projections, rollups};
+use crate::domain::analytics::{key_id, AGE_BANDS};
+use crate::domain::calendar::{local_day, local_day_bounds};
+use crate::service::projections::{self, Source};
+use crate::service::rollups;
 
 /// Open tickets of one agency (null: not routed yet) in one age band. Columns:
 /// `agency, agency_name, age_band, count`.
@@ -48,16 +49,6 @@ pub struct BacklogView {
     pub rows: Vec<BacklogRow>,
 }
 
-/// Where the backlog counts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The open-ticket counters of the rollups, by filing day (exact: the days an age bound
-    /// falls in are read from the tickets).
-    Counters,
-    /// The open tickets themselves.
-    Raw,
-}
-
 /// The jurisdiction's backlog at `now`: from the counters when the projections are complete
 /// for `tz`.
 pub fn backlog(
@@ -66,11 +57,7 @@ pub fn backlog(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> QueryResult<BacklogView> {
-    let source = if projections::ready(conn, jurisdiction_id, tz)? {
-        Source::Counters
-    } else {
-        Source::Raw
-    };
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     backlog_from(conn, jurisdiction_id, tz, now, source)
 }
 
@@ -90,7 +77,7 @@ pub fn backlog_from(
         .map(|(_, bound)| now.naive_utc() - chrono::Duration::days(bound + 1))
         .collect();
     let counts = match source {
-        Source::Counters => counted(conn, jurisdiction_id, tz, &after)?,
+        Source::Projections => counted(conn, jurisdiction_id, tz, &after)?,
         Source::Raw => analytics::open_by_age(conn, jurisdiction_id, &after)?,
     };
     let names = analytics::agency_names(conn, jurisdiction_id)?;
@@ -124,25 +111,19 @@ fn counted(
 ) -> QueryResult<Vec<(Option<String>, i32, i64)>> {
     let band_of =
         |at: NaiveDateTime| after.iter().position(|b| at > *b).unwrap_or(after.len()) as i32;
-    let agency = |id: String| Some(id).filter(|a| !a.is_empty());
     let mut out = Vec::new();
     for (day, agency_id, n) in rollups::open_by_day(conn, jurisdiction_id)? {
-        let start = local_midnight(day, tz);
-        let end = day.succ_opt().and_then(|d| local_midnight(d, tz));
-        let (Some(start), Some(end)) = (start, end) else {
+        let Some((start, end)) = local_day_bounds(day, tz) else {
             continue;
         };
         if after.iter().any(|b| start <= *b && *b < end) {
             continue;
         }
-        out.push((agency(agency_id), band_of(start), n));
+        out.push((key_id(&agency_id), band_of(start), n));
     }
     let split: BTreeSet<NaiveDate> = after.iter().map(|b| local_day(*b, tz)).collect();
     for day in split {
-        let (Some(start), Some(end)) = (
-            local_midnight(day, tz),
-            day.succ_opt().and_then(|d| local_midnight(d, tz)),
-        ) else {
+        let Some((start, end)) = local_day_bounds(day, tz) else {
             continue;
         };
         for (agency_id, at) in analytics::open_filed_between(conn, jurisdiction_id, start, end)? {

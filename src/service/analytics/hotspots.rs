@@ -13,10 +13,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
-use super::trends::{self, Source};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
-use crate::domain::analytics::{place_key, GroupBy, Metric, Period};
+use crate::domain::analytics::{key_id, place_key, GroupBy, Metric, Period};
+use crate::service::projections::{self, Source};
 use crate::service::{places, rollups};
 
 /// A code and its name.
@@ -96,7 +96,7 @@ pub fn hotspots(
     p: &Period,
     limit: usize,
 ) -> QueryResult<HotspotsView> {
-    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     hotspots_from(conn, jurisdiction_id, p, limit, source)
 }
 
@@ -109,9 +109,8 @@ fn filed_areas(
 ) -> QueryResult<Vec<(analytics::Area, i64)>> {
     match source {
         Source::Raw => analytics::filed_areas(conn, jurisdiction_id, p.start, p.end),
-        Source::Rollups => {
+        Source::Projections => {
             let dims = rollups::Dims::of(GroupBy::Category, Some(GroupBy::Region));
-            let id = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
             let counts = rollups::month_counts(
                 conn,
                 jurisdiction_id,
@@ -124,7 +123,7 @@ fn filed_areas(
                 .into_iter()
                 .map(|(_, key, n)| {
                     let (category, region) = dims.split(&key);
-                    ((id(category), id(region)), n)
+                    ((key_id(category), key_id(region)), n)
                 })
                 .collect())
         }
@@ -199,7 +198,7 @@ pub fn hotspots_from(
             .entry((code(&regions, &region), code(&categories, &category)))
             .or_default() += n;
     }
-    let walk = source == Source::Rollups && filed > FEW;
+    let walk = source == Source::Projections && filed > FEW;
     let repeated = repeated_places(conn, jurisdiction_id, p, limit, walk)?;
     let mut areas: Vec<AreaRow> = areas
         .into_iter()

@@ -11,13 +11,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
-use super::trends::{self, Source};
 use super::{by_code, code_of, period};
 use crate::db::models::{analytics, region};
 use crate::db::DbConnection;
 use crate::domain::analytics::{place_key, Period};
 use crate::domain::planning::{is_fixed, tenths_to_fix, Tally};
 use crate::error::ServiceError;
+use crate::service::projections::{self, Source};
 use crate::service::rollups;
 
 /// One kecamatan × category of an agency's year. Columns: `kecamatan, nama_kecamatan,
@@ -102,7 +102,7 @@ pub fn planning(
     agency: &str,
     year: i32,
 ) -> Result<PlanningView, ServiceError> {
-    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     planning_from(conn, jurisdiction_id, tz, agency, year, source)
 }
 
@@ -176,7 +176,7 @@ pub fn planning_from(
     };
     let p = period(tz, Some(first), Some(last))?;
     let tallies = match source {
-        Source::Rollups => rollups::planning::tallies(conn, jurisdiction_id, agency_id, first)?,
+        Source::Projections => rollups::planning::tallies(conn, jurisdiction_id, agency_id, first)?,
         Source::Raw => raw_tallies(conn, jurisdiction_id, agency_id, &p)?,
     };
     let kecamatan = analytics::kecamatan_names(conn, jurisdiction_id)?;

@@ -12,12 +12,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::table::{cell, Tabular};
-use super::trends::{self, Source};
 use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::Period;
 use crate::domain::calendar::local_day;
 use crate::domain::routing::{agency_of, Move, Pairs, Replay};
+use crate::service::projections::{self, Source};
 use crate::service::rollups;
 
 /// Tickets that went from one agency to another in the period: returned by `from_agency`
@@ -73,7 +73,7 @@ pub fn routing(
     tz: Tz,
     p: &Period,
 ) -> QueryResult<RoutingView> {
-    let source = trends::best_source(conn, jurisdiction_id, tz)?;
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     routing_from(conn, jurisdiction_id, tz, p, source)
 }
 
@@ -85,7 +85,7 @@ fn moves(
     p: &Period,
     source: Source,
 ) -> QueryResult<Vec<(Move, i64)>> {
-    if source == Source::Rollups {
+    if source == Source::Projections {
         return rollups::routing::moves(conn, jurisdiction_id, (p.from, p.to));
     }
     let mut replays: HashMap<String, Replay> = HashMap::new();

@@ -16,7 +16,8 @@ use crate::db::models::analytics;
 use crate::db::DbConnection;
 use crate::domain::analytics::Period;
 use crate::domain::sla::Clock;
-use crate::service::{projections, sla_counts};
+use crate::service::projections::{self, Source};
+use crate::service::sla_counts;
 
 /// Clocks started in the period, by clock, the ticket's agency and category, by state now.
 /// Columns: `clock, agency, category, met, breached, running, paused`.
@@ -66,15 +67,6 @@ pub struct SlaView {
     pub rows: Vec<SlaRow>,
 }
 
-/// Where the SLA report counts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The SLA counters kept in every ticket write (`service::sla_counts`).
-    Counters,
-    /// The clocks joined to their tickets.
-    Raw,
-}
-
 /// How the clocks started in `p` (local days of `tz`) stand, by clock (in lifecycle order),
 /// agency and category: from the counters when they are complete for `tz`.
 pub fn sla(
@@ -83,11 +75,7 @@ pub fn sla(
     tz: Tz,
     p: &Period,
 ) -> QueryResult<SlaView> {
-    let source = if projections::ready(conn, jurisdiction_id, tz)? {
-        Source::Counters
-    } else {
-        Source::Raw
-    };
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     sla_from(conn, jurisdiction_id, p, source)
 }
 
@@ -99,7 +87,7 @@ pub fn sla_from(
     source: Source,
 ) -> QueryResult<SlaView> {
     let clocks = match source {
-        Source::Counters => sla_counts::started(conn, jurisdiction_id, p.from, p.to)?,
+        Source::Projections => sla_counts::started(conn, jurisdiction_id, p.from, p.to)?,
         Source::Raw => analytics::clocks_started(conn, jurisdiction_id, p.start, p.end)?,
     };
     let agencies = analytics::agency_names(conn, jurisdiction_id)?;

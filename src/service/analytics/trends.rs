@@ -20,14 +20,8 @@ use crate::domain::analytics::{
     bucket_label, bucket_of_day, bucket_start, Bucket, GroupBy, Metric, Period,
 };
 use crate::error::ServiceError;
-use crate::service::{projections, rollups};
-
-/// Where the counts come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Rollups,
-    Raw,
-}
+use crate::service::projections::{self, Source};
+use crate::service::rollups;
 
 /// `(bucket start, group code)` → count; the code is none for tickets without the group.
 pub type Cells = BTreeMap<(NaiveDate, Option<String>), i64>;
@@ -212,15 +206,6 @@ pub fn names(
     }
 }
 
-/// The rollups when they are complete for `tz`, else the raw tables.
-pub fn best_source(conn: &mut DbConnection, jurisdiction_id: &str, tz: Tz) -> QueryResult<Source> {
-    Ok(if projections::ready(conn, jurisdiction_id, tz)? {
-        Source::Rollups
-    } else {
-        Source::Raw
-    })
-}
-
 /// The trend `q` of a jurisdiction, counted from the rollups when they are complete, with the
 /// code and name of each group.
 pub fn trend(
@@ -230,7 +215,7 @@ pub fn trend(
     q: &Question,
 ) -> QueryResult<(Cells, Names)> {
     let names = names(conn, jurisdiction_id, q.group_by)?;
-    let source = best_source(conn, jurisdiction_id, tz)?;
+    let source = projections::source(conn, jurisdiction_id, tz)?;
     let cells = cells(conn, jurisdiction_id, tz, q, &names, source)?;
     Ok((cells, names))
 }
@@ -256,7 +241,7 @@ pub fn cells(
     };
     let mut cells = Cells::new();
     match source {
-        Source::Rollups => {
+        Source::Projections => {
             let dims = rollups::Dims::of(q.group_by, q.within.as_ref().map(|w| w.dim));
             let within: Vec<String> = match &filter {
                 Some((w, by_id)) => by_id

@@ -13,6 +13,7 @@ use super::Key;
 use crate::db::models::event::{self, Event};
 use crate::db::models::rollup;
 use crate::db::DbConnection;
+use crate::domain::analytics::key_id;
 use crate::domain::calendar::local_day;
 use crate::domain::routing::{agency_of, Move, Replay};
 
@@ -42,15 +43,14 @@ fn key_of(day: NaiveDate, m: &Move) -> Key {
 
 /// The move a counter of `dim` and `key` counts.
 fn move_of(dim: &str, key: &str) -> Option<Move> {
-    let id = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     match dim {
-        RETURN => Some(Move::Return { from: id(key) }),
+        RETURN => Some(Move::Return { from: key_id(key) }),
         _ => {
             let mut parts = key.splitn(3, '|');
             let (from, to, on) = (parts.next()?, parts.next()?, parts.next()?);
             Some(Move::Reroute {
                 from: from.to_string(),
-                to: id(to),
+                to: key_id(to),
                 returned_on: on.parse().ok(),
             })
         }
