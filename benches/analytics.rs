@@ -8,10 +8,11 @@
 //! 1. one year of trends, month × category, filed (and month × agency, resolved);
 //! 2. the recap preview of the last complete two-week period;
 //! 3. the planners' dashboard (issue 16): each of its questions over the API — a year's trend
-//!    within one kecamatan, the backlog, SLA compliance, hotspots, routing, DPUPR's planning
+//!    within one kecamatan, the backlog, SLA compliance, hotspots (a year and a quarter), routing, DPUPR's planning
 //!    table — and the page `/app/analitik` itself (all of them, drawn), beside the plain SQL of
 //!    each (all of them for the page);
-//! 4. the public pages: `/bukti`, a complaint's `/lacak/{code}`.
+//! 4. the public pages: `/bukti` (one fixed complaint in sixteen has a published photo), a
+//!    complaint's `/lacak/{code}`.
 //!
 //! The filled databases are kept between runs (filling a million tickets takes minutes) and
 //! shared with the console bench (`scale/`).
@@ -286,6 +287,9 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
     };
     let year_from = today - Days::new(364);
     let (ys, ye) = bounds(year_from, today);
+    // A quarter, the span a planner looks at most often.
+    let quarter_from = today - Days::new(90);
+    let (qs, qe) = bounds(quarter_from, today);
     let anchor = state.settings.recap_anchor;
     let (rf, rt) = aduan::domain::recap::period_of(anchor, today - Days::new(14));
     let (rs, re) = bounds(rf, rt);
@@ -366,6 +370,12 @@ async fn bench(backend: &str, tickets: usize, days: i64, runs: usize) {
             format!("/api/v1/analytics/hotspots?from={year_from}&to={today}"),
             Auth::Api(&planner),
             sql.hotspots(&ys, &ye),
+        ),
+        (
+            "hotspots quarter",
+            format!("/api/v1/analytics/hotspots?from={quarter_from}&to={today}"),
+            Auth::Api(&planner),
+            sql.hotspots(&qs, &qe),
         ),
         (
             "routing year",

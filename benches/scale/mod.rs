@@ -172,6 +172,40 @@ pub async fn start(backend: &str, url: String, dir: &std::path::Path) -> (AppSta
     (state, format!("http://{addr}"))
 }
 
+/// Staff publish the "sesudah" photo of one fixed complaint in sixteen (those whose id ends in
+/// `0`), so `/bukti` has a realistic history to pick its latest from. The rows point at files
+/// that are not stored: the page links to them, the bench never fetches them.
+pub fn publish_proofs(state: &AppState, backend: &str) {
+    if count(state, "SELECT COUNT(*) AS n FROM published_photos") > 0 {
+        return;
+    }
+    let sha = if backend == "postgres" {
+        "md5(t.id) || md5(t.id || 'sesudah')"
+    } else {
+        "lower(hex(randomblob(32)))"
+    };
+    let fixed = "t.status IN ('resolved', 'closed') AND substr(t.id, length(t.id), 1) = '0'";
+    // Longer than the service's statement timeout at a million tickets (PostgreSQL).
+    let unbounded = if backend == "postgres" {
+        "SET LOCAL statement_timeout = 0;"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "{unbounded} INSERT INTO attachments (id, jurisdiction_id, uploader_id, sha256, content_type, size, created_at) \
+         SELECT 'bench-' || t.id, t.jurisdiction_id, t.filed_by, {sha}, 'image/jpeg', 100000, t.created_at FROM tickets t WHERE {fixed}; \
+         INSERT INTO published_photos (ticket_id, attachment_id, jurisdiction_id, role, sha256, preview_sha256, published_by, published_at) \
+         SELECT t.id, a.id, t.jurisdiction_id, 'after', a.sha256, a.sha256, t.filed_by, t.created_at \
+         FROM tickets t JOIN attachments a ON a.id = 'bench-' || t.id WHERE {fixed};"
+    );
+    state
+        .db
+        .write_blocking(move |c| c.batch_execute(&sql).map_err(aduan::db::DbError::from))
+        .expect("published photos");
+    let n = count(state, "SELECT COUNT(*) AS n FROM published_photos");
+    println!("  {backend:<8} {n} fixed complaints with a published photo");
+}
+
 /// A database filled to `tickets` with the real server on it, a client and the admin's token.
 pub struct Scaled {
     pub state: AppState,
@@ -192,6 +226,11 @@ pub async fn prepare(backend: &str, tickets: usize, days: i64) -> Scaled {
         tokio::task::spawn_blocking(move || fill(&s, &b, tickets, days))
             .await
             .expect("fill");
+        let s = state.clone();
+        let b = backend.to_string();
+        tokio::task::spawn_blocking(move || publish_proofs(&s, &b))
+            .await
+            .expect("publish");
     }
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(600))

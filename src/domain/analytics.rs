@@ -95,6 +95,17 @@ pub fn place_key(lat: f64, lng: f64) -> (i64, i64) {
     ((lat * 1000.0).round() as i64, (lng * 1000.0).round() as i64)
 }
 
+/// A place key as the text stored in counter keys and place rows: `la:lo`.
+pub fn place_cell((la, lo): (i64, i64)) -> String {
+    format!("{la}:{lo}")
+}
+
+/// The place key of a `place_cell` text; none for anything else.
+pub fn parse_place_cell(cell: &str) -> Option<(i64, i64)> {
+    let (la, lo) = cell.split_once(':')?;
+    Some((la.parse().ok()?, lo.parse().ok()?))
+}
+
 /// A period of local days `[from, to]` and the same in UTC, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -184,6 +195,10 @@ mod tests {
         assert_eq!(age_band(61), "61+");
         assert_eq!(place_key(-6.65831, 107.67719), (-6658, 107677));
         assert_eq!(place_key(-6.65849, 107.6774), place_key(-6.6583, 107.6772));
+        assert_eq!(place_cell((-6658, 107677)), "-6658:107677");
+        assert_eq!(parse_place_cell("-6658:107677"), Some((-6658, 107677)));
+        assert_eq!(parse_place_cell("-6658"), None);
+        assert_eq!(parse_place_cell("a:1"), None);
     }
 
     #[test]

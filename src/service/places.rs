@@ -16,24 +16,17 @@ use diesel::QueryResult;
 use crate::db::models::place::{self, PlaceTotal, TicketPlace};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
-use crate::domain::analytics::{key_id, place_key, Period};
+use crate::domain::analytics::{key_id, parse_place_cell, place_cell, place_key, Period};
 
 /// Totals read per query while walking them.
 const PAGE: i64 = 500;
 
 /// `(category_id or '', cell)` of a located ticket.
 fn place_of(t: &TicketStub) -> Option<(String, String)> {
-    let (la, lo) = place_key(t.lat?, t.lng?);
     Some((
         t.category_id.clone().unwrap_or_default(),
-        format!("{la}:{lo}"),
+        place_cell(place_key(t.lat?, t.lng?)),
     ))
-}
-
-/// The cell `la:lo` as a place key.
-fn cell_key(cell: &str) -> Option<(i64, i64)> {
-    let (la, lo) = cell.split_once(':')?;
-    Some((la.parse().ok()?, lo.parse().ok()?))
 }
 
 /// Keeps the places and totals equal to the tickets for one ticket write (`before` none for a
@@ -157,7 +150,7 @@ pub fn repeated(
                 p.start,
                 p.end,
             )?;
-            let Some(cell) = cell_key(&t.cell).filter(|_| n >= 2) else {
+            let Some(cell) = parse_place_cell(&t.cell).filter(|_| n >= 2) else {
                 continue;
             };
             let category = key_id(&t.category_id);
@@ -169,16 +162,5 @@ pub fn repeated(
             return Ok(found);
         }
         offset += PAGE;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell_key;
-
-    #[test]
-    fn a_cell_reads_back() {
-        assert_eq!(cell_key("-6600:107700"), Some((-6600, 107700)));
-        assert_eq!(cell_key("x"), None);
     }
 }

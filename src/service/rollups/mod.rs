@@ -200,6 +200,33 @@ fn metric_of(action: &str) -> Option<Metric> {
     }
 }
 
+/// The resolve and close events of the ticket being written (`event::resolutions_of`), read
+/// at most once per write and only when a counter needs them.
+pub(super) struct Resolutions {
+    ticket_id: String,
+    read: Option<Vec<(String, NaiveDateTime)>>,
+}
+
+impl Resolutions {
+    fn of(ticket_id: &str) -> Resolutions {
+        Resolutions {
+            ticket_id: ticket_id.to_string(),
+            read: None,
+        }
+    }
+
+    pub(super) fn get(
+        &mut self,
+        conn: &mut DbConnection,
+    ) -> QueryResult<&[(String, NaiveDateTime)]> {
+        let read = match self.read.take() {
+            Some(r) => r,
+            None => event::resolutions_of(conn, &self.ticket_id)?,
+        };
+        Ok(self.read.insert(read))
+    }
+}
+
 /// Keeps the rollups equal to the tables for one ticket write: `before` is the ticket before
 /// the action (none for a filing), `after` as written, `e` the event being appended. Must run
 /// before that event is inserted.
@@ -212,6 +239,7 @@ pub fn on_write(
 ) -> QueryResult<()> {
     let (action, at) = (e.action.as_str(), e.at);
     let mut d = Deltas::new();
+    let mut resolutions = Resolutions::of(&after.id);
     match before {
         None => add(
             &mut d,
@@ -224,10 +252,10 @@ pub fn on_write(
             let filed = local_day(b.created_at, tz);
             add(&mut d, Metric::Filed, filed, b, -1);
             add(&mut d, Metric::Filed, filed, after, 1);
-            for (a, at) in event::resolutions_of(conn, &after.id)? {
-                if let Some(m) = metric_of(&a) {
-                    add(&mut d, m, local_day(at, tz), b, -1);
-                    add(&mut d, m, local_day(at, tz), after, 1);
+            for (a, at) in resolutions.get(conn)? {
+                if let Some(m) = metric_of(a) {
+                    add(&mut d, m, local_day(*at, tz), b, -1);
+                    add(&mut d, m, local_day(*at, tz), after, 1);
                 }
             }
         }
@@ -239,7 +267,7 @@ pub fn on_write(
     if let Some(key) = routing::of_event(conn, tz, e)? {
         *d.entry(key).or_default() += 1;
     }
-    planning::on_write(conn, tz, before, after, e, &mut d)?;
+    planning::on_write(conn, tz, (before, after, e), &mut resolutions, &mut d)?;
     for (t, n) in before.map(|b| (b, -1)).into_iter().chain([(after, 1)]) {
         if is_open(&t.status) {
             *d.entry(open_key(tz, t.created_at, &t.agency_id))

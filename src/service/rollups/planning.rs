@@ -13,13 +13,13 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::QueryResult;
 
-use super::{stripe_of, Deltas, Key};
-use crate::db::models::event::{self, Event, EventFacts};
+use super::{stripe_of, Deltas, Key, Resolutions};
+use crate::db::models::event::{Event, EventFacts};
 use crate::db::models::region;
 use crate::db::models::rollup::{self, RollupRow};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
-use crate::domain::analytics::place_key;
+use crate::domain::analytics::{place_cell, place_key};
 use crate::domain::calendar::local_day;
 use crate::domain::planning::{is_fixed, tenths_to_fix, Tally};
 
@@ -67,12 +67,11 @@ impl Counted {
     }
 
     fn place_key(&self) -> Option<Key> {
-        let (la, lo) = self.place?;
         Some((
             METRIC,
             PLACE,
             self.year,
-            format!("{}|{la}:{lo}", self.group),
+            format!("{}|{}", self.group, place_cell(self.place?)),
         ))
     }
 
@@ -81,12 +80,16 @@ impl Counted {
     }
 }
 
-/// The time of the last resolve of ticket `id` so far.
-fn last_fix(conn: &mut DbConnection, id: &str) -> QueryResult<Option<NaiveDateTime>> {
-    Ok(event::resolutions_of(conn, id)?
-        .into_iter()
+/// The time of the last resolve of the ticket so far.
+fn last_fix(
+    conn: &mut DbConnection,
+    resolutions: &mut Resolutions,
+) -> QueryResult<Option<NaiveDateTime>> {
+    Ok(resolutions
+        .get(conn)?
+        .iter()
         .filter(|(a, _)| a == "resolve")
-        .map(|(_, at)| at)
+        .map(|(_, at)| *at)
         .max())
 }
 
@@ -95,9 +98,8 @@ fn last_fix(conn: &mut DbConnection, id: &str) -> QueryResult<Option<NaiveDateTi
 pub(super) fn on_write(
     conn: &mut DbConnection,
     tz: Tz,
-    before: Option<&Ticket>,
-    after: &Ticket,
-    e: &Event,
+    (before, after, e): (Option<&Ticket>, &Ticket, &Event),
+    resolutions: &mut Resolutions,
     d: &mut Deltas,
 ) -> QueryResult<()> {
     let fixed = |t: &Ticket| is_fixed(&t.status);
@@ -135,7 +137,7 @@ pub(super) fn on_write(
     };
     // The last fix matters only to a ticket counted as fixed.
     let last = match before {
-        Some(b) if fixed(b) || fixed(after) => last_fix(conn, &after.id)?,
+        Some(b) if fixed(b) || fixed(after) => last_fix(conn, resolutions)?,
         _ => None,
     };
     let now = (e.action == "resolve").then_some(e.at).or(last);
