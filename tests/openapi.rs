@@ -82,6 +82,112 @@ fn every_api_path_is_documented_with_problems_and_security() {
     }
 }
 
+/// Every `"$ref"` string anywhere in `v`.
+fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x.as_str()) {
+                    ("$ref", Some(r)) => out.push(r),
+                    _ => refs(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves_and_every_answer_is_described() {
+    let doc = generated();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 100, "{}", all.len());
+    for r in all {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{r} is not local"));
+        assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+    }
+    let ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let mut links = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            for (status, r) in responses {
+                let described = r["description"].as_str().is_some_and(|d| !d.is_empty());
+                assert!(described, "{method} {path} {status} has no description");
+                for l in r["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                    let target = l["operationId"].as_str().unwrap();
+                    assert!(ids.contains(&target), "{method} {path} links to {target}");
+                    links += 1;
+                }
+            }
+            // What the frame around every handler can answer is listed.
+            assert!(responses.contains_key("503"), "{method} {path}");
+            if op.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{method} {path}");
+            }
+            if op.get("requestBody").is_some() {
+                for s in ["400", "413", "415", "422"] {
+                    assert!(responses.contains_key(s), "{method} {path} {s}");
+                }
+            }
+        }
+    }
+    // A filing leads to the ticket and its actions.
+    let filed = &doc["paths"]["/api/v1/tickets"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        filed["route_ticket"]["parameters"]["id"],
+        "$response.body#/id"
+    );
+    assert!(links > 100, "{links}");
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_surface_only_grows() {
+    use std::collections::BTreeSet;
+    let current = aduan::app::openapi::surface::surface(&generated());
+    let committed: BTreeSet<String> = read("openapi/surface.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    // Removals noted in the versioning promise: "- `LINE` …".
+    let versioning = read("docs/api-versioning.md");
+    let noted: BTreeSet<&str> = versioning
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `")?.split_once('`').map(|(line, _)| line))
+        .collect();
+    let gone: Vec<&String> = committed
+        .iter()
+        .filter(|l| !current.contains(*l) && !noted.contains(l.as_str()))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "gone from the API without a note in docs/api-versioning.md (a client may rely on \
+         them; most removals need /api/v2): {gone:#?}"
+    );
+    let new: Vec<&String> = current.difference(&committed).collect();
+    assert!(
+        new.is_empty(),
+        "not recorded yet: run `cargo run -- openapi --surface > openapi/surface.txt`: {new:#?}"
+    );
+    assert!(committed.contains("POST /api/v1/tickets 201 .code"));
+}
+
 #[actix_web::test]
 async fn document_and_docs_are_served_offline() {
     let app = TestApp::new(Kind::Sqlite).await;

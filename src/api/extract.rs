@@ -149,6 +149,41 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// A JSON body that may be left out: a request without a body (or with an empty one) gives
+/// `None`; any other body must be JSON of `T`, refused as `web::Json` refuses it (400, 413,
+/// 415, 422) — never taken for an absent body.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T> OptionalJson<T> {
+    pub fn into_inner(self) -> Option<T> {
+        self.0
+    }
+}
+
+/// Does `req` carry a body (a non-zero length, or one sent in chunks)?
+fn has_body(req: &HttpRequest) -> bool {
+    let h = req.headers();
+    let length = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    length.is_some_and(|n| n > 0) || (length.is_none() && h.contains_key(header::TRANSFER_ENCODING))
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<OptionalJson<T>, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !has_body(req) {
+            return Box::pin(ready(Ok(OptionalJson(None))));
+        }
+        let json = web::Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(json.await?.into_inner()))) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,18 +13,24 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::problem::{json_error, no_route, path_error, problem_safety_net, query_error};
-use crate::app::openapi::ApiDoc;
+use crate::app::openapi::{complete, ApiDoc};
 use crate::config::Settings;
 use crate::state::AppState;
 
 /// The whole OpenAPI document, as served at `/openapi.json` and committed in `openapi/`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::api::configure)
-        .split_for_parts()
-        .1
+/// Collected and completed once per process.
+pub fn openapi_document() -> serde_json::Value {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let (_, api) = App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(crate::api::configure)
+                .split_for_parts();
+            complete(api)
+        })
+        .clone()
 }
 
 /// The application: routes, docs, error shapes, request logging.
@@ -42,7 +48,7 @@ pub fn build_app(
     let json = JsonConfig::default()
         .limit(state.settings.max_json_bytes)
         .error_handler(json_error);
-    let (app, api) = App::new()
+    let (app, _) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .app_data(web::Data::new(state))
@@ -54,7 +60,10 @@ pub fn build_app(
     app.configure(crate::open311::configure)
         .configure(crate::pages::configure)
         .service(web::redirect("/docs", "/docs/"))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .external_url_unchecked("/openapi.json", openapi_document()),
+        )
         .default_service(web::to(no_route))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
         .wrap(from_fn(crate::app::bounds::bound))

@@ -52,8 +52,12 @@ enum Command {
         #[arg(long, default_value_t = 1, requires = "synthetic")]
         random_seed: u64,
     },
-    /// Print the OpenAPI document.
-    Openapi,
+    /// Print the OpenAPI document (or, with `--surface`, its operations and answered fields,
+    /// as committed in openapi/surface.txt).
+    Openapi {
+        #[arg(long)]
+        surface: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -65,8 +69,8 @@ enum UserCommand {
 /// Parses the command line and runs the command; the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        return print_openapi();
+    if let Some(Command::Openapi { surface }) = cli.command {
+        return print_openapi(surface);
     }
     let settings = match Settings::from_env() {
         Ok(s) => s,
@@ -85,8 +89,15 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn print_openapi() -> ExitCode {
-    match serde_json::to_string_pretty(&crate::openapi_document()) {
+fn print_openapi(surface: bool) -> ExitCode {
+    let doc = crate::openapi_document();
+    if surface {
+        for line in crate::app::openapi::surface::surface(&doc) {
+            println!("{line}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    match serde_json::to_string_pretty(&doc) {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS
@@ -123,6 +134,6 @@ fn execute(command: Command, settings: &Settings) -> anyhow::Result<()> {
                 ..new
             },
         ),
-        Command::Openapi => Ok(()),
+        Command::Openapi { .. } => Ok(()),
     }
 }

@@ -3,7 +3,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::export::{format_of, respond};
+use super::export::{format_of, respond, ExportFormat};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -16,12 +16,17 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
 /// Open tickets now, by age band and current agency.
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(FormatQuery), responses(
-    (status = 200, body = BacklogView),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (BacklogView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -9,6 +9,16 @@ use crate::api::ApiError;
 use crate::service::analytics::table::{download, Download};
 pub use crate::service::analytics::table::{format_of, Format, Tabular};
 
+/// What `format` may be (documentation of the query parameter; `format_of` reads it).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
 pub fn respond<V: Serialize, R: Tabular>(
     format: Format,
     filename: &str,

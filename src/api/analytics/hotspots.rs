@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::export::{format_of, respond};
+use super::export::{format_of, respond, ExportFormat};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -23,6 +23,7 @@ pub struct HotspotsQuery {
     /// How many areas (1 to 200; default 20).
     pub limit: Option<usize>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
     /// For CSV and XLSX: `areas` (default) or `repeated`.
     pub table: Option<String>,
@@ -30,7 +31,11 @@ pub struct HotspotsQuery {
 
 /// Where complaints gather: kecamatan × category, and repeated complaints at the same place.
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(HotspotsQuery), responses(
-    (status = 200, body = HotspotsView),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (HotspotsView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

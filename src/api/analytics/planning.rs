@@ -3,7 +3,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::export::{format_of, respond};
+use super::export::{format_of, respond, ExportFormat};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -19,6 +19,7 @@ pub struct PlanningQuery {
     /// Default: this year.
     pub year: Option<i32>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
@@ -26,7 +27,11 @@ pub struct PlanningQuery {
 /// how many, the share fixed, the median days to fix, repeated places — the table an OPD brings
 /// to its Renja/RKPD planning.
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(PlanningQuery), responses(
-    (status = 200, body = PlanningView),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (PlanningView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

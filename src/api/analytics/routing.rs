@@ -13,7 +13,11 @@ use crate::state::AppState;
 
 /// Returns and re-routes between agencies in the period (who sends tickets back and forth).
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(PeriodQuery), responses(
-    (status = 200, body = RoutingView),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (RoutingView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::export::{format_of, respond};
+use super::export::{format_of, respond, ExportFormat};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -23,13 +23,18 @@ pub struct PeriodQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<NaiveDate>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
 /// SLA compliance: clocks started in the period, met and breached, by clock, agency and
 /// category.
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(PeriodQuery), responses(
-    (status = 200, body = SlaView),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (SlaView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::export::{format_of, respond};
+use super::export::{format_of, respond, ExportFormat};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -36,6 +36,7 @@ pub struct TrendsQuery {
     /// Only tickets of this agency (its code).
     pub agency: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
@@ -72,8 +73,11 @@ impl TrendsQuery {
 /// agency (`category`, `region`, `agency`: one of them). Buckets are in the jurisdiction's time
 /// zone.
 #[utoipa::path(tag = "analytics", security(("bearer" = [])), params(TrendsQuery), responses(
-    (status = 200, body = TrendsView),
-    (status = 200, description = "With `format=csv`", content_type = "text/csv", body = String),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (TrendsView = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -11,7 +11,9 @@ use crate::state::AppState;
 
 /// Download a file: for its uploader and for users who see a ticket that uses it.
 #[utoipa::path(tag = "evidence", security(("bearer" = [])), params(("id" = AttachmentId, Path)), responses(
-    (status = 200, description = "The bytes, with their content type", content_type = "application/octet-stream"),
+    (status = 200, description = "The file as stored, under the content type found from its bytes at upload: a photo (JPEG, PNG, WebP, HEIF) or a PDF", content(
+        ("image/jpeg"), ("image/png"), ("image/webp"), ("image/heif"), ("application/pdf"),
+    )),
     (status = 404, description = "No such file, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/attachments/{id}")]

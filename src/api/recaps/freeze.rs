@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{snapshot_of, RecapSnapshot};
+use crate::api::extract::OptionalJson;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -27,7 +28,7 @@ pub struct FreezeRecap {
 /// it reads the same forever, whatever happens to the tickets later. Freezing the same period
 /// again makes another snapshot; each keeps its own numbers. The answer leaves the ids out
 /// (`GET /recaps/{id}?evidence=true` has them).
-#[utoipa::path(tag = "recaps", security(("bearer" = [])), request_body = FreezeRecap, responses(
+#[utoipa::path(tag = "recaps", security(("bearer" = [])), request_body = Option<FreezeRecap>, responses(
     (status = 201, body = RecapSnapshot),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -36,10 +37,10 @@ pub struct FreezeRecap {
 pub async fn freeze(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: Option<web::Json<FreezeRecap>>,
+    body: OptionalJson<FreezeRecap>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::FreezeRecaps)?;
-    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let b = body.into_inner().unwrap_or_default();
     let p = recap::period(&caller, state.settings.recap_anchor, b.from, b.to)?;
     let tz = caller.timezone();
     let snapshot = state

@@ -5,7 +5,7 @@ use utoipa::IntoParams;
 use super::{
     decision_view, keep_evidence, recap_id, respond_recap, snapshot_of, RecapSnapshot, Table,
 };
-use crate::api::analytics::export::format_of;
+use crate::api::analytics::export::{format_of, ExportFormat};
 use crate::api::extract::PublicBase;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct RecapDownload {
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
     /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
     /// figure).
@@ -35,8 +36,11 @@ pub struct RecapDownload {
 #[utoipa::path(tag = "recaps", security(("bearer" = [])), params(
     ("id" = String, Path, format = Uuid), RecapDownload
 ), responses(
-    (status = 200, body = RecapSnapshot),
-    (status = 200, description = "With `format=csv`", content_type = "text/csv", body = String),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (RecapSnapshot = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

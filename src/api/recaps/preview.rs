@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{keep_evidence, respond_recap, Table};
-use crate::api::analytics::export::{format_of, Tabular};
+use crate::api::analytics::export::{format_of, ExportFormat, Tabular};
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -23,6 +23,7 @@ pub struct RecapQuery {
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<NaiveDate>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
     /// For CSV and XLSX: `agencies` (default), `pics`, or `evidence` (one row per id behind a
     /// figure).
@@ -113,7 +114,11 @@ impl Tabular for RecapLine {
 /// met + breached, 20), patrols (done ÷ expected slots, 15), activity (posts per day, one a day
 /// being full marks, 10). Shares, not counts, so raw volume does not decide the rank.
 #[utoipa::path(tag = "recaps", security(("bearer" = [])), params(RecapQuery), responses(
-    (status = 200, body = Recap),
+    (status = 200, description = "The answer as JSON, or its rows as a CSV or XLSX download (`format`)", content(
+        (Recap = "application/json"),
+        ("text/csv"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

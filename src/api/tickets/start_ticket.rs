@@ -3,6 +3,7 @@ use actix_web::{post, web, HttpResponse};
 use super::act;
 use super::TicketView;
 use crate::api::extract::IfMatch;
+use crate::api::extract::OptionalJson;
 use crate::api::problem::Problem;
 use crate::api::ApiError;
 use crate::auth::AuthUser;
@@ -11,7 +12,7 @@ use crate::service::tickets::{Command, StartTicket};
 use crate::state::AppState;
 
 /// Start work on the ticket (division head, agency head). The body may be empty.
-#[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = StartTicket,
+#[utoipa::path(tag = "tickets", security(("bearer" = [])), request_body = Option<StartTicket>,
     params(("id" = TicketId, Path), ("If-Match" = Option<String>, Header, description = "Act only if the ticket is still at this version (its ETag)")),
     responses(
         (status = 200, description = "The updated ticket", body = TicketView),
@@ -27,9 +28,9 @@ pub async fn start_ticket(
     caller: AuthUser,
     id: web::Path<TicketId>,
     if_match: IfMatch,
-    body: Option<web::Json<StartTicket>>,
+    body: OptionalJson<StartTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    let body = body.into_inner().unwrap_or_default();
     act(
         &state,
         caller,

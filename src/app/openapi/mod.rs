@@ -1,11 +1,22 @@
 //! The OpenAPI document's frame (info, tags, security scheme). Paths and schemas are collected
-//! from the handlers by utoipa-actix-web in `server::openapi_document`.
+//! from the handlers by utoipa-actix-web in `server::openapi_document`; `complete` adds what
+//! the frame around the handlers can answer.
+
+mod complete;
+mod links;
+pub mod surface;
+
+pub use complete::complete;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::api::analytics::export::ExportFormat;
 use crate::api::problem::Problem;
 use crate::error::FieldError;
+use crate::ids::{
+    AccountId, AgencyId, AttachmentId, CategoryId, DivisionId, RegionId, TicketId, UserId,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,7 +46,10 @@ An Open311 GeoReport v2 endpoint (XML and JSON) is served at `/open311/v2/` (dis
         (name = "public", description = "A ticket's public status by tracking code, without sign-in"),
         (name = "operations", description = "Liveness and readiness"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(
+        Problem, FieldError, UserId, AgencyId, DivisionId, CategoryId, RegionId, AccountId,
+        TicketId, AttachmentId, ExportFormat
+    )),
     modifiers(&BearerScheme),
 )]
 pub struct ApiDoc;
