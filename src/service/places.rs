@@ -5,9 +5,9 @@
 //! ticket write keeps where the ticket was filed (`ticket_places`) and how many tickets each
 //! category × cell has had in all (`place_totals`). A place's count in a period is never more
 //! than its total, so the top places of a period are found by walking the totals from the
-//! largest down, counting each place's tickets in the period from the index, and stopping at the
-//! first total below the smallest count still in the top — exact, with ties broken as the raw
-//! count breaks them.
+//! largest down — a band of equal totals at a time, each band's places counted in the period in
+//! one statement — and stopping at the first total below the smallest count still in the top:
+//! exact, with ties broken as the raw count breaks them.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,9 +17,6 @@ use crate::db::models::place::{self, PlaceTotal, TicketPlace};
 use crate::db::models::ticket::{Ticket, TicketStub};
 use crate::db::DbConnection;
 use crate::domain::analytics::{key_id, parse_place_cell, place_cell, place_key, Period};
-
-/// Totals read per query while walking them.
-const PAGE: i64 = 500;
 
 /// `(category_id or '', cell)` of a located ticket.
 fn place_of(t: &TicketStub) -> Option<(String, String)> {
@@ -125,7 +122,9 @@ pub type Spots = BTreeMap<(Option<String>, (i64, i64)), i64>;
 
 /// The `limit` places with the most complaints of one category filed in `p` (two or more
 /// each), as the totals find them; with the places tied with the last of them, so that the
-/// caller breaks ties as it would over all places.
+/// caller breaks ties as it would over all places. The totals are walked from the largest down
+/// in bands of equal totals, each band counted in the period in one statement, until no place
+/// left can reach the top: a place's count in a period is at most its total.
 pub fn repeated(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -135,32 +134,22 @@ pub fn repeated(
     let mut found = Spots::new();
     // The counts in the top so far, largest first.
     let mut top: Vec<i64> = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = place::largest(conn, jurisdiction_id, offset, PAGE)?;
-        let last = page.len() < PAGE as usize;
-        for t in page {
-            if top.len() >= limit && t.count < top[limit - 1] {
-                return Ok(found);
-            }
-            let n = place::filed_in(
-                conn,
-                jurisdiction_id,
-                (&t.category_id, &t.cell),
-                p.start,
-                p.end,
-            )?;
-            let Some(cell) = parse_place_cell(&t.cell).filter(|_| n >= 2) else {
+    let mut band = place::next_total(conn, jurisdiction_id, None)?;
+    while let Some(total) = band {
+        if top.len() >= limit && top[limit - 1] > total {
+            break;
+        }
+        for (category, cell, n) in
+            place::band_filed_in(conn, jurisdiction_id, total, p.start, p.end)?
+        {
+            let Some(cell) = parse_place_cell(&cell).filter(|_| n >= 2) else {
                 continue;
             };
-            let category = key_id(&t.category_id);
-            found.insert((category, cell), n);
+            found.insert((key_id(&category), cell), n);
             let at = top.partition_point(|m| *m >= n);
             top.insert(at, n);
         }
-        if last {
-            return Ok(found);
-        }
-        offset += PAGE;
+        band = place::next_total(conn, jurisdiction_id, Some(total))?;
     }
+    Ok(found)
 }

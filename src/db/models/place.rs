@@ -82,41 +82,48 @@ pub fn insert_totals(conn: &mut DbConnection, rows: &[PlaceTotal]) -> QueryResul
     insert_batches::<_, PlaceTotal>(conn, place_totals::table, rows, 1000).map(|_| ())
 }
 
-/// The totals from the largest down, `limit` of them after the first `offset`; ties in
-/// category and cell order.
-pub fn largest(
+/// The largest total below `below` (any, when none) of two or more; none when there is no such.
+pub fn next_total(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<PlaceTotal>> {
-    place_totals::table
+    below: Option<i64>,
+) -> QueryResult<Option<i64>> {
+    let mut q = place_totals::table
         .filter(place_totals::jurisdiction_id.eq(jurisdiction_id))
         .filter(place_totals::count.ge(2))
-        .order((
-            place_totals::count.desc(),
-            place_totals::category_id.desc(),
-            place_totals::cell.desc(),
-        ))
-        .offset(offset)
-        .limit(limit)
-        .load(conn)
+        .select(diesel::dsl::max(place_totals::count))
+        .into_boxed();
+    if let Some(b) = below {
+        q = q.filter(place_totals::count.lt(b));
+    }
+    q.first::<Option<i64>>(conn)
 }
 
-/// How many tickets of `category_id` were filed in `cell` in `[from, to)`.
-pub fn filed_in(
+/// For every place whose total is `total` (a band), how many of its tickets were filed in
+/// `[from, to)` — those with any: one statement, each place's tickets read from the index.
+pub fn band_filed_in(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
-    (category_id, cell): (&str, &str),
+    total: i64,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<i64> {
-    ticket_places::table
-        .filter(ticket_places::jurisdiction_id.eq(jurisdiction_id))
-        .filter(ticket_places::category_id.eq(category_id))
-        .filter(ticket_places::cell.eq(cell))
+) -> QueryResult<Vec<(String, String, i64)>> {
+    place_totals::table
+        .inner_join(
+            ticket_places::table.on(ticket_places::jurisdiction_id
+                .eq(place_totals::jurisdiction_id)
+                .and(ticket_places::category_id.eq(place_totals::category_id))
+                .and(ticket_places::cell.eq(place_totals::cell))),
+        )
+        .filter(place_totals::jurisdiction_id.eq(jurisdiction_id))
+        .filter(place_totals::count.eq(total))
         .filter(ticket_places::created_at.ge(from))
         .filter(ticket_places::created_at.lt(to))
-        .count()
-        .get_result(conn)
+        .group_by((place_totals::category_id, place_totals::cell))
+        .select((
+            place_totals::category_id,
+            place_totals::cell,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
 }

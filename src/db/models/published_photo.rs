@@ -75,9 +75,13 @@ pub fn of_ticket(conn: &mut DbConnection, ticket_id: &str) -> QueryResult<Vec<Pu
         .load(conn)
 }
 
-/// What `/bukti` lists: fixed (resolved or closed), not confidential tickets of the
-/// jurisdiction with a published photo, most recently published first, optionally of one
-/// region and one category; one row per ticket: (ticket id, latest publication).
+/// Published photos read per step of the walk in `recent`.
+const STEP: i64 = 200;
+
+/// The latest `limit` fixed, not confidential complaints with a published photo (optionally
+/// filed in one of `region_ids`, of category `category_id`), newest publication first, each with
+/// the time of its latest: the published photos walked from the newest on the
+/// `(jurisdiction_id, published_at)` index until `limit` complaints are found.
 pub fn recent(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -85,26 +89,45 @@ pub fn recent(
     category_id: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(String, NaiveDateTime)>> {
-    let mut q = published_photos::table
-        .inner_join(tickets::table)
-        .filter(published_photos::jurisdiction_id.eq(jurisdiction_id))
-        .filter(tickets::status.eq_any(["resolved", "closed"]))
-        .filter(tickets::confidential.eq(false))
-        .group_by(published_photos::ticket_id)
-        .select((
-            published_photos::ticket_id,
-            diesel::dsl::max(published_photos::published_at).assume_not_null(),
-        ))
-        .into_boxed();
-    if let Some(r) = region_ids {
-        q = q.filter(tickets::region_id.eq_any(r.to_vec()));
+    let mut found: Vec<(String, NaiveDateTime)> = Vec::new();
+    let mut offset = 0;
+    loop {
+        let mut q = published_photos::table
+            .inner_join(tickets::table)
+            .filter(published_photos::jurisdiction_id.eq(jurisdiction_id))
+            .filter(tickets::status.eq_any(["resolved", "closed"]))
+            .filter(tickets::confidential.eq(false))
+            .select((published_photos::ticket_id, published_photos::published_at))
+            .into_boxed();
+        if let Some(r) = region_ids {
+            q = q.filter(tickets::region_id.eq_any(r.to_vec()));
+        }
+        if let Some(c) = category_id {
+            q = q.filter(tickets::category_id.eq(c.to_string()));
+        }
+        let page: Vec<(String, NaiveDateTime)> = q
+            .order((
+                published_photos::published_at.desc(),
+                published_photos::ticket_id.desc(),
+                published_photos::attachment_id.desc(),
+            ))
+            .offset(offset)
+            .limit(STEP)
+            .load(conn)?;
+        for (ticket, at) in &page {
+            // A complaint's first row in this order is its latest publication.
+            if !found.iter().any(|(t, _)| t == ticket) {
+                found.push((ticket.clone(), *at));
+                if found.len() as i64 >= limit {
+                    return Ok(found);
+                }
+            }
+        }
+        if (page.len() as i64) < STEP {
+            return Ok(found);
+        }
+        offset += STEP;
     }
-    if let Some(c) = category_id {
-        q = q.filter(tickets::category_id.eq(c.to_string()));
-    }
-    q.order(diesel::dsl::max(published_photos::published_at).desc())
-        .limit(limit)
-        .load(conn)
 }
 
 /// Is `sha256` one of the public copies of a published photo of a ticket that is not
