@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use serde_json::{json, Map, Value};
 
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+use super::METHODS;
 
 /// Why the frame refuses with `status`, as the document says it.
 fn refusal(status: u16) -> &'static str {
@@ -95,14 +95,6 @@ fn complete_operation(path: &str, op: &mut Map<String, Value>) {
             }
         }
     }
-    sort_by_status(responses);
-}
-
-/// Responses in status order, so the document reads (and diffs) the same every time.
-fn sort_by_status(responses: &mut Map<String, Value>) {
-    let mut all: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    responses.extend(all);
 }
 
 /// The document `doc` as JSON, with every operation's refusals, every response's description

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+use super::METHODS;
 
 /// `(path, method, operationId)` of every operation.
 fn operations(paths: &Map<String, Value>) -> Vec<(String, &'static str, String)> {

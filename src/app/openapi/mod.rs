@@ -6,6 +6,9 @@ mod complete;
 mod links;
 pub mod surface;
 
+/// The operations of a path item, as the document names them.
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
 pub use complete::complete;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+use super::METHODS;
 
 /// Fields nest at most this deep (a recursive schema stops here).
 const DEPTH: usize = 6;
