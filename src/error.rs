@@ -62,6 +62,9 @@ pub enum ServiceError {
     UnsupportedMediaType { code: &'static str, detail: String },
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// Well-formed and valid, but not acceptable as a whole (a reused idempotency key).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
     /// The request took too long (a body sent too slowly, or work that ran away).
     #[error("{0}")]
     TimedOut(String),
@@ -161,6 +164,7 @@ impl ServiceError {
             ServiceError::BadRequest { code, .. }
             | ServiceError::Unauthorized { code, .. }
             | ServiceError::Conflict { code, .. }
+            | ServiceError::Unprocessable { code, .. }
             | ServiceError::UnsupportedMediaType { code, .. } => code,
             ServiceError::Forbidden(_) => "forbidden",
             ServiceError::NotFound(_) => "not_found",
@@ -205,6 +209,19 @@ impl From<diesel::result::Error> for ServiceError {
             {
                 tracing::warn!(error = info.message(), "database statement cancelled");
                 ServiceError::Unavailable("the database is busy; try again shortly".into())
+            }
+            // PostgreSQL's text holds no NUL character (SQLite's does): a client's input that
+            // slipped past the checks with one is refused, not a fault.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info
+                    .message()
+                    .contains("invalid byte sequence for encoding")
+                    && info.message().contains("0x00") =>
+            {
+                ServiceError::bad_request(
+                    "nul_character",
+                    "text must not hold the NUL character (\\u0000)",
+                )
             }
             // The database's own words (constraint and column names) stay in the log.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
@@ -271,13 +288,17 @@ impl Checks {
     }
 }
 
-/// A text field: trimmed, blank counts as absent, at most `max` characters.
+/// A text field: trimmed, blank counts as absent, at most `max` characters, no control
+/// characters but tabs and line breaks (they break the pages, cards and exports that show it).
 pub fn clean_text(value: Option<String>, max: usize) -> Result<Option<String>, String> {
     let v = value
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
     match v {
         Some(s) if s.chars().count() > max => Err(format!("must have at most {max} characters")),
+        Some(s) if s.contains(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => {
+            Err("must not hold control characters".into())
+        }
         other => Ok(other),
     }
 }
@@ -306,6 +327,15 @@ pub fn optional_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refuses_control_characters_but_keeps_line_breaks() {
+        assert!(clean_text(Some("Dinas\u{3}PU".into()), 50).is_err());
+        assert_eq!(
+            clean_text(Some(" baris satu\nbaris\tdua ".into()), 50).unwrap(),
+            Some("baris satu\nbaris\tdua".into())
+        );
+    }
 
     #[test]
     fn internal_errors_hide_their_cause() {

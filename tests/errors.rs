@@ -150,4 +150,36 @@ async fn health_and_readiness(app: TestApp) {
     assert_eq!(r.body["database"], expected);
 }
 
-on_both_backends!(actix_rejections_use_the_problem_shape, health_and_readiness);
+/// A NUL character in text: refused by the checks where a field has them (both backends), and
+/// where one slips through to PostgreSQL (whose text cannot hold it) a 400, never a 500.
+async fn nul_characters_are_refused_not_faults(app: TestApp) {
+    use diesel::prelude::*;
+    let admin = app.admin_token().await;
+    let r = app
+        .post(
+            "/api/v1/agencies",
+            &admin,
+            json!({"code": "dinsos", "name": "Dinas\u{0}Sosial", "kind": "dinas"}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.body["errors"][0]["field"], "name");
+    let mut conn = app.state.db.conn().unwrap();
+    let stored = diesel::sql_query("SELECT $1 AS t")
+        .bind::<diesel::sql_types::Text, _>("a\u{0}b")
+        .execute(&mut *conn);
+    match (app.kind(), stored) {
+        (common::Kind::Postgres, Err(e)) => {
+            let e = aduan::error::ServiceError::from(e);
+            assert_eq!(e.code(), "nul_character");
+        }
+        (common::Kind::Sqlite, Ok(_)) => {}
+        (kind, other) => panic!("{kind:?}: {other:?}"),
+    }
+}
+
+on_both_backends!(
+    actix_rejections_use_the_problem_shape,
+    health_and_readiness,
+    nul_characters_are_refused_not_faults
+);

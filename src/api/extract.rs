@@ -171,6 +171,53 @@ fn has_body(req: &HttpRequest) -> bool {
     length.is_some_and(|n| n > 0) || (length.is_none() && h.contains_key(header::TRANSFER_ENCODING))
 }
 
+/// A JSON request body that must be an object. (serde reads a struct from an array as well,
+/// field by field in order; a body like `[null, null]` is refused here instead, 422.)
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Body<T>, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = web::Json::<Object<T>>::from_request(req, payload);
+        Box::pin(async move { Ok(Body(json.await?.into_inner().0)) })
+    }
+}
+
+/// `T`, read only from a JSON object.
+struct Object<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Fields(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
 impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<OptionalJson<T>, actix_web::Error>>;
@@ -179,7 +226,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         if !has_body(req) {
             return Box::pin(ready(Ok(OptionalJson(None))));
         }
-        let json = web::Json::<T>::from_request(req, payload);
+        let json = Body::<T>::from_request(req, payload);
         Box::pin(async move { Ok(OptionalJson(Some(json.await?.into_inner()))) })
     }
 }

@@ -81,7 +81,9 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ServiceError::InvalidTransition { .. } => StatusCode::CONFLICT,
         ServiceError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-        ServiceError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Validation(_) | ServiceError::Unprocessable { .. } => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         ServiceError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
         ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -26,7 +26,7 @@ fn declared_length(req: &HttpRequest) -> Option<u64> {
 }
 
 /// The refusal `e`, as the front of `path` answers.
-fn refusal(path: &str, e: ServiceError) -> HttpResponse {
+pub(crate) fn refusal(path: &str, e: ServiceError) -> HttpResponse {
     if path.starts_with(crate::open311::BASE) {
         crate::open311::refuse(path, e)
     } else {

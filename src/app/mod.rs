@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod bounds;
+pub mod idempotency;
 pub mod openapi;
 pub mod server;
 pub mod telemetry;

@@ -66,6 +66,7 @@ pub fn build_app(
         )
         .default_service(web::to(no_route))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
+        .wrap(from_fn(crate::app::idempotency::idempotent))
         .wrap(from_fn(crate::app::bounds::bound))
         .wrap(TracingLogger::<crate::app::telemetry::RequestSpans>::new())
 }

@@ -43,6 +43,17 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         .clone()
 }
 
+/// `svg` without the characters XML forbids (control characters other than tab and line
+/// breaks), which a name stored before aduan refused them could hold.
+fn xml_chars(svg: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if svg.contains(bad) {
+        svg.replace(bad, "").into()
+    } else {
+        svg.into()
+    }
+}
+
 /// Draws `svg` to PNG at its own size. Only fonts embedded here and images inlined as `data:`
 /// addresses are used; a reference to a file or another address is ignored.
 pub fn png(svg: &str) -> Result<Vec<u8>, CardError> {
@@ -55,7 +66,7 @@ pub fn png(svg: &str) -> Result<Vec<u8>, CardError> {
         },
         ..Default::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options)?;
+    let tree = usvg::Tree::from_str(&xml_chars(svg), &options)?;
     let size = tree.size().to_int_size();
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or(CardError::Size)?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
@@ -67,5 +78,16 @@ pub fn png(svg: &str) -> Result<Vec<u8>, CardError> {
 impl From<CardError> for crate::error::ServiceError {
     fn from(e: CardError) -> Self {
         crate::error::ServiceError::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_control_character_in_a_stored_name_does_not_stop_a_card() {
+        let svg = "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'>\
+                   <text y='8'>Dinas\u{3}PU</text></svg>";
+        let png = super::png(svg).expect("drawn");
+        assert!(png.starts_with(b"\x89PNG"));
     }
 }

@@ -4,6 +4,8 @@
 //! The backend is chosen from the URL scheme, never guessed. Backend-specific SQL lives in `db/`
 //! only: in the few functions here and in `models/` that `match` on [`DbConnection`].
 
+mod fault;
+pub mod held;
 pub mod models;
 pub mod schema;
 
@@ -258,6 +260,10 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        // A read after the request's own held write sees it (`held`).
+        if let Some(hold) = held::current() {
+            hold.settle().await?;
+        }
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
@@ -271,13 +277,17 @@ impl Db {
         .map_err(|e| DbError::Join(e.to_string()))?
     }
 
-    /// Runs `f` in one transaction on the blocking thread pool; rolls back when it fails.
+    /// Runs `f` in one transaction on the blocking thread pool; rolls back when it fails. Under
+    /// a request's [`held::Hold`] the transaction commits when the hold settles or finishes it.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
+        if let Some(hold) = held::current() {
+            return held::write(self, hold, f).await;
+        }
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.write_blocking(f))
             .await

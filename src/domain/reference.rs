@@ -82,6 +82,9 @@ pub fn check_name(name: &str) -> Result<(), &'static str> {
     if n > 200 {
         return Err("must have at most 200 characters");
     }
+    if name.contains(char::is_control) {
+        return Err("must not hold control characters");
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Housekeeping: every minute, rate-limit keys whose allowance is full again are forgotten (so
 //! the limits' memory follows the clients active now); every hour, signed-out tokens that have
-//! expired anyway are forgotten, and uploads nothing uses are swept after their grace period
+//! expired anyway and idempotency keys older than a day are forgotten, and uploads nothing uses are swept after their grace period
 //! (`service::uploads::sweep`). Safe in every instance: a sweep
 //! deletes only what no row names, in one statement.
 
@@ -18,12 +18,14 @@ pub async fn run(state: AppState) {
             let db = state.db.clone();
             let forgotten = db
                 .write(|c| {
-                    crate::db::models::revoked_token::forget_expired(c, crate::db::now())
+                    let now = crate::db::now();
+                    crate::db::models::revoked_token::forget_expired(c, now)?;
+                    crate::db::models::idempotency_key::forget_expired(c, now)
                         .map_err(crate::db::DbError::from)
                 })
                 .await;
             if let Err(e) = forgotten {
-                tracing::warn!(error = %e, "could not forget expired signed-out tokens");
+                tracing::warn!(error = %e, "could not forget expired tokens and idempotency keys");
             }
             match crate::service::uploads::sweep(&state, grace).await {
                 Ok(s) if s != Default::default() => tracing::info!(

@@ -30,6 +30,12 @@ pub enum Section {
 }
 
 impl Frame {
+    /// A fresh idempotency key for one rendered form, so that a double tap files once
+    /// (`app::idempotency`).
+    pub fn form_key(&self) -> String {
+        uuid::Uuid::now_v7().to_string()
+    }
+
     pub fn of(s: &Signed, here: Section) -> Frame {
         let role = s.user.role;
         let nav = [

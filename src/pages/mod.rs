@@ -33,7 +33,7 @@ mod users;
 
 use actix_web::web;
 
-pub use session::ROOT;
+pub use session::{ROOT, SESSION};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::redirect("/", "/app/"))

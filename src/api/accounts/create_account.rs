@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -41,7 +42,7 @@ pub struct CreateAccount {
 pub async fn create_account(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateAccount>,
+    body: Body<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
     pub platform: Option<SocialPlatform>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub handle: Option<String>,
     pub url: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
@@ -41,7 +43,7 @@ pub async fn update_account(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<AccountId>,
-    body: web::Json<UpdateAccount>,
+    body: Body<UpdateAccount>,
 ) -> Result<Json<AccountView>, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 
@@ -20,7 +21,7 @@ use crate::state::AppState;
 pub async fn create_activity(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateActivity>,
+    body: Body<CreateActivity>,
 ) -> Result<HttpResponse, ApiError> {
     let answer = crate::service::duties::record_activity(&state, caller, body.into_inner()).await?;
     let (created, row) = answer;

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -36,7 +37,7 @@ pub struct CreateAgency {
 pub async fn create_agency(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateAgency>,
+    body: Body<CreateAgency>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

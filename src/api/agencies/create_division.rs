@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -40,7 +41,7 @@ pub async fn create_division(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<AgencyId>,
-    body: web::Json<CreateDivision>,
+    body: Body<CreateDivision>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -17,7 +18,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgency {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     pub kind: Option<AgencyKind>,
 }
@@ -36,7 +39,7 @@ pub async fn update_agency(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<AgencyId>,
-    body: web::Json<UpdateAgency>,
+    body: Body<UpdateAgency>,
 ) -> Result<Json<AgencyView>, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

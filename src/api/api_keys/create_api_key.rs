@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ pub async fn create_api_key(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<CreateApiKey>,
+    body: Body<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageApiKeys)?;
     let name = body.into_inner().name.trim().to_string();

@@ -62,8 +62,7 @@ impl From<AuditEntry> for AuditView {
 pub struct AuditParams {
     /// An action (`user.update`) or a family ending in a dot (`user.`).
     pub action: Option<String>,
-    #[param(format = Uuid)]
-    pub actor_id: Option<String>,
+    pub actor_id: Option<uuid::Uuid>,
     /// `user`, `webhook`, `api_key`, `sla_policy`, `calendar`, `holiday`, `recap_weights`,
     /// `patrol_slots`.
     pub target_type: Option<String>,
@@ -95,7 +94,7 @@ pub async fn list_audit(
     let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let filters = AuditQuery {
         action: text(q.action),
-        actor_id: text(q.actor_id),
+        actor_id: q.actor_id.map(|id| id.to_string()),
         target_type: text(q.target_type),
         target_id: text(q.target_id),
         since: q.since.map(|t| t.naive_utc()),

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use chrono::NaiveDate;
@@ -38,7 +39,7 @@ pub async fn create_holiday(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<CreateHoliday>,
+    body: Body<CreateHoliday>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let body = body.into_inner();

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -33,7 +34,7 @@ pub async fn update_calendar(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<UpdateCalendar>,
+    body: Body<UpdateCalendar>,
 ) -> Result<Json<CalendarView>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let body = body.into_inner();

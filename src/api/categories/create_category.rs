@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -48,7 +49,7 @@ pub struct CreateCategory {
 pub async fn create_category(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateCategory>,
+    body: Body<CreateCategory>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

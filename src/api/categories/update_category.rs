@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -23,7 +24,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategory {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub group: Option<Option<String>>,
@@ -50,7 +53,7 @@ pub async fn update_category(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<CategoryId>,
-    body: web::Json<UpdateCategory>,
+    body: Body<UpdateCategory>,
 ) -> Result<Json<CategoryView>, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

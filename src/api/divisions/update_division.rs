@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -18,7 +19,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDivision {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
 }
 
@@ -36,7 +39,7 @@ pub async fn update_division(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<DivisionId>,
-    body: web::Json<UpdateDivision>,
+    body: Body<UpdateDivision>,
 ) -> Result<Json<DivisionView>, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

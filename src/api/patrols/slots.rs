@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{get, put, web, web::Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,7 +45,7 @@ pub async fn put_slots(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<SlotsInput>,
+    body: Body<SlotsInput>,
 ) -> Result<Json<SlotsInput>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let mut slots = body.into_inner().slots;

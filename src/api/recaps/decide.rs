@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -42,7 +43,7 @@ pub async fn decide(
     caller: AuthUser,
     base: PublicBase,
     id: web::Path<String>,
-    body: web::Json<DecideRecap>,
+    body: Body<DecideRecap>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::FreezeRecaps)?;
     let id = super::recap_id(id.into_inner())?;

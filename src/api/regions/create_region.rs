@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -39,7 +40,7 @@ pub struct CreateRegion {
 pub async fn create_region(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<CreateRegion>,
+    body: Body<CreateRegion>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

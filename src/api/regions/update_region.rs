@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -20,7 +21,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegion {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     pub level: Option<RegionLevel>,
     /// The kecamatan of a desa; `null` for a kecamatan.
@@ -42,7 +45,7 @@ pub async fn update_region(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<RegionId>,
-    body: web::Json<UpdateRegion>,
+    body: Body<UpdateRegion>,
 ) -> Result<Json<RegionView>, ApiError> {
     caller.require(Permission::ManageReferenceData)?;
     let input = body.into_inner();

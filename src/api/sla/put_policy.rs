@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{put, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -34,7 +35,7 @@ pub async fn put_default(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<PolicyInput>,
+    body: Body<PolicyInput>,
 ) -> Result<Json<PoliciesView>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let clocks = body.into_inner().clocks;
@@ -68,7 +69,7 @@ pub async fn put_override(
     caller: AuthUser,
     from: ClientAddr,
     code: web::Path<String>,
-    body: web::Json<PolicyInput>,
+    body: Body<PolicyInput>,
 ) -> Result<Json<PoliciesView>, ApiError> {
     caller.require(Permission::ManageCalendar)?;
     let clocks = body.into_inner().clocks;

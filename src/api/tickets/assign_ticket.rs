@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{post, web, HttpResponse};
 
 use super::act;
@@ -27,7 +28,7 @@ pub async fn assign_ticket(
     caller: AuthUser,
     id: web::Path<TicketId>,
     if_match: IfMatch,
-    body: web::Json<AssignTicket>,
+    body: Body<AssignTicket>,
 ) -> Result<HttpResponse, ApiError> {
     act(
         &state,

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -61,7 +62,7 @@ pub async fn create_field_visit(
     caller: AuthUser,
     id: web::Path<TicketId>,
     if_match: IfMatch,
-    body: web::Json<CreateFieldVisit>,
+    body: Body<CreateFieldVisit>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().db();
     let (_, (visit, files)) =

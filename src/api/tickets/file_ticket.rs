@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::Serialize;
@@ -45,7 +46,7 @@ pub enum FiledAgain {
 pub async fn file_ticket(
     state: web::Data<AppState>,
     caller: AuthUser,
-    body: web::Json<FileTicket>,
+    body: Body<FileTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let filed = service::file(&state, &caller, body.into_inner()).await?;
     let (mut answer, view) = match filed {

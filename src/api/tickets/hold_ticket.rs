@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{post, web, HttpResponse};
 
 use super::act;
@@ -29,7 +30,7 @@ pub async fn hold_ticket(
     caller: AuthUser,
     id: web::Path<TicketId>,
     if_match: IfMatch,
-    body: web::Json<HoldTicket>,
+    body: Body<HoldTicket>,
 ) -> Result<HttpResponse, ApiError> {
     act(
         &state,

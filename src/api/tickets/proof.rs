@@ -1,6 +1,7 @@
 //! Proof of real response: the photos of a ticket shown to the public (`public-photos`) and the
 //! proof card a PIC replies with (`proof.png`).
 
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -89,7 +90,7 @@ pub async fn publish_photo(
     state: web::Data<AppState>,
     caller: AuthUser,
     path: web::Path<(String, String)>,
-    body: web::Json<PublishPhoto>,
+    body: Body<PublishPhoto>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, attachment) = path.into_inner();
     let row = proof::publish(

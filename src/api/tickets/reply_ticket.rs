@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 
@@ -29,7 +30,7 @@ pub async fn reply_ticket(
     caller: AuthUser,
     id: web::Path<TicketId>,
     if_match: IfMatch,
-    body: web::Json<ReplyToTicket>,
+    body: Body<ReplyToTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let command = Command::Reply(body.into_inner());
     let mut response = act(&state, caller, id.into_inner(), if_match, command).await?;

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -17,6 +18,7 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub display_name: Option<String>,
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "double_option")]
@@ -44,7 +46,7 @@ pub async fn update_user(
     caller: AuthUser,
     from: ClientAddr,
     id: web::Path<UserId>,
-    body: web::Json<UpdateUser>,
+    body: Body<UpdateUser>,
 ) -> Result<Json<UserView>, ApiError> {
     let b = body.into_inner();
     let input = users::UserUpdate {

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::http::header;
 use actix_web::{post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -61,7 +62,7 @@ pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: AuthUser,
     from: ClientAddr,
-    body: web::Json<CreateWebhook>,
+    body: Body<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageWebhooks)?;
     let b = body.into_inner();

@@ -1,3 +1,4 @@
+use crate::api::extract::Body;
 use actix_web::{patch, web, web::Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -35,7 +36,7 @@ pub async fn update_webhook(
     caller: AuthUser,
     from: ClientAddr,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<UpdateWebhook>,
+    body: Body<UpdateWebhook>,
 ) -> Result<Json<WebhookView>, ApiError> {
     caller.require(Permission::ManageWebhooks)?;
     let b = body.into_inner();

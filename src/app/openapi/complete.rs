@@ -73,8 +73,52 @@ fn reason(status: &str) -> &'static str {
         .unwrap_or("Answer")
 }
 
+/// Whether `method` at `path` takes an `Idempotency-Key` (every POST that creates or acts;
+/// signing in and out do neither).
+fn idempotent(path: &str, method: &str) -> bool {
+    method == "post" && !path.starts_with("/api/v1/auth/")
+}
+
+/// The `Idempotency-Key` header parameter (`app::idempotency`).
+fn idempotency_key() -> Value {
+    json!({
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "A key of the caller's choosing (1 to 255 visible ASCII characters, e.g. a UUID) \
+            that makes a retry safe: the first answer is kept with the key for 24 hours, and the same \
+            request sent again with it gets that answer again (with `Idempotent-Replayed: true`) and \
+            changes nothing. The same key with a different request is 422 `idempotency_key_reused`; \
+            while the first request still runs, 409 `idempotency_key_in_use` with `Retry-After`.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^(\"[!#-~]+\"|[!#-~]+)$"}
+    })
+}
+
+/// Adds the idempotency key and its refusals to `op`.
+fn add_idempotency(op: &mut Map<String, Value>) {
+    let params = op
+        .entry("parameters")
+        .or_insert_with(|| json!([]))
+        .as_array_mut();
+    if let Some(params) = params {
+        params.push(idempotency_key());
+    }
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        for (status, why) in [
+            (400, "The path, query, body or `Idempotency-Key` is malformed"),
+            (409, "A request with this `Idempotency-Key` is still running (`idempotency_key_in_use`); retry after `Retry-After`"),
+            (422, "A field is missing or invalid (`errors` names each), or the `Idempotency-Key` was used for a different request (`idempotency_key_reused`)"),
+        ] {
+            responses.entry(status.to_string()).or_insert_with(|| problem(why));
+        }
+    }
+}
+
 /// Completes one operation's responses.
-fn complete_operation(path: &str, op: &mut Map<String, Value>) {
+fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
+    if idempotent(path, method) {
+        add_idempotency(op);
+    }
     let codes = refusals(path, op);
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
         return;
@@ -106,13 +150,51 @@ pub fn complete(doc: utoipa::openapi::OpenApi) -> Value {
         for (path, item) in paths.iter_mut() {
             for m in METHODS {
                 if let Some(op) = item.get_mut(m).and_then(Value::as_object_mut) {
-                    complete_operation(path, op);
+                    complete_operation(path, m, op);
                 }
             }
         }
     }
     super::links::add(&mut v);
+    refer_to_components(&mut v);
     v
+}
+
+/// Replaces each inline object schema that is a copy of a component (utoipa inlines the `T` of
+/// a generic such as `Paged<T>`) by a reference to it, so generated clients get one type for
+/// one thing (`EventView`, not also `PagedEventViewItemsItem`).
+fn refer_to_components(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let named: std::collections::HashMap<String, String> = schemas
+        .iter()
+        .filter(|(_, s)| s.get("properties").is_some())
+        .map(|(name, s)| (s.to_string(), format!("#/components/schemas/{name}")))
+        .collect();
+    fn walk(v: &mut Value, named: &std::collections::HashMap<String, String>, top: bool) {
+        if !top && v.get("properties").is_some() {
+            if let Some(r) = named.get(&v.to_string()) {
+                *v = json!({ "$ref": r });
+                return;
+            }
+        }
+        match v {
+            Value::Object(m) => m.values_mut().for_each(|c| walk(c, named, false)),
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, named, false)),
+            _ => {}
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths") {
+        walk(paths, &named, true);
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        // A component is not replaced by a reference to itself; what is inside it may be.
+        schemas.values_mut().for_each(|s| walk(s, &named, true));
+    }
 }
 
 #[cfg(test)]
@@ -137,7 +219,7 @@ mod tests {
             "security": [{"bearer": []}],
             "responses": {"200": {"content": {}}, "403": {"description": "Only admins"}}
         });
-        complete_operation("/api/v1/x", op.as_object_mut().unwrap());
+        complete_operation("/api/v1/x", "get", op.as_object_mut().unwrap());
         let r = &op["responses"];
         assert_eq!(r["200"]["description"], "OK");
         assert_eq!(r["403"]["description"], "Only admins");
@@ -147,5 +229,47 @@ mod tests {
         );
         let order: Vec<&String> = r.as_object().unwrap().keys().collect();
         assert_eq!(order, ["200", "401", "403", "503"]);
+    }
+
+    #[test]
+    fn an_inlined_copy_of_a_component_becomes_a_reference() {
+        let entry = json!({"type": "object", "properties": {"seq": {"type": "integer"}}});
+        let mut doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "EventView": entry,
+                "Paged_EventView": {"type": "object", "properties": {"items": {"type": "array", "items": entry}}},
+                "Id": {"type": "string", "format": "uuid"},
+                "Other": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}}
+            }}
+        });
+        refer_to_components(&mut doc);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(
+            s["Paged_EventView"]["properties"]["items"]["items"]["$ref"],
+            "#/components/schemas/EventView"
+        );
+        assert_eq!(s["EventView"], entry);
+        // Plain schemas are left inline even when a component looks the same.
+        assert_eq!(s["Other"]["properties"]["id"]["format"], "uuid");
+    }
+
+    #[test]
+    fn a_post_that_acts_takes_an_idempotency_key_and_signing_in_does_not() {
+        let mut op = json!({"security": [{"bearer": []}], "requestBody": {}, "responses": {}});
+        complete_operation("/api/v1/tickets", "post", op.as_object_mut().unwrap());
+        assert_eq!(op["parameters"][0]["name"], "Idempotency-Key");
+        assert!(op["responses"]["409"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("idempotency_key_in_use"));
+        let mut sign_in = json!({"requestBody": {}, "responses": {}});
+        complete_operation(
+            "/api/v1/auth/token",
+            "post",
+            sign_in.as_object_mut().unwrap(),
+        );
+        assert!(sign_in.get("parameters").is_none());
+        assert!(sign_in["responses"].get("409").is_none());
     }
 }

@@ -15,6 +15,7 @@ pub mod event;
 pub mod field_visit;
 pub mod hold;
 pub mod holiday;
+pub mod idempotency_key;
 pub mod jurisdiction;
 pub mod open311_request;
 pub mod patrol;

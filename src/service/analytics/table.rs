@@ -19,8 +19,8 @@ pub enum Format {
 
 /// `json` (default), `csv` or `xlsx`.
 pub fn format_of(format: Option<&str>) -> Result<Format, ServiceError> {
-    match format.map(str::trim) {
-        None | Some("") | Some("json") => Ok(Format::Json),
+    match format {
+        None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
         Some("xlsx") => Ok(Format::Xlsx),
         Some(_) => Err(ServiceError::bad_request(
