@@ -33,6 +33,8 @@ print(token, json.load(urllib.request.urlopen(me))["id"])
 PYEOF
 )
 
+# One worker: with two, schemathesis's threads parse lambda sources at once and CPython 3.11.7
+# can fail inside `ast.parse` ("AST constructor recursion depth mismatch"), a fault of the tool.
 # Signing out and changing one's own password end the fuzzer's own sign-in: left out (the API
 # tests cover them); requests on its own account are redirected (fuzz_hooks.py).
 status=0
@@ -42,7 +44,7 @@ ADUAN_FUZZ_SELF_ID="$self_id" SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH=tests/con
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --phases examples,coverage,fuzzing,stateful \
   --exclude-path-regex '^/api/v1/(auth/logout|me/password)$' \
-  --max-time "$BUDGET" --seed "$SEED" --workers 2 \
+  --max-time "$BUDGET" --seed "$SEED" --workers 1 \
   --warnings off ${ADUAN_FUZZ_ARGS:-} || status=$?
 
 if grep -q "panicked" "$work/server.log"; then
