@@ -11,23 +11,23 @@ use crate::auth::AuthUser;
 use crate::error::ServiceError;
 use crate::state::AppState;
 
+/// The token of an `Authorization: Bearer <token>` header, if the request has one.
+pub(crate) fn bearer_token(headers: &header::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 fn bearer(req: &HttpRequest) -> Result<String, ServiceError> {
-    let missing = || {
-        ServiceError::unauthorized(
-            "unauthenticated",
-            "sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token",
-        )
-    };
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(missing)?;
-    let value = value.to_str().map_err(|_| missing())?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(token.trim().to_string())
+    bearer_token(req.headers())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ServiceError::unauthorized(
+                "unauthenticated",
+                "sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token",
+            )
+        })
 }
 
 impl FromRequest for AuthUser {

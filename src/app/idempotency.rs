@@ -355,13 +355,7 @@ fn field(fields: &Option<Fields>, name: &str) -> Option<String> {
 /// Whose key this is: the signed-in user (bearer token, or the console's session), or an
 /// Open311 client by its API key (query string or form).
 fn scope_of(req: &ServiceRequest, state: &AppState, fields: &Option<Fields>) -> Option<String> {
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_string());
+    let bearer = crate::api::extract::bearer_token(req.headers()).map(str::to_string);
     let token = bearer.or_else(|| {
         req.cookie(crate::pages::SESSION)
             .map(|c| c.value().to_string())
