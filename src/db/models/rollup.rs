@@ -156,6 +156,41 @@ struct Cell {
     n: i64,
 }
 
+/// The counts of `metric` and `dim` by key over the local days `[from, to]`, summed over days
+/// and stripes; zero sums left out: for a period read whole, in as many rows as it has keys.
+pub fn key_counts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    metric: &str,
+    dim: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(String, i64)>> {
+    #[derive(QueryableByName)]
+    struct KeyCount {
+        #[diesel(sql_type = Text)]
+        key: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let rows: Vec<KeyCount> = diesel::sql_query(
+        "SELECT key, CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
+         WHERE jurisdiction_id = $1 AND metric = $2 AND dim = $3 AND day >= $4 AND day <= $5 \
+         GROUP BY key",
+    )
+    .bind::<Text, _>(jurisdiction_id)
+    .bind::<Text, _>(metric)
+    .bind::<Text, _>(dim)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.n != 0)
+        .map(|r| (r.key, r.n))
+        .collect())
+}
+
 /// The counts of `metric` by local day and key of `dim` over the local days `[from, to]`,
 /// summed over stripes; zero sums left out. With `like`, only the keys matching one of those
 /// `LIKE` patterns (a pre-filter: the caller decides exactly).

@@ -99,7 +99,7 @@ pub fn moves(
 ) -> QueryResult<Vec<(Move, i64)>> {
     let mut out = Vec::new();
     for dim in [RETURN, REROUTE] {
-        for (_, key, n) in rollup::day_counts(conn, jurisdiction_id, METRIC, dim, from, to, &[])? {
+        for (key, n) in rollup::key_counts(conn, jurisdiction_id, METRIC, dim, from, to)? {
             out.extend(move_of(dim, &key).map(|m| (m, n)));
         }
     }
