@@ -165,6 +165,26 @@ fn over_spans(
     out
 }
 
+/// Every place total with a count, and its span, as text (`'category' cell count first last`).
+fn place_totals(app: &TestApp) -> Vec<String> {
+    use aduan::db::schema::place_totals::dsl as p;
+    use diesel::prelude::*;
+    let mut conn = app.state.db.conn().unwrap();
+    let rows: Vec<aduan::db::models::place::PlaceTotal> = p::place_totals
+        .filter(p::count.gt(0))
+        .order((p::category_id, p::cell))
+        .load(&mut *conn)
+        .unwrap();
+    rows.into_iter()
+        .map(|t| {
+            format!(
+                "'{}' {} {} {:?} {:?}",
+                t.category_id, t.cell, t.count, t.first_at, t.last_at
+            )
+        })
+        .collect()
+}
+
 /// The hotspots' areas from `source` over the spans of `[from, to]`, as text.
 fn hotspots_everything(
     app: &TestApp,
@@ -543,8 +563,11 @@ async fn rollups_equal_raw(app: TestApp) {
         use aduan::db::schema::{ticket_events, tickets};
         use diesel::prelude::*;
         let mut conn = app.state.db.conn().unwrap();
+        // One with a place, so that its place moves too.
         let id: String = ticket_events::table
+            .inner_join(tickets::table.on(tickets::id.eq(ticket_events::ticket_id)))
             .filter(ticket_events::action.eq("close"))
+            .filter(tickets::lat.is_not_null())
             .select(ticket_events::ticket_id)
             .first(&mut *conn)
             .unwrap();
@@ -573,6 +596,7 @@ async fn rollups_equal_raw(app: TestApp) {
                 data: "{}".into(),
             };
             aduan::service::rollups::on_write(c, jur.tz(), Some(&before), &after, &e)?;
+            aduan::service::places::on_write(c, Some(&before), &after)?;
             use aduan::service::sla_counts::{around, Owner};
             let owner =
                 |t: &aduan::db::models::ticket::Ticket| Owner::of(&t.agency_id, &t.category_id);
@@ -600,11 +624,14 @@ async fn rollups_equal_raw(app: TestApp) {
     assert_eq!(everything(&app, Source::Projections, from, today), moved);
     let raw = moved;
     assert_ne!(counters_agree(&app, from, today), sla_raw);
-    // Facts made afresh for everything agree as well.
+    // Facts made afresh for everything agree as well, and so do the place totals and spans.
+    let totals = place_totals(&app);
+    assert!(totals.iter().any(|t| t.starts_with("'' ")), "{totals:?}");
     {
         let mut conn = app.state.db.conn().unwrap();
         aduan::service::projections::rebuild(&mut conn, &jur.id, jur.tz()).unwrap();
     }
+    assert_eq!(place_totals(&app), totals);
     recaps_agree(&app, quarter, today);
     counters_agree(&app, from, today);
 

@@ -520,6 +520,8 @@ diesel::table! {
         category_id -> Text,
         cell -> Text,
         count -> BigInt,
+        first_at -> Nullable<Timestamp>,
+        last_at -> Nullable<Timestamp>,
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use crate::db::models::place::{self, PlaceTotal, TicketPlace};
@@ -38,31 +39,32 @@ pub fn on_write(
     if old == new {
         return Ok(());
     }
-    let total = |(category_id, cell): (String, String), count| PlaceTotal {
-        jurisdiction_id: after.jurisdiction_id.clone(),
-        category_id,
-        cell,
-        count,
-    };
-    // Totals in key order, so that two writers never wait on each other crosswise.
-    let mut totals: Vec<PlaceTotal> = old
-        .map(|k| total(k, -1))
-        .into_iter()
-        .chain(new.clone().map(|k| total(k, 1)))
-        .collect();
-    totals.sort_by(|a, b| (&a.category_id, &a.cell).cmp(&(&b.category_id, &b.cell)));
-    for t in &totals {
-        place::add_total(conn, t)?;
-    }
+    let jurisdiction_id = after.jurisdiction_id.as_str();
+    // The ticket's old place goes first, so that its old total's span is read without it.
     if before.is_some() {
         place::remove(conn, &after.id)?;
+    }
+    // Totals in key order, so that two writers never wait on each other crosswise.
+    let mut totals: Vec<(&(String, String), bool)> = old
+        .iter()
+        .map(|k| (k, false))
+        .chain(new.iter().map(|k| (k, true)))
+        .collect();
+    totals.sort();
+    for ((category_id, cell), added) in totals {
+        let key = (category_id.as_str(), cell.as_str());
+        if added {
+            place::add_one(conn, jurisdiction_id, key, after.created_at)?;
+        } else {
+            place::remove_one(conn, jurisdiction_id, key)?;
+        }
     }
     if let Some((category_id, cell)) = new {
         place::insert(
             conn,
             &TicketPlace {
                 ticket_id: after.id.clone(),
-                jurisdiction_id: after.jurisdiction_id.clone(),
+                jurisdiction_id: jurisdiction_id.to_string(),
                 category_id,
                 cell,
                 created_at: after.created_at,
@@ -72,9 +74,9 @@ pub fn on_write(
     Ok(())
 }
 
-/// The places and totals of a rebuild, page by page.
+/// The places and totals (count, first and last filing time) of a rebuild, page by page.
 #[derive(Default)]
-pub struct Totals(HashMap<(String, String), i64>);
+pub struct Totals(HashMap<(String, String), (i64, NaiveDateTime, NaiveDateTime)>);
 
 impl Totals {
     /// Writes a page's places and counts them.
@@ -86,10 +88,12 @@ impl Totals {
         let mut rows = Vec::new();
         for t in tickets {
             if let Some((category_id, cell)) = place_of(t) {
-                *self
+                let at = t.created_at;
+                let total = self
                     .0
                     .entry((category_id.clone(), cell.clone()))
-                    .or_default() += 1;
+                    .or_insert((0, at, at));
+                *total = (total.0 + 1, total.1.min(at), total.2.max(at));
                 rows.push(TicketPlace {
                     ticket_id: t.id.clone(),
                     jurisdiction_id: t.jurisdiction_id.clone(),
@@ -106,11 +110,13 @@ impl Totals {
         let rows: Vec<PlaceTotal> = self
             .0
             .into_iter()
-            .map(|((category_id, cell), count)| PlaceTotal {
+            .map(|((category_id, cell), (count, first, last))| PlaceTotal {
                 jurisdiction_id: jurisdiction_id.to_string(),
                 category_id,
                 cell,
                 count,
+                first_at: Some(first),
+                last_at: Some(last),
             })
             .collect();
         place::insert_totals(conn, &rows)
@@ -124,7 +130,9 @@ pub type Spots = BTreeMap<(Option<String>, (i64, i64)), i64>;
 /// each), as the totals find them; with the places tied with the last of them, so that the
 /// caller breaks ties as it would over all places. The totals are walked from the largest down
 /// in bands of equal totals, each band counted in the period in one statement, until no place
-/// left can reach the top: a place's count in a period is at most its total.
+/// left can reach the top: a place's count in a period is at most its total. Once the top is
+/// full at a band's own total, only that band's places with all their tickets in the period
+/// can still tie, and those are read from the totals' spans.
 pub fn repeated(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
@@ -136,11 +144,14 @@ pub fn repeated(
     let mut top: Vec<i64> = Vec::new();
     let mut band = place::next_total(conn, jurisdiction_id, None)?;
     while let Some(total) = band {
-        if top.len() >= limit && top[limit - 1] > total {
+        // The smallest count in the top, once it is full.
+        let least = limit.checked_sub(1).and_then(|i| top.get(i)).copied();
+        if least.is_some_and(|m| m > total) {
             break;
         }
+        let whole = least == Some(total);
         for (category, cell, n) in
-            place::band_filed_in(conn, jurisdiction_id, total, p.start, p.end)?
+            place::band_filed_in(conn, jurisdiction_id, total, (p.start, p.end), whole)?
         {
             let Some(cell) = parse_place_cell(&cell).filter(|_| n >= 2) else {
                 continue;

@@ -191,6 +191,49 @@ pub fn key_counts(
         .collect())
 }
 
+/// `key_counts` for keys that end in a day (`…|YYYY-MM-DD`, or `…|` for none), where only
+/// whether that day is on or after `since` matters: such a key comes back ending in `since`
+/// when its day is on or after it, and ending in `|` when it is before — in as many rows as
+/// there are keys without their day.
+pub fn key_counts_since(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    (metric, dim): (&str, &str),
+    (from, to): (NaiveDate, NaiveDate),
+    since: NaiveDate,
+) -> QueryResult<Vec<(String, i64)>> {
+    #[derive(QueryableByName)]
+    struct KeyCount {
+        #[diesel(sql_type = Text)]
+        k: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    // Parameters are numbered in the order they appear (SQLite numbers `$n` so): `since`
+    // twice as `$1`, first. A day is the last ten characters of its key.
+    let rows: Vec<KeyCount> = diesel::sql_query(
+        "SELECT CASE WHEN key LIKE '%|' THEN key \
+                     WHEN substr(key, length(key) - 9) >= $1 \
+                          THEN substr(key, 1, length(key) - 10) || $1 \
+                     ELSE substr(key, 1, length(key) - 10) END AS k, \
+                CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
+         WHERE jurisdiction_id = $2 AND metric = $3 AND dim = $4 AND day >= $5 AND day <= $6 \
+         GROUP BY 1",
+    )
+    .bind::<Text, _>(since.to_string())
+    .bind::<Text, _>(jurisdiction_id)
+    .bind::<Text, _>(metric)
+    .bind::<Text, _>(dim)
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.n != 0)
+        .map(|r| (r.k, r.n))
+        .collect())
+}
+
 /// The counts of `metric` by local day and key of `dim` over the local days `[from, to]`,
 /// summed over stripes; zero sums left out. With `like`, only the keys matching one of those
 /// `LIKE` patterns (a pre-filter: the caller decides exactly).

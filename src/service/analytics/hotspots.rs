@@ -111,17 +111,11 @@ fn filed_areas(
         Source::Raw => analytics::filed_areas(conn, jurisdiction_id, p.start, p.end),
         Source::Projections => {
             let dims = rollups::Dims::of(GroupBy::Category, Some(GroupBy::Region));
-            let counts = rollups::month_counts(
-                conn,
-                jurisdiction_id,
-                Metric::Filed,
-                dims,
-                (p.from, p.to),
-                &[],
-            )?;
+            let counts =
+                rollups::period_counts(conn, jurisdiction_id, Metric::Filed, dims, (p.from, p.to))?;
             Ok(counts
                 .into_iter()
-                .map(|(_, key, n)| {
+                .map(|(key, n)| {
                     let (category, region) = dims.split(&key);
                     ((key_id(category), key_id(region)), n)
                 })

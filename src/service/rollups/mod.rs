@@ -438,6 +438,39 @@ pub fn month_counts(
     Ok(out)
 }
 
+/// `month_counts` summed over the whole period by key (a key may come once per span: the
+/// months and each run of days around them): for totals per key, read in as many rows as the
+/// spans have keys instead of one per day and key.
+pub fn period_counts(
+    conn: &mut DbConnection,
+    jurisdiction_id: &str,
+    metric: Metric,
+    dims: Dims,
+    (from, to): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<(String, i64)>> {
+    let metric = metric.as_str();
+    let Some(by_month) = month_of(dims.name) else {
+        return rollup::key_counts(conn, jurisdiction_id, metric, dims.name, from, to);
+    };
+    let (days, months) = split_months(from, to);
+    let spans = months
+        .map(|span| (by_month, span))
+        .into_iter()
+        .chain(days.into_iter().map(|span| (dims.name, span)));
+    let mut out = Vec::new();
+    for (dim, (a, b)) in spans {
+        out.extend(rollup::key_counts(
+            conn,
+            jurisdiction_id,
+            metric,
+            dim,
+            a,
+            b,
+        )?);
+    }
+    Ok(out)
+}
+
 /// The open tickets by local filing day and agency id ('' for none), summed over stripes;
 /// zero sums left out.
 pub fn open_by_day(

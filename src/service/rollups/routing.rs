@@ -91,19 +91,25 @@ pub(super) fn of_events<'a>(
     keys
 }
 
-/// The moves made on the local days `[from, to]`, each with how many times.
+/// The moves made on the local days `[from, to]`, each with how many times. A re-route's
+/// return day comes back as `from` when it is on or after `from` and as none before it: all
+/// that a period's count asks of it (`domain::routing::Pairs`), so the database sums the
+/// re-routes by pair rather than by pair and return day.
 pub fn moves(
     conn: &mut DbConnection,
     jurisdiction_id: &str,
     (from, to): (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<(Move, i64)>> {
-    let mut out = Vec::new();
-    for dim in [RETURN, REROUTE] {
-        for (key, n) in rollup::key_counts(conn, jurisdiction_id, METRIC, dim, from, to)? {
-            out.extend(move_of(dim, &key).map(|m| (m, n)));
-        }
-    }
-    Ok(out)
+    let returns = rollup::key_counts(conn, jurisdiction_id, METRIC, RETURN, from, to)?;
+    let reroutes =
+        rollup::key_counts_since(conn, jurisdiction_id, (METRIC, REROUTE), (from, to), from)?;
+    let counted = returns
+        .into_iter()
+        .map(|c| (RETURN, c))
+        .chain(reroutes.into_iter().map(|c| (REROUTE, c)));
+    Ok(counted
+        .filter_map(|(dim, (key, n))| move_of(dim, &key).map(|m| (m, n)))
+        .collect())
 }
 
 #[cfg(test)]
