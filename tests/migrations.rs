@@ -73,3 +73,35 @@ fn both_backends_have_the_same_migrations() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+/// Migrations are not cut off by the statement timeout the pool gives request connections (a
+/// migration rewriting a large table takes longer than any request may), and the connection
+/// has its timeout back afterwards.
+#[test]
+#[cfg_attr(
+    not(aduan_pg_tests),
+    ignore = "PostgreSQL suite: set ADUAN_TEST_DATABASE_URL (see README)"
+)]
+fn migrations_run_without_the_request_timeout_postgres() {
+    use diesel::connection::SimpleConnection;
+    let db = TestDb::new(Kind::Postgres);
+    let manager = aduan::db::ConnectionManager::new(&db.url).unwrap();
+    let mut conn = manager.establish().unwrap();
+    let aduan::db::DbConnection::Postgres(pg) = &mut conn else {
+        unreachable!()
+    };
+    // Far shorter than the whole set of migrations takes.
+    pg.batch_execute("SET statement_timeout = 1").unwrap();
+    let slow = pg.batch_execute("SELECT pg_sleep(0.05)");
+    assert!(slow.is_err(), "the timeout cuts a statement off");
+    assert!(aduan::db::run_migrations(&mut conn).unwrap() >= 1);
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+    }
+    let back = diesel::sql_query("SELECT current_setting('statement_timeout') AS t")
+        .get_result::<Setting>(&mut conn)
+        .unwrap();
+    assert_eq!(back.t, "1ms");
+}

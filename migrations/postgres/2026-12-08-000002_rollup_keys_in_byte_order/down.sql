@@ -1,0 +1,1 @@
+ALTER TABLE ticket_rollups ALTER COLUMN key TYPE TEXT COLLATE "default";
