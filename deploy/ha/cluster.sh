@@ -53,8 +53,12 @@ install_missing() {
     export DEBIAN_FRONTEND=noninteractive
     # Debian's packages would start their own etcd and PostgreSQL on the standard ports: no
     # service starts while they install.
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' RETURN
+    # A policy the machine already has is put back afterwards, not removed.
+    local policy=/usr/sbin/policy-rc.d kept=""
+    if [ -e "$policy" ]; then kept="$(mktemp)" && cp -p "$policy" "$kept"; fi
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    # shellcheck disable=SC2064 # expanded now: the paths of this call
+    trap "if [ -n '$kept' ]; then mv -f '$kept' '$policy'; else rm -f '$policy'; fi" RETURN
     apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
   fi
   if ! "$VENV/bin/patroni" --version >/dev/null 2>&1; then

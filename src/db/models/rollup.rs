@@ -166,29 +166,7 @@ pub fn key_counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<(String, i64)>> {
-    #[derive(QueryableByName)]
-    struct KeyCount {
-        #[diesel(sql_type = Text)]
-        key: String,
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let rows: Vec<KeyCount> = diesel::sql_query(
-        "SELECT key, CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
-         WHERE jurisdiction_id = $1 AND metric = $2 AND dim = $3 AND day >= $4 AND day <= $5 \
-         GROUP BY key",
-    )
-    .bind::<Text, _>(jurisdiction_id)
-    .bind::<Text, _>(metric)
-    .bind::<Text, _>(dim)
-    .bind::<Date, _>(from)
-    .bind::<Date, _>(to)
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| r.n != 0)
-        .map(|r| (r.key, r.n))
-        .collect())
+    sums_by(conn, "key", None, jurisdiction_id, (metric, dim), (from, to))
 }
 
 /// `key_counts` for keys that end in a day (`…|YYYY-MM-DD`, or `…|` for none), where only
@@ -202,6 +180,25 @@ pub fn key_counts_since(
     (from, to): (NaiveDate, NaiveDate),
     since: NaiveDate,
 ) -> QueryResult<Vec<(String, i64)>> {
+    // A day is the last ten characters of its key.
+    let key = "CASE WHEN key LIKE '%|' THEN key \
+                    WHEN substr(key, length(key) - 9) >= $1 \
+                         THEN substr(key, 1, length(key) - 10) || $1 \
+                    ELSE substr(key, 1, length(key) - 10) END";
+    let since = since.to_string();
+    sums_by(conn, key, Some(&since), jurisdiction_id, (metric, dim), (from, to))
+}
+
+/// The counters of `metric` and `dim` over `[from, to]` summed by the expression `key_sql`
+/// (of `key`, and of `$1` when `key_bind` is given); zero sums left out.
+fn sums_by(
+    conn: &mut DbConnection,
+    key_sql: &str,
+    key_bind: Option<&str>,
+    jurisdiction_id: &str,
+    (metric, dim): (&str, &str),
+    (from, to): (NaiveDate, NaiveDate),
+) -> QueryResult<Vec<(String, i64)>> {
     #[derive(QueryableByName)]
     struct KeyCount {
         #[diesel(sql_type = Text)]
@@ -209,24 +206,31 @@ pub fn key_counts_since(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    // Parameters are numbered in the order they appear (SQLite numbers `$n` so): `since`
-    // twice as `$1`, first. A day is the last ten characters of its key.
-    let rows: Vec<KeyCount> = diesel::sql_query(
-        "SELECT CASE WHEN key LIKE '%|' THEN key \
-                     WHEN substr(key, length(key) - 9) >= $1 \
-                          THEN substr(key, 1, length(key) - 10) || $1 \
-                     ELSE substr(key, 1, length(key) - 10) END AS k, \
-                CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
-         WHERE jurisdiction_id = $2 AND metric = $3 AND dim = $4 AND day >= $5 AND day <= $6 \
+    // Parameters are numbered in the order they appear (SQLite numbers `$n` so): the key
+    // expression's own first.
+    let at = usize::from(key_bind.is_some());
+    let sql = format!(
+        "SELECT {key_sql} AS k, CAST(SUM(count) AS BIGINT) AS n FROM ticket_rollups \
+         WHERE jurisdiction_id = ${} AND metric = ${} AND dim = ${} AND day >= ${} AND day <= ${} \
          GROUP BY 1",
-    )
-    .bind::<Text, _>(since.to_string())
-    .bind::<Text, _>(jurisdiction_id)
-    .bind::<Text, _>(metric)
-    .bind::<Text, _>(dim)
-    .bind::<Date, _>(from)
-    .bind::<Date, _>(to)
-    .load(conn)?;
+        at + 1,
+        at + 2,
+        at + 3,
+        at + 4,
+        at + 5
+    );
+    let mut q =
+        diesel::sql_query(sql).into_boxed::<'_, <DbConnection as diesel::Connection>::Backend>();
+    if let Some(v) = key_bind {
+        q = q.bind::<Text, _>(v.to_owned());
+    }
+    let rows: Vec<KeyCount> = q
+        .bind::<Text, _>(jurisdiction_id)
+        .bind::<Text, _>(metric)
+        .bind::<Text, _>(dim)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .filter(|r| r.n != 0)

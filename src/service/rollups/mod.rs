@@ -403,29 +403,12 @@ pub fn month_counts(
     jurisdiction_id: &str,
     metric: Metric,
     dims: Dims,
-    (from, to): (NaiveDate, NaiveDate),
+    period: (NaiveDate, NaiveDate),
     within: &[String],
 ) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
-    let Some(by_month) = month_of(dims.name) else {
-        return day_counts(conn, jurisdiction_id, metric, dims, (from, to), within);
-    };
-    let (days, months) = split_months(from, to);
     let mut out = Vec::new();
-    if let Some(span) = months {
-        let monthly = Dims {
-            name: by_month,
-            ..dims
-        };
-        out.extend(day_counts(
-            conn,
-            jurisdiction_id,
-            metric,
-            monthly,
-            span,
-            within,
-        )?);
-    }
-    for span in days {
+    for (name, span) in spans_of(dims.name, period) {
+        let dims = Dims { name, ..dims };
         out.extend(day_counts(
             conn,
             jurisdiction_id,
@@ -446,29 +429,37 @@ pub fn period_counts(
     jurisdiction_id: &str,
     metric: Metric,
     dims: Dims,
-    (from, to): (NaiveDate, NaiveDate),
+    period: (NaiveDate, NaiveDate),
 ) -> QueryResult<Vec<(String, i64)>> {
-    let metric = metric.as_str();
-    let Some(by_month) = month_of(dims.name) else {
-        return rollup::key_counts(conn, jurisdiction_id, metric, dims.name, from, to);
-    };
-    let (days, months) = split_months(from, to);
-    let spans = months
-        .map(|span| (by_month, span))
-        .into_iter()
-        .chain(days.into_iter().map(|span| (dims.name, span)));
     let mut out = Vec::new();
-    for (dim, (a, b)) in spans {
+    for (dim, (a, b)) in spans_of(dims.name, period) {
         out.extend(rollup::key_counts(
             conn,
             jurisdiction_id,
-            metric,
+            metric.as_str(),
             dim,
             a,
             b,
         )?);
     }
     Ok(out)
+}
+
+/// The counters that cover `[from, to]`: the whole months inside from `dim`'s month
+/// counters (when it has them) and the days around them from `dim` itself.
+fn spans_of(
+    dim: &'static str,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Vec<(&'static str, (NaiveDate, NaiveDate))> {
+    let Some(by_month) = month_of(dim) else {
+        return vec![(dim, (from, to))];
+    };
+    let (days, months) = split_months(from, to);
+    months
+        .map(|span| (by_month, span))
+        .into_iter()
+        .chain(days.into_iter().map(|span| (dim, span)))
+        .collect()
 }
 
 /// The open tickets by local filing day and agency id ('' for none), summed over stripes;
