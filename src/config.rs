@@ -19,6 +19,12 @@ pub struct Settings {
     /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…` / `postgresql://…`.
     /// Default: `sqlite://<data dir>/aduan.db`.
     pub database_url: String,
+    /// `ADUAN_READ_DATABASE_URL`: PostgreSQL replicas for the reads that may lag (analytics,
+    /// recaps, the planner dashboard, public pages). Default: none (the primary).
+    pub read_database_url: Option<String>,
+    /// `ADUAN_READ_MAX_LAG_MS`: a replica further behind than this is not read from. Default
+    /// 5000.
+    pub read_max_lag_ms: u64,
     /// `ADUAN_BIND`: address to listen on. Default `127.0.0.1:8080`.
     pub bind: String,
     /// `ADUAN_DATA_DIR`: database file, attachments and the generated JWT secret. Default `./data`.
@@ -186,7 +192,19 @@ impl Settings {
         let data_dir = PathBuf::from(get("ADUAN_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = get("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("aduan.db").display()));
-        crate::db::Backend::from_url(&database_url).map_err(|e| err("DATABASE_URL", e))?;
+        let backend =
+            crate::db::Backend::from_url(&database_url).map_err(|e| err("DATABASE_URL", e))?;
+        let read_database_url = get("ADUAN_READ_DATABASE_URL");
+        if let Some(url) = &read_database_url {
+            let replica =
+                crate::db::Backend::from_url(url).map_err(|e| err("ADUAN_READ_DATABASE_URL", e))?;
+            if replica != crate::db::Backend::Postgres || backend != crate::db::Backend::Postgres {
+                return Err(err(
+                    "ADUAN_READ_DATABASE_URL",
+                    "replicas are PostgreSQL standbys: both it and DATABASE_URL are postgres:// URLs",
+                ));
+            }
+        }
 
         let bind = get("ADUAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         if bind.parse::<std::net::SocketAddr>().is_err() {
@@ -224,6 +242,8 @@ impl Settings {
 
         Ok(Settings {
             database_url,
+            read_database_url,
+            read_max_lag_ms: number(&get, "ADUAN_READ_MAX_LAG_MS", 5000, 0, 3_600_000)?,
             bind,
             data_dir,
             jwt_secret,
@@ -403,10 +423,28 @@ mod tests {
             ("ADUAN_DB_POOL_SIZE", "0"),
             ("ADUAN_JWT_TTL_MINUTES", "ten"),
             ("ADUAN_MAX_UPLOAD_BYTES", "20MB"),
+            ("ADUAN_READ_DATABASE_URL", "sqlite://replica.db"),
+            ("ADUAN_READ_MAX_LAG_MS", "-1"),
         ] {
             let e = from(&[(var, value)]).expect_err(var);
             assert_eq!(e.var, var);
         }
+    }
+
+    #[test]
+    fn replicas_are_postgres_standbys_of_a_postgres_primary() {
+        let pg = "postgres://u@h1:5432,h2:5432/aduan";
+        let s = from(&[
+            ("DATABASE_URL", pg),
+            ("ADUAN_READ_DATABASE_URL", pg),
+            ("ADUAN_READ_MAX_LAG_MS", "800"),
+        ])
+        .unwrap();
+        assert_eq!(s.read_database_url.as_deref(), Some(pg));
+        assert_eq!(s.read_max_lag_ms, 800);
+        assert_eq!(from(&[]).unwrap().read_database_url, None);
+        let e = from(&[("ADUAN_READ_DATABASE_URL", pg)]).expect_err("a SQLite primary");
+        assert_eq!(e.var, "ADUAN_READ_DATABASE_URL");
     }
 
     #[test]

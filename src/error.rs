@@ -192,6 +192,11 @@ impl ServiceError {
     }
 }
 
+/// The database went away (a restart, a failover): 503 with Retry-After.
+fn db_unreachable() -> ServiceError {
+    ServiceError::Unavailable("the database is not reachable; try again shortly".into())
+}
+
 impl From<diesel::result::Error> for ServiceError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -200,8 +205,24 @@ impl From<diesel::result::Error> for ServiceError {
             // The connection died (a restart, a failover): the pool drops it; try again soon.
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 tracing::warn!(error = info.message(), "database connection lost");
-                ServiceError::Unavailable("the database is not reachable; try again shortly".into())
+                db_unreachable()
             }
+            // The server became a standby under this connection (a failover), or a replica
+            // cancelled a read that conflicted with what it replays: try again soon.
+            Error::DatabaseError(
+                kind @ (DatabaseErrorKind::ReadOnlyTransaction
+                | DatabaseErrorKind::SerializationFailure),
+                info,
+            ) => {
+                tracing::warn!(error = info.message(), ?kind, "database refused for now");
+                ServiceError::Unavailable(
+                    "the database is not writable now; try again shortly".into(),
+                )
+            }
+            // The commit's answer was lost with the connection: whether it committed is not
+            // known, so it is not acknowledged (a retry with the same Idempotency-Key is safe).
+            Error::RollbackErrorOnCommit { commit_error, .. } => ServiceError::from(*commit_error),
+            Error::BrokenTransactionManager => db_unreachable(),
             // A statement ran past ADUAN_DB_STATEMENT_TIMEOUT_MS (or was cancelled).
             Error::DatabaseError(DatabaseErrorKind::Unknown, info)
                 if info.message().contains("statement timeout")
@@ -237,9 +258,10 @@ impl From<crate::db::DbError> for ServiceError {
     fn from(e: crate::db::DbError) -> Self {
         match e {
             crate::db::DbError::Query(q) => q.into(),
+            crate::db::DbError::Lost => db_unreachable(),
             crate::db::DbError::Pool(p) => {
                 tracing::error!(error = %p, "database pool");
-                ServiceError::Unavailable("the database is not reachable; try again shortly".into())
+                db_unreachable()
             }
             other => ServiceError::internal(other),
         }

@@ -3,9 +3,9 @@
 # (127.0.0.1:2379/2380) and three PostgreSQL 15 nodes managed by Patroni (PostgreSQL on
 # 127.0.0.1:7001–7003, Patroni's REST API on 127.0.0.1:8101–8103), with one synchronous standby,
 # pg_rewind and short timeouts (ttl 20, loop_wait 2). Installs what is missing: Debian's
-# postgresql-15, etcd-server and python3-venv; Patroni 4.x with its etcd3 and psycopg2 extras
-# from PyPI in a virtual environment made with Debian's own Python 3 under the cluster folder,
-# so that the postgres user can run it.
+# postgresql-15, etcd-server, haproxy (for the failover test) and python3-venv; Patroni 4.x
+# with its etcd3 and psycopg2 extras from PyPI in a virtual environment made with Debian's own
+# Python 3 under the cluster folder, so that the postgres user can run it.
 #
 # Everything lives in ADUAN_HA_DIR (default /var/tmp/aduan-ha): configuration, data, logs and
 # the PID of every process started, which `down` stops by that PID. aduan connects with
@@ -47,6 +47,8 @@ install_missing() {
   local need=()
   [ -x "$PG_BIN/postgres" ] || need+=(postgresql-15)
   command -v etcd >/dev/null || need+=(etcd-server)
+  # Not started here: the failover test puts it in front of two aduan instances.
+  command -v haproxy >/dev/null || need+=(haproxy)
   /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} (Debian)"
@@ -54,12 +56,12 @@ install_missing() {
     # Debian's packages would start their own etcd and PostgreSQL on the standard ports: no
     # service starts while they install.
     # A policy the machine already has is put back afterwards, not removed.
-    local policy=/usr/sbin/policy-rc.d kept=""
+    local policy=/usr/sbin/policy-rc.d kept="" rc=0
     if [ -e "$policy" ]; then kept="$(mktemp)" && cp -p "$policy" "$kept"; fi
     printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
-    # shellcheck disable=SC2064 # expanded now: the paths of this call
-    trap "if [ -n '$kept' ]; then mv -f '$kept' '$policy'; else rm -f '$policy'; fi" RETURN
-    apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+    if apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; then rc=0; else rc=$?; fi
+    if [ -n "$kept" ]; then mv -f "$kept" "$policy"; else rm -f "$policy"; fi
+    [ "$rc" = 0 ] || { log "apt-get failed ($rc)"; exit "$rc"; }
   fi
   if ! "$VENV/bin/patroni" --version >/dev/null 2>&1; then
     log "installing Patroni $PATRONI_VERSION (PyPI) in $VENV"

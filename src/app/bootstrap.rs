@@ -12,9 +12,28 @@ use crate::service::seed::{self, SeedFile};
 use crate::service::users;
 use crate::state::AppState;
 
-/// Connects and runs pending migrations.
+/// Connects (to the primary, and to the replicas when there are), and runs pending migrations
+/// — on the primary: the pool holds no other connection.
 pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     let db = connect_patiently(settings)?;
+    let _one_at_a_time = db.startup_lock()?;
+    migrate(db, settings)
+}
+
+/// Adds the replicas when there are, and runs pending migrations (see `connect_and_migrate`).
+fn migrate(mut db: Db, settings: &Settings) -> anyhow::Result<Db> {
+    if let Some(url) = &settings.read_database_url {
+        db = db.with_replica(
+            url,
+            settings.pool_size,
+            settings.db_statement_timeout_ms,
+            settings.read_max_lag_ms,
+        )?;
+        tracing::info!(
+            max_lag_ms = settings.read_max_lag_ms,
+            "reads that may lag go to the replicas"
+        );
+    }
     let mut conn = db.conn()?;
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
@@ -24,8 +43,10 @@ pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
 }
 
 /// Connects, trying PostgreSQL again with backoff (0.5 s doubling to 8 s) for up to
-/// `ADUAN_DB_CONNECT_WAIT_SECS` when it is not up yet (started beside aduan, or restarting); a
-/// wrong URL or password is retried the same way, and its last error is reported.
+/// `ADUAN_DB_CONNECT_WAIT_SECS` when it is not up yet (started beside aduan, or restarting) or
+/// is a standby (a cluster without a primary yet, or a URL without
+/// `target_session_attrs=read-write` whose first host is a standby); a wrong URL or password
+/// is retried the same way, and its last error is reported.
 fn connect_patiently(settings: &Settings) -> anyhow::Result<Db> {
     let deadline =
         std::time::Instant::now() + std::time::Duration::from_secs(settings.db_connect_wait_secs);
@@ -44,7 +65,7 @@ fn connect_patiently(settings: &Settings) -> anyhow::Result<Db> {
         match attempt {
             Ok(db) => return Ok(db),
             Err(DbError::Connect(e)) if server && std::time::Instant::now() + pause < deadline => {
-                tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "the database is not reachable yet");
+                tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "waiting for a writable primary database");
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(std::time::Duration::from_secs(8));
             }
@@ -55,7 +76,9 @@ fn connect_patiently(settings: &Settings) -> anyhow::Result<Db> {
 
 /// Everything `serve` needs before it listens.
 pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
-    let db = connect_and_migrate(&settings)?;
+    let db = connect_patiently(&settings)?;
+    let one_at_a_time = db.startup_lock()?;
+    let db = migrate(db, &settings)?;
     seed_if_empty(&db, &settings)?;
     ensure_admin(&db, settings.admin_password.as_deref())?;
     let built =
@@ -67,6 +90,7 @@ pub fn prepare(settings: Settings) -> anyhow::Result<AppState> {
             "built the trend rollups and recap facts"
         );
     }
+    drop(one_at_a_time);
     let secret = jwt::load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)?;
     let blobs = crate::files::store::FsBlobStore::open(&settings.data_dir).with_context(|| {
         format!(

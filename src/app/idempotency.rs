@@ -13,6 +13,7 @@
 //! before any change, say) lets its key go: a corrected retry runs afresh.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -239,15 +240,36 @@ impl Keyed {
 
     async fn release(&self, state: &AppState) {
         let (scope, key) = (self.scope.clone(), self.key.clone());
-        let released = state
-            .db
-            .write(move |c| keys::release(c, &scope, &key).map_err(crate::db::DbError::from))
-            .await;
-        if let Err(e) = released {
-            // The lease runs out by itself; a retry waits until then.
-            tracing::warn!(error = %e, "an idempotency key could not be released");
+        if let Err(e) = release_key(state, scope.clone(), key.clone()).await {
+            // The database is away (a restart, a failover): keep trying in the background, so
+            // that the client's retry is not refused until the lease runs out by itself.
+            tracing::warn!(error = %e, "an idempotency key could not be released; retrying");
+            let state = state.clone();
+            let lease = Duration::from_secs(state.settings.request_timeout_secs + 5);
+            actix_web::rt::spawn(async move {
+                let started = Instant::now();
+                let mut pause = Duration::from_millis(250);
+                while started.elapsed() < lease {
+                    tokio::time::sleep(pause).await;
+                    if release_key(&state, scope.clone(), key.clone())
+                        .await
+                        .is_ok()
+                    {
+                        return;
+                    }
+                    pause = (pause * 2).min(Duration::from_secs(4));
+                }
+            });
         }
     }
+}
+
+/// Frees a key whose request wrote nothing (a finished one stays).
+async fn release_key(state: &AppState, scope: String, key: String) -> Result<(), ServiceError> {
+    state
+        .db
+        .write(move |c| keys::release(c, &scope, &key).map_err(ServiceError::from))
+        .await
 }
 
 /// The key of the `Idempotency-Key` header: an sf-string (`"…"`) or, as most clients send

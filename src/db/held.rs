@@ -104,21 +104,22 @@ pub(super) fn current() -> Option<Arc<Hold>> {
 }
 
 /// Why a held transaction rolled back.
-enum Ended {
-    /// The work failed (its error went to the caller).
-    Failed,
+enum Ended<E> {
+    /// The work failed with this error (for the caller, once the transaction is over: when
+    /// the connection was lost meanwhile, the caller hears that instead).
+    Failed(E),
     /// Nobody waits for the transaction any more.
     Gone,
     Db(DbError),
 }
 
-impl From<DbError> for Ended {
+impl<E> From<DbError> for Ended<E> {
     fn from(e: DbError) -> Self {
         Ended::Db(e)
     }
 }
 
-impl From<diesel::result::Error> for Ended {
+impl<E> From<diesel::result::Error> for Ended<E> {
     fn from(e: diesel::result::Error) -> Self {
         Ended::Db(DbError::Query(e))
     }
@@ -139,12 +140,11 @@ where
     let (done_tx, done_rx) = oneshot::channel::<Result<(), DbError>>();
     let db = db.clone();
     tokio::task::spawn_blocking(move || {
+        let mut value_tx = Some(value_tx);
         let ended = db.write_blocking(|conn| match f(conn) {
-            Err(e) => {
-                let _ = value_tx.send(Err(e));
-                Err(Ended::Failed)
-            }
+            Err(e) => Err(Ended::Failed(e)),
             Ok(value) => {
+                let value_tx = value_tx.take().ok_or(Ended::Gone)?;
                 value_tx.send(Ok(value)).map_err(|_| Ended::Gone)?;
                 match finish_rx.recv() {
                     Ok(Some(finish)) => {
@@ -163,7 +163,13 @@ where
                 Ok(())
             }
             Err(Ended::Db(e)) => Err(e),
-            Err(Ended::Failed | Ended::Gone) => return,
+            Err(Ended::Failed(e)) => {
+                if let Some(tx) = value_tx {
+                    let _ = tx.send(Err(e));
+                }
+                return;
+            }
+            Err(Ended::Gone) => return,
         });
     });
     match value_rx.await {

@@ -7,6 +7,7 @@
 mod fault;
 pub mod held;
 pub mod models;
+mod replica;
 pub mod schema;
 
 use std::path::PathBuf;
@@ -70,14 +71,19 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A URL with its password replaced, fit for logs and error messages.
+/// A URL with its password replaced, fit for logs and error messages. Read by hand rather
+/// than with a URL parser: a libpq URL may list several `host:port`s, which is no URL.
 pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
     }
 }
 
@@ -93,6 +99,10 @@ pub enum DbError {
     Migration(String),
     #[error("database task failed: {0}")]
     Join(String),
+    /// The connection died during the work, or its server became a standby (a restart, a
+    /// failover): the work did not happen, or its outcome was not confirmed.
+    #[error("the database connection was lost")]
+    Lost,
 }
 
 /// Makes connections for the pool; picks the backend from the URL scheme.
@@ -102,6 +112,10 @@ pub struct ConnectionManager {
     backend: Backend,
     /// PostgreSQL's `statement_timeout` for every connection (0: none).
     statement_timeout_ms: u64,
+    /// Whether a server in recovery (a standby, read-only) is acceptable: only for the
+    /// replica pool. The primary pool refuses one, so that it only ever holds writable
+    /// connections, whatever the URL says.
+    standby_ok: bool,
 }
 
 impl ConnectionManager {
@@ -111,6 +125,7 @@ impl ConnectionManager {
             url: url.to_string(),
             backend,
             statement_timeout_ms: 0,
+            standby_ok: false,
         })
     }
 
@@ -148,12 +163,24 @@ impl ConnectionManager {
                 };
                 let mut conn = diesel::PgConnection::establish(&self.url).map_err(|e| fail(&e))?;
                 // A statement that runs away (or waits on a lock forever) is cancelled; the
-                // work that needs longer lifts it for its own transaction (SET LOCAL).
-                conn.batch_execute(&format!(
-                    "SET statement_timeout = {}",
+                // work that needs longer lifts it for its own transaction (SET LOCAL). The
+                // same round trip says whether the server is a standby.
+                use diesel::dsl::sql;
+                use diesel::sql_types::{Bool, Text};
+                let timeout = format!(
+                    "set_config('statement_timeout', '{}', false)",
                     self.statement_timeout_ms
-                ))
-                .map_err(|e| fail(&e))?;
+                );
+                let (_, standby) =
+                    diesel::select((sql::<Text>(&timeout), sql::<Bool>("pg_is_in_recovery()")))
+                        .get_result::<(String, bool)>(&mut conn)
+                        .map_err(|e| fail(&e))?;
+                if standby && !self.standby_ok {
+                    return Err(fail(
+                        &"a standby (read-only) server: aduan writes to the primary \
+                         only; list every host of the cluster with target_session_attrs=read-write",
+                    ));
+                }
                 Ok(DbConnection::Postgres(conn))
             }
         }
@@ -222,6 +249,10 @@ pub struct Db {
     pool: Pool,
     backend: Backend,
     write_lock: Arc<Mutex<()>>,
+    /// Where reads that may lag go (`ADUAN_READ_DATABASE_URL`); `None`: the primary.
+    replica: Option<Arc<replica::Replica>>,
+    /// How the pool connects, for a connection of its own ([`Db::startup_lock`]).
+    manager: ConnectionManager,
 }
 
 impl Db {
@@ -239,6 +270,7 @@ impl Db {
         let mut manager = ConnectionManager::new(url)?;
         manager.statement_timeout_ms = statement_timeout_ms;
         let backend = manager.backend().clone();
+        let own = manager.clone();
         drop(manager.establish()?);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
@@ -252,6 +284,8 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            replica: None,
+            manager: own,
         })
     }
 
@@ -279,8 +313,8 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             let result = f(&mut conn);
-            if result.is_err() {
-                drop_if_dead(&mut conn);
+            if result.is_err() && lost(&mut conn, false) {
+                return Err(DbError::Lost.into());
             }
             result
         })
@@ -324,16 +358,57 @@ impl Db {
             DbConnection::Sqlite(_) => immediate_transaction(conn, f),
             DbConnection::Postgres(_) => conn.transaction(f),
         };
-        if result.is_err() {
-            drop_if_dead(conn);
+        if result.is_err() && lost(conn, false) {
+            return Err(DbError::Lost.into());
         }
         result
+    }
+
+    /// Start-up work (migrations, the first seed, the bootstrap admin, projection builds) one
+    /// instance at a time: on PostgreSQL a session advisory lock on a connection of its own,
+    /// held until the guard is dropped, so that instances starting together neither run the
+    /// migrations twice nor seed twice. On SQLite nothing: one file, one machine, its writes
+    /// queue anyway.
+    pub fn startup_lock(&self) -> Result<StartupLock, DbError> {
+        let DbConnection::Postgres(mut pg) = self.manager.establish()? else {
+            return Ok(StartupLock(None));
+        };
+        let mut waited = false;
+        loop {
+            let got = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "pg_try_advisory_lock({STARTUP_LOCK})"
+            )))
+            .get_result::<bool>(&mut pg)?;
+            if got {
+                return Ok(StartupLock(Some(pg)));
+            }
+            if !waited {
+                tracing::info!("another instance is starting on this database; waiting for it");
+                waited = true;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// `SELECT 1`, for `/readyz`.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.read(|c| c.batch_execute("SELECT 1").map_err(DbError::Query))
             .await
+    }
+}
+
+/// The advisory lock key of start-up work ("aduan" in ASCII).
+const STARTUP_LOCK: i64 = 0x61_6475_616e;
+
+/// Held while an instance does its start-up work ([`Db::startup_lock`]); dropping it (or the
+/// process ending) lets the next instance go.
+pub struct StartupLock(Option<diesel::PgConnection>);
+
+impl Drop for StartupLock {
+    fn drop(&mut self) {
+        if let Some(pg) = &mut self.0 {
+            let _ = pg.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"));
+        }
     }
 }
 
@@ -346,16 +421,29 @@ pub fn lift_statement_timeout(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
-/// After a failed piece of work: when the connection itself is dead (the server restarted or
-/// failed over), marks it broken so that the pool drops it instead of handing it out again. One
+/// After a failed piece of work (its transaction over): whether the connection itself is lost
+/// — dead (the server restarted or failed over) or, unless `standby_ok`, now on a standby (a
+/// demoted primary). A lost connection is marked broken, so that the pool drops it instead of
+/// handing it out again, and the work's failure is the database's, not the request's. One
 /// round trip, on failures only (no `SELECT 1` before every checkout).
-fn drop_if_dead(conn: &mut DbConnection) {
+fn lost(conn: &mut DbConnection, standby_ok: bool) -> bool {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    if let DbConnection::Postgres(pg) = conn {
-        if pg.batch_execute("SELECT 1").is_err() {
-            AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error();
-        }
+    let DbConnection::Postgres(pg) = conn else {
+        return false;
+    };
+    let standby = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "pg_is_in_recovery()",
+    ))
+    .get_result::<bool>(pg);
+    let lost = match standby {
+        Ok(standby) => standby && !standby_ok,
+        Err(_) => true,
+    };
+    if lost {
+        tracing::warn!("a database connection was lost (a restart or a failover); dropped");
+        AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error();
     }
+    lost
 }
 
 /// A SQLite write transaction begun `IMMEDIATE`: it takes the database's write lock at once
@@ -502,6 +590,12 @@ mod tests {
         let e = Backend::from_url("mysql://u:secret@h/db").unwrap_err();
         assert!(!e.contains("secret"), "{e}");
         assert_eq!(redact("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact("postgres://u:p@w@h1:7001,h2:7002/db?target_session_attrs=read-write"),
+            "postgres://u:***@h1:7001,h2:7002/db?target_session_attrs=read-write"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("postgres://h/db?x=a@b"), "postgres://h/db?x=a@b");
     }
 
     #[test]

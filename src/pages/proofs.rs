@@ -85,7 +85,7 @@ pub async fn list(
     let q = q.into_inner();
     let page = state
         .db
-        .read(move |c| {
+        .read_lagging(move |c| {
             let jur = jurisdiction::first(c)?
                 .ok_or_else(|| ServiceError::not_found("no jurisdiction"))?;
             let pick = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
@@ -139,7 +139,7 @@ pub async fn card(
     let code = code.into_inner();
     let p = state
         .db
-        .read(move |c| proof::public_proof(c, &code))
+        .read_lagging(move |c| proof::public_proof(c, &code))
         .await?;
     let png = proof_png(&state, p, &base).await?;
     Ok(HttpResponse::Ok()
@@ -163,7 +163,7 @@ pub async fn photo(
     let wanted = sha.clone();
     if !state
         .db
-        .read(move |c| proof::is_public_copy(c, &wanted))
+        .read_lagging(move |c| proof::is_public_copy(c, &wanted))
         .await?
     {
         return Err(hidden().into());

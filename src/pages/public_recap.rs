@@ -91,7 +91,11 @@ async fn find(state: &AppState, id: String) -> Result<Option<Shown>, ServiceErro
     if uuid::Uuid::parse_str(&id).is_err() {
         return Ok(None);
     }
-    match state.db.read(move |c| recap::published(c, &id)).await {
+    match state
+        .db
+        .read_lagging(move |c| recap::published(c, &id))
+        .await
+    {
         Ok(s) => Ok(Some(s)),
         Err(ServiceError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),

@@ -223,7 +223,10 @@ async fn live_page(
 ) -> Result<HttpResponse, PageError> {
     let p = live_period(state, s, day)?;
     let user = s.user.clone();
-    let (_, boards) = state.db.read(move |c| recap::live(c, &user, &p)).await?;
+    let (_, boards) = state
+        .db
+        .read_lagging(move |c| recap::live(c, &user, &p))
+        .await?;
     let frozen = frozen_list(state, s).await?;
     let link = |d: NaiveDate| format!("{ROOT}/rekap?tanggal={d}");
     let q = format!("tanggal={}", p.from);
@@ -585,7 +588,7 @@ async fn drill_page(
     let name = line.name.clone();
     let figures = state
         .db
-        .read(move |c| drill::drill(c, &jur, &line))
+        .read_lagging(move |c| drill::drill(c, &jur, &line))
         .await?
         .into_iter()
         .map(|f| FigureView {
@@ -630,7 +633,7 @@ pub async fn live_drill(
     let user = s.user.clone();
     let figures = state
         .db
-        .read(move |c| recap::preview(c, &user, &p, true))
+        .read_lagging(move |c| recap::preview(c, &user, &p, true))
         .await?;
     let back = format!("{ROOT}/rekap?tanggal={}", p.from);
     drill_page(&state, &s, figures, key.into_inner(), back).await

@@ -115,7 +115,11 @@ pub async fn show(
     from.check(&state.limits.public_reads)?;
     let code = code.into_inner();
     let wanted = code.clone();
-    match state.db.read(move |c| public::status(c, &wanted)).await {
+    match state
+        .db
+        .read_lagging(move |c| public::status(c, &wanted))
+        .await
+    {
         Ok(v) => {
             let og_url = state
                 .settings

@@ -90,10 +90,15 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env_remove("ADUAN_SEED")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log_of(port))
             .spawn()
             .expect("start aduan");
         Server { child, port }
+    }
+
+    /// Whether the process has not exited.
+    pub fn child_is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// Waits until `/readyz` answers 200; panics after `limit`.
@@ -138,5 +143,17 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
+    }
+}
+
+/// Where a spawned server's log goes: `ADUAN_TEST_LOGS/aduan-PORT.log` when that folder is
+/// named (to see what a server did in a failing test), else nowhere.
+fn log_of(port: u16) -> Stdio {
+    match std::env::var_os("ADUAN_TEST_LOGS") {
+        Some(dir) => {
+            let path = std::path::Path::new(&dir).join(format!("aduan-{port}.log"));
+            std::fs::File::create(path).map_or_else(|_| Stdio::null(), Stdio::from)
+        }
+        None => Stdio::null(),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod binary;
 pub mod console;
+pub mod pg_cluster;
 pub mod receiver;
 
 use std::collections::HashMap;

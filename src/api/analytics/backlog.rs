@@ -41,7 +41,9 @@ pub async fn backlog(
     let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| open_work::backlog(c, &jur, tz, Utc::now()).map_err(ServiceError::from))
+        .read_lagging(move |c| {
+            open_work::backlog(c, &jur, tz, Utc::now()).map_err(ServiceError::from)
+        })
         .await?;
     respond(fmt, "backlog", &view, &view.rows)
 }

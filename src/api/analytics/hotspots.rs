@@ -69,7 +69,7 @@ pub async fn hotspots(
     let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| gather::hotspots(c, &jur, tz, &p, limit).map_err(ServiceError::from))
+        .read_lagging(move |c| gather::hotspots(c, &jur, tz, &p, limit).map_err(ServiceError::from))
         .await?;
     let (from, to) = (p.from, p.to);
     if repeated_table {

@@ -51,7 +51,7 @@ pub async fn planning(
     let jur = caller.jurisdiction_id.clone();
     let view = state
         .db
-        .read(move |c| renja::planning(c, &jur, tz, q.agency.trim(), year))
+        .read_lagging(move |c| renja::planning(c, &jur, tz, q.agency.trim(), year))
         .await?;
     respond(fmt, &view.file_name(), &view, &view.rows)
 }

@@ -34,7 +34,7 @@ pub async fn routing(
     let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| moves::routing(c, &jur, tz, &p).map_err(ServiceError::from))
+        .read_lagging(move |c| moves::routing(c, &jur, tz, &p).map_err(ServiceError::from))
         .await?;
     respond(
         fmt,

@@ -51,7 +51,7 @@ pub async fn sla(
     let (jur, tz) = (caller.jurisdiction_id.clone(), caller.timezone());
     let view = state
         .db
-        .read(move |c| compliance::sla(c, &jur, tz, &p).map_err(ServiceError::from))
+        .read_lagging(move |c| compliance::sla(c, &jur, tz, &p).map_err(ServiceError::from))
         .await?;
     respond(fmt, &format!("sla-{}-{}", p.from, p.to), &view, &view.rows)
 }

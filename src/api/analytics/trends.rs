@@ -102,7 +102,7 @@ pub async fn trends(
     let jur = caller.jurisdiction_id.clone();
     let view = state
         .db
-        .read(move |c| trend_cells::trends(c, &jur, tz, &question))
+        .read_lagging(move |c| trend_cells::trends(c, &jur, tz, &question))
         .await?;
     respond(fmt, &view.file_name(), &view, &view.rows)
 }

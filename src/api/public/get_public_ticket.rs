@@ -23,7 +23,10 @@ pub async fn get_public_ticket(
 ) -> Result<HttpResponse, ApiError> {
     from.check(&state.limits.public_reads)?;
     let code = code.into_inner();
-    let view = state.db.read(move |c| public::status(c, &code)).await?;
+    let view = state
+        .db
+        .read_lagging(move |c| public::status(c, &code))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(view))

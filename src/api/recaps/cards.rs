@@ -137,7 +137,10 @@ pub async fn preview(
     what: Preview,
 ) -> Result<HttpResponse, ServiceError> {
     user.require(Permission::ReadRecaps)?;
-    let (jurisdiction, boards) = state.db.read(move |c| recap::live(c, &user, &p)).await?;
+    let (jurisdiction, boards) = state
+        .db
+        .read_lagging(move |c| recap::live(c, &user, &p))
+        .await?;
     let name = format!("rekap-{}-{}-pratinjau", p.from, p.to);
     Ok(match what {
         Preview::Card => png(

@@ -137,7 +137,7 @@ pub async fn preview(
     let who = caller.clone();
     let recap = state
         .db
-        .read(move |c| recap::preview(c, &who, &p, keep))
+        .read_lagging(move |c| recap::preview(c, &who, &p, keep))
         .await?;
     let key = q.key.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let recap = recap.shaped(keep, key);

@@ -166,7 +166,14 @@ pub fn key_counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<(String, i64)>> {
-    sums_by(conn, "key", None, jurisdiction_id, (metric, dim), (from, to))
+    sums_by(
+        conn,
+        "key",
+        None,
+        jurisdiction_id,
+        (metric, dim),
+        (from, to),
+    )
 }
 
 /// `key_counts` for keys that end in a day (`…|YYYY-MM-DD`, or `…|` for none), where only
@@ -186,7 +193,14 @@ pub fn key_counts_since(
                          THEN substr(key, 1, length(key) - 10) || $1 \
                     ELSE substr(key, 1, length(key) - 10) END";
     let since = since.to_string();
-    sums_by(conn, key, Some(&since), jurisdiction_id, (metric, dim), (from, to))
+    sums_by(
+        conn,
+        key,
+        Some(&since),
+        jurisdiction_id,
+        (metric, dim),
+        (from, to),
+    )
 }
 
 /// The counters of `metric` and `dim` over `[from, to]` summed by the expression `key_sql`

@@ -38,7 +38,7 @@ pub async fn download(
     let agency = ask.pd.trim().to_string();
     let file = state
         .db
-        .read(move |c| {
+        .read_lagging(move |c| {
             let (from, to) = (p.from, p.to);
             match table.as_str() {
                 "tren" => {

@@ -256,7 +256,7 @@ async fn read_all(
     a: &Asked,
 ) -> Result<Read, ServiceError> {
     let (j, q) = (jur.to_string(), a.question.clone());
-    let flows = state.db.read(move |c| {
+    let flows = state.db.read_lagging(move |c| {
         Ok::<_, ServiceError>(Flows {
             trend: trend_of(c, &j, tz, &q)?,
             backlog: backlog::backlog(c, &j, tz, Utc::now())?,
@@ -265,9 +265,9 @@ async fn read_all(
     let (j, p) = (jur.to_string(), a.period);
     let moves = state
         .db
-        .read(move |c| routing::routing(c, &j, tz, &p).map_err(ServiceError::from));
+        .read_lagging(move |c| routing::routing(c, &j, tz, &p).map_err(ServiceError::from));
     let (j, p) = (jur.to_string(), a.period);
-    let standing = state.db.read(move |c| {
+    let standing = state.db.read_lagging(move |c| {
         Ok::<_, ServiceError>(Standing {
             sla: sla::sla(c, &j, tz, &p)?,
             hotspots: hotspots::hotspots(c, &j, tz, &p, HOTSPOTS)?,

@@ -40,7 +40,7 @@ pub async fn planning_table(
     let jur = s.user.jurisdiction_id.clone();
     let (agencies, view) = state
         .db
-        .read(move |c| {
+        .read_lagging(move |c| {
             let agencies = trends::names(c, &jur, GroupBy::Agency)?;
             let view = match agency.as_str() {
                 "" => None,
